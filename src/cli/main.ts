@@ -1,0 +1,211 @@
+/**
+ * The commander program: declares every command and flag, and nothing else. Each action
+ * lazily imports its command module, so `--help` never loads Playwright or twilio.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { systemClock } from '../clock.js';
+import { ConfigError, ExitCode, formatIssue, isRespondAuditError } from '../errors.js';
+import type { CommandContext } from '../commands/context.js';
+import { Output } from './output.js';
+
+const VERSION = '0.1.0';
+
+type Action = (ctx: CommandContext, ...args: never[]) => Promise<number>;
+
+export function buildProgram(run: (load: () => Promise<Action>, args: unknown[]) => Promise<void>): Command {
+  const program = new Command('respond-audit')
+    .description('A mystery shopper for response mechanisms: asks through every web form, inbox and phone line, watches what comes back, and scores each site and service line on speed and ownership.')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false });
+
+  const examples = (cmd: Command, lines: string[]) =>
+    cmd.addHelpText('after', '\nExamples:\n' + lines.map((l) => `  $ ${l}`).join('\n'));
+
+  examples(
+    program
+      .command('init')
+      .summary('scaffold a commented audit config and an inquiry template')
+      .description('Write configs/audit.yaml, configs/respond-audit.schema.json and probes/new-inquiry.yaml; the result validates as it is.')
+      .argument('[dir]', 'project folder', '.')
+      .option('--force', 'overwrite existing files')
+      .option('--json', 'print what was written as JSON')
+      .action((dir: string, o: object) => run(async () => (await import('../commands/init.js')).init as Action, [{ ...o, dir }])),
+    ['respond-audit init', 'respond-audit init my-audit'],
+  );
+
+  examples(
+    program
+      .command('validate')
+      .summary('check a config and its inquiry templates; print every problem at once')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--json', 'print the summary or the problems as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/validate.js')).validate as Action, [{ ...o, config }])),
+    ['respond-audit validate', 'respond-audit validate configs/demo.yaml --json'],
+  );
+
+  examples(
+    program
+      .command('run')
+      .summary('plan the due probes and submit them (web forms, emails, calls, texts)')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--dry-run', 'contact nothing; print what would be sent where, and why anything is skipped')
+      .addOption(new Option('--only <channels>', 'only these channels (comma-separated)').argParser(list))
+      .addOption(new Option('--site <ids>', 'only these sites (comma-separated)').argParser(list))
+      .addOption(new Option('--service-line <ids>', 'only these service lines (comma-separated)').argParser(list))
+      .option('--before-campaign', 'probe every entry point once now, regardless of cadence')
+      .option('--collect-for <duration>', 'after submitting, keep collecting replies this long (e.g. 2h)')
+      .option('--json', 'print the run summary as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/run.js')).runCommand as Action, [{ ...o, config }])),
+    ['respond-audit run --dry-run', 'respond-audit run configs/audit.yaml --only webform --site north', 'respond-audit run --before-campaign --collect-for 2h'],
+  );
+
+  examples(
+    program
+      .command('collect')
+      .summary('fetch replies, callbacks and texts; attribute and classify them')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--watch [duration]', 'keep collecting (IMAP IDLE + periodic sweeps), for this long if given')
+      .option('--json', 'print what was collected as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/collect.js')).collectCommand as Action, [{ ...o, config }])),
+    ['respond-audit collect', 'respond-audit collect --watch 2h'],
+  );
+
+  examples(
+    program
+      .command('status')
+      .summary('list runs and open probes: what came back and what is still awaited')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--json', 'print as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/status.js')).status as Action, [{ ...o, config }])),
+    ['respond-audit status', 'respond-audit status configs/demo.yaml --json'],
+  );
+
+  examples(
+    program
+      .command('report')
+      .summary('write scorecards: terminal, Markdown, HTML, PDF, JSON or JUnit')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--run <id>', 'only the probes of this run')
+      .option('--since <duration>', 'only probes planned within this period (e.g. 30d)')
+      .addOption(new Option('--format <format>', 'output format').choices(['terminal', 'md', 'html', 'pdf', 'json', 'junit']).default('terminal'))
+      .option('--out <path>', 'write to this file (default: stdout, or reports/ for html and pdf)')
+      .option('--fail-under <grade>', 'exit 1 when any grade is below this (0-100)')
+      .option('--no-redact', 'show staff names, numbers and addresses in reply excerpts')
+      .action((config: string, o: object) => run(async () => (await import('../commands/report.js')).reportCommand as Action, [{ ...o, config }])),
+    ['respond-audit report', 'respond-audit report --format html --out reports/audit.html', 'respond-audit report --format junit --out reports/junit.xml --fail-under 70'],
+  );
+
+  examples(
+    program
+      .command('explain')
+      .summary('show how an email would be classified, and why')
+      .argument('<file>', 'a message as .eml')
+      .option('--config <path>', 'audit config (campaign keywords, site domains)')
+      .option('--json', 'print {"kind", "passAlong", "campaignAware", "reasons"}')
+      .action((file: string, o: object) => run(async () => (await import('../commands/explain.js')).explain as Action, [{ ...o, file }])),
+    ['respond-audit explain reply.eml', 'respond-audit explain reply.eml --config configs/audit.yaml --json'],
+  );
+
+  examples(
+    program
+      .command('plan')
+      .summary('show what would be sent when over the next period, its cost and the caps that bite')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--at <date>', 'plan as if it were this moment (ISO date or date-time)')
+      .option('--days <n>', 'how many days ahead', '14')
+      .option('--json', 'print as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/plan.js')).planCommand as Action, [{ ...o, config }])),
+    ['respond-audit plan', 'respond-audit plan --at 2027-03-01 --days 7'],
+  );
+
+  examples(
+    program
+      .command('doctor')
+      .summary('check credentials, browser and connectivity without contacting any site')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--json', 'print the checks as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/doctor.js')).doctor as Action, [{ ...o, config }])),
+    ['respond-audit doctor'],
+  );
+
+  examples(
+    program
+      .command('demo')
+      .summary('run the whole audit against a simulated organization on this machine')
+      .option('--out <path>', 'HTML report path', 'reports/demo.html')
+      .option('--json', 'print the scorecard as JSON')
+      .action((o: object) => run(async () => (await import('../commands/demo.js')).demo as Action, [o])),
+    ['respond-audit demo', 'npm run demo'],
+  );
+
+  return program;
+}
+
+function list(v: string): string[] {
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export interface MainIO {
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** Runs the CLI; resolves to the exit code (also set on process.exitCode by the bin). */
+export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const out = new Output(io.stdout ?? process.stdout, io.stderr ?? process.stderr, env);
+  const abort = new AbortController();
+  let code: number = ExitCode.ok;
+  const program = buildProgram(async (load, args) => {
+    const opts = args[0] as { json?: boolean };
+    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson(!!opts?.json), clock: systemClock, signal: abort.signal };
+    const action = await load();
+    code = await (action as (c: CommandContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);
+  });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => out.stdout.write(s),
+    writeErr: (s) => out.stderr.write(s),
+  });
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    return handleError(e, out);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function handleError(e: unknown, out: Output): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return ExitCode.usage;
+  }
+  if (e instanceof ConfigError) {
+    for (const i of e.issues) out.info(formatIssue(i));
+    const n = e.issues.filter((i) => i.severity === 'error').length;
+    out.info(`${n} problem${n === 1 ? '' : 's'} in the config; nothing was contacted`);
+    return e.exitCode;
+  }
+  if (isRespondAuditError(e)) {
+    out.error(e.message);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  out.error(`internal error: ${err?.message ?? String(e)}`);
+  out.info(err?.stack ?? '');
+  out.info('This is a bug in respond-audit. Please report it with the command you ran and the output above (remove anything private).');
+  return ExitCode.internal;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  process.exitCode = await runCli(argv);
+}

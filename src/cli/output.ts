@@ -1,0 +1,66 @@
+/**
+ * All console output goes through here: colour only on a TTY without NO_COLOR, a --json
+ * mode, and secrets scrubbed from every line. Streams are handed in so tests capture them.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Writable {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export class Output {
+  readonly c: ChalkInstance;
+  readonly color: boolean;
+  /** True when a live progress display makes sense (a TTY, not CI). */
+  readonly interactive: boolean;
+  private secrets: string[] = [];
+  constructor(
+    readonly stdout: Writable,
+    readonly stderr: Writable,
+    env: Record<string, string | undefined>,
+    readonly jsonMode = false,
+  ) {
+    this.color = !!stdout.isTTY && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0';
+    this.interactive = !!stderr.isTTY && !env.CI;
+    this.c = new Chalk({ level: this.color ? 1 : 0 });
+  }
+
+  withJson(jsonMode: boolean): Output {
+    const o = new Output(this.stdout, this.stderr, {}, jsonMode);
+    Object.assign(o, { c: this.c, color: this.color, interactive: this.interactive, secrets: this.secrets });
+    return o;
+  }
+
+  addSecrets(values: readonly string[]): void {
+    for (const v of values) if (v && v.length >= 4 && !this.secrets.includes(v)) this.secrets.push(v);
+  }
+
+  scrub(text: string): string {
+    let t = text;
+    for (const s of this.secrets) t = t.split(s).join('***');
+    return t;
+  }
+
+  /** A result line (suppressed in --json mode, where only the JSON document is printed). */
+  line(text = ''): void {
+    if (!this.jsonMode) this.stdout.write(this.scrub(text) + '\n');
+  }
+
+  /** Diagnostics, progress and warnings: always stderr. */
+  info(text: string): void {
+    this.stderr.write(this.scrub(text) + '\n');
+  }
+
+  warn(text: string): void {
+    this.stderr.write(this.scrub(this.c.yellow('warning: ') + text) + '\n');
+  }
+
+  error(text: string): void {
+    this.stderr.write(this.scrub(this.c.red('error: ') + text) + '\n');
+  }
+
+  json(value: unknown): void {
+    this.stdout.write(this.scrub(JSON.stringify(value, null, 2)) + '\n');
+  }
+}

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { formatDuration } from '../config/duration.js';
+import { Store } from '../store/store.js';
+import type { EventRow, ProbeRow } from '../store/types.js';
+import { loadForCommand, type CommandContext } from './context.js';
+
+export interface StatusOptions {
+  config?: string;
+  json?: boolean;
+}
+
+export interface ProbeStatusView {
+  token: string;
+  entry: string;
+  channel: string;
+  status: string;
+  outcome: string | null;
+  submittedAt: number | null;
+  closesAt: number | null;
+  received: Array<{ kind: string; at: number; attribution: string }>;
+  awaiting: string[];
+  error: string | null;
+}
+
+export async function status(ctx: CommandContext, opts: StatusOptions): Promise<number> {
+  const loaded = loadForCommand(ctx, opts.config);
+  if (!existsSync(loaded.storePath)) {
+    if (opts.json) ctx.io.json({ runs: [], openProbes: [], unknownProbes: [], unattributed: [] });
+    else ctx.io.line(`The store is empty (${loaded.storePath} does not exist yet): no runs so far. Start with \`respond-audit run --dry-run\`.`);
+    return 0;
+  }
+  const store = new Store(loaded.storePath, ctx.clock);
+  try {
+    store.closeExpiredProbes();
+    const runs = store.listRuns(10);
+    const open = store.listProbes({ open: true });
+    const views = open.map((p) => view(p, store.eventsForProbe(p.id)));
+    const unknown = views.filter((v) => v.status === 'unknown');
+    const unattributed = store.unattributed(20);
+    if (opts.json) {
+      ctx.io.json({ runs, openProbes: views, unknownProbes: unknown, unattributed });
+      return 0;
+    }
+    if (!runs.length) {
+      ctx.io.line('The store is empty: no runs so far. Start with `respond-audit run --dry-run`.');
+      return 0;
+    }
+    const c = ctx.io.c;
+    ctx.io.line(c.bold('Runs'));
+    for (const r of runs)
+      ctx.io.line(`  #${r.id} ${r.kind}${r.dryRun ? ' (dry run)' : ''} ${new Date(r.startedAt).toISOString()} ${r.status}${summaryText(r.summary)}`);
+    ctx.io.line();
+    ctx.io.line(c.bold(`Open probes (${views.length})`));
+    if (!views.length) ctx.io.line('  none: every probe\'s wait window has closed');
+    const now = ctx.clock.now();
+    for (const v of views) {
+      const age = v.submittedAt ? `${formatDuration(now - v.submittedAt)} ago` : 'not confirmed';
+      const got = v.received.length ? v.received.map((e) => e.kind).join(', ') : 'nothing yet';
+      ctx.io.line(`  ${v.entry} [${v.channel}] ${v.token} ${v.status === 'unknown' ? c.yellow('unknown') : 'sent'} ${age}; received: ${got}; awaiting: ${v.awaiting.join(', ') || '—'}`);
+      if (v.status === 'unknown' && v.error) ctx.io.line(`      ${c.yellow(v.error)}`);
+    }
+    if (unattributed.length) {
+      ctx.io.line();
+      ctx.io.line(c.bold(`Unattributed (${unattributed.length})`));
+      for (const u of unattributed)
+        ctx.io.line(`  ${new Date(u.occurredAt).toISOString()} ${u.kind} from ${u.sender ?? '?'}: ${u.subject ?? ''}`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function view(p: ProbeRow, events: EventRow[]): ProbeStatusView {
+  const kinds = new Set(events.map((e) => e.kind));
+  const awaiting: string[] = [];
+  if (p.channel === 'webform' || p.channel === 'email') {
+    if (!events.some((e) => e.kind === 'auto-ack' || e.kind === 'human-reply')) awaiting.push('first response');
+    if (!kinds.has('human-reply')) awaiting.push('human reply');
+    else if (!events.some((e) => e.followUp)) awaiting.push('follow-up');
+    if (p.shopperPhone && !kinds.has('callback')) awaiting.push('callback');
+  } else if (p.channel === 'phone') {
+    if (!kinds.has('call')) awaiting.push('call result');
+  } else if (p.channel === 'sms') {
+    if (!kinds.has('sms-reply')) awaiting.push('text reply');
+  }
+  return {
+    token: p.token,
+    entry: p.entryKey,
+    channel: p.channel,
+    status: p.status,
+    outcome: p.outcome,
+    submittedAt: p.submittedAt,
+    closesAt: p.closesAt,
+    received: events.map((e) => ({ kind: e.kind, at: e.occurredAt, attribution: e.attribution })),
+    awaiting,
+    error: p.error,
+  };
+}
+
+function summaryText(s: Record<string, unknown> | null): string {
+  if (!s) return '';
+  const parts = Object.entries(s)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k} ${String(v)}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

@@ -1,0 +1,224 @@
+/** Checks beyond the schema, each a small named rule returning issues by path. */
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { IANAZone } from 'luxon';
+import { parseWindow } from '../plan/window.js';
+import type { PathSeg } from './positions.js';
+import type { AuditConfig } from './schema.js';
+import { SECRET_PATHS } from './schema.js';
+import { EMAIL_RE, checkTargetUrl, isLocalHost } from './targets.js';
+import { closest } from './suggest.js';
+
+export interface RuleIssue {
+  path: PathSeg[];
+  message: string;
+  severity?: 'error' | 'warning';
+}
+
+export interface RuleContext {
+  configDir: string;
+  probesDir: string;
+  inquiryNames: string[];
+  envRefPaths: Set<string>;
+}
+
+type Rule = (c: AuditConfig, ctx: RuleContext) => RuleIssue[];
+
+export const uniqueIds: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  const seenSites = new Map<string, number>();
+  c.sites.forEach((s, si) => {
+    if (seenSites.has(s.id)) out.push({ path: ['sites', si, 'id'], message: `duplicate site id "${s.id}" (also sites[${seenSites.get(s.id)}])` });
+    else seenSites.set(s.id, si);
+    const seenLines = new Map<string, number>();
+    s.serviceLines.forEach((l, li) => {
+      if (seenLines.has(l.id))
+        out.push({ path: ['sites', si, 'serviceLines', li, 'id'], message: `duplicate service line id "${l.id}" in site "${s.id}"` });
+      else seenLines.set(l.id, li);
+      const seenEps = new Map<string, number>();
+      l.entryPoints.forEach((e, ei) => {
+        const eid = e.id ?? e.type;
+        if (seenEps.has(eid))
+          out.push({
+            path: ['sites', si, 'serviceLines', li, 'entryPoints', ei, e.id ? 'id' : 'type'],
+            message: `duplicate entry point id "${eid}" in ${s.id}/${l.id}; give each entry point of the same type its own id`,
+          });
+        else seenEps.set(eid, ei);
+      });
+    });
+  });
+  return out;
+};
+
+const CHANNEL_FOR = { webform: 'browser', email: 'smtp', phone: 'twilio', sms: 'twilio' } as const;
+
+export const channelsConfigured: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  eachEntry(c, (e, path) => {
+    const ch = CHANNEL_FOR[e.type];
+    if (!c.channels[ch])
+      out.push({ path: [...path, 'type'], message: `${e.type === 'email' ? 'an' : 'a'} ${e.type} entry point needs channels.${ch} to be configured` });
+  });
+  const anyReplies = c.sites.some((s) => s.serviceLines.some((l) => l.entryPoints.some((e) => e.type === 'webform' || e.type === 'email')));
+  if (anyReplies && !c.channels.imap)
+    out.push({ path: ['channels'], message: 'no channels.imap: replies by email will not be collected', severity: 'warning' });
+  return out;
+};
+
+export const phoneNumbers: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  const check = (n: string, path: PathSeg[]) => {
+    const p = n.startsWith('+') ? parsePhoneNumberFromString(n) : undefined;
+    if (!p || !p.isValid() || p.number !== n)
+      out.push({ path, message: `must be a valid phone number in E.164 form, e.g. +13125550100 (got "${n}")` });
+  };
+  c.shopper.phones.forEach((n, i) => check(n, ['shopper', 'phones', i]));
+  c.sites.forEach((s, si) => s.phones.forEach((n, i) => check(n, ['sites', si, 'phones', i])));
+  eachEntry(c, (e, path) => {
+    if (e.type === 'phone' || e.type === 'sms') check(e.number, [...path, 'number']);
+  });
+  if (c.sites.some((s) => s.serviceLines.some((l) => l.entryPoints.some((e) => e.type === 'phone' || e.type === 'sms'))) && c.shopper.phones.length === 0)
+    out.push({ path: ['shopper', 'phones'], message: 'phone and sms probes need at least one shopper number' });
+  return out;
+};
+
+export const urls: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  const allow = c.safety.allowLocal;
+  eachEntry(c, (e, path) => {
+    if (e.type !== 'webform') return;
+    const err = checkTargetUrl(e.url, allow);
+    if (err) out.push({ path: [...path, 'url'], message: err });
+  });
+  const api = c.channels.twilio?.apiBaseUrl;
+  if (api !== undefined) {
+    const err = checkTargetUrl(api, true);
+    if (err) out.push({ path: ['channels', 'twilio', 'apiBaseUrl'], message: err });
+    else if (!isLocalHost(new URL(api).hostname) || !allow)
+      out.push({ path: ['channels', 'twilio', 'apiBaseUrl'], message: 'is for the sandbox only: a loopback URL, with safety.allowLocal: true' });
+  }
+  const ws = c.channels.browser?.wsEndpoint;
+  if (ws !== undefined && checkTargetUrl(ws, true, ['ws:', 'wss:', 'http:', 'https:']))
+    out.push({ path: ['channels', 'browser', 'wsEndpoint'], message: 'must be a ws:// or wss:// URL of a Playwright server' });
+  return out;
+};
+
+export const emails: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  if (!c.shopper.email.includes('{token}'))
+    out.push({ path: ['shopper', 'email'], message: 'must carry {token} for plus-addressing, e.g. jordan+{token}@example.net' });
+  else if (!EMAIL_RE.test(c.shopper.email.replace('{token}', 'tok')))
+    out.push({ path: ['shopper', 'email'], message: 'must be an email address template such as jordan+{token}@example.net' });
+  eachEntry(c, (e, path) => {
+    if (e.type === 'email' && !EMAIL_RE.test(e.to)) out.push({ path: [...path, 'to'], message: `must be an email address (got "${e.to}")` });
+    if (e.type === 'email' && !c.safety.allowLocal && /@localhost$/i.test(e.to))
+      out.push({ path: [...path, 'to'], message: 'is a local address; set safety.allowLocal: true for sandboxes and tests' });
+  });
+  return out;
+};
+
+export const timezones: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  if (!IANAZone.isValidZone(c.timezone)) out.push({ path: ['timezone'], message: `unknown timezone "${c.timezone}"; use an IANA name like America/Chicago` });
+  c.sites.forEach((s, si) => {
+    if (s.timezone && !IANAZone.isValidZone(s.timezone))
+      out.push({ path: ['sites', si, 'timezone'], message: `unknown timezone "${s.timezone}"; use an IANA name like America/Chicago` });
+  });
+  return out;
+};
+
+export const campaignDates: Rule = (c) => {
+  const k = c.campaign;
+  if (!k) return [];
+  const out: RuleIssue[] = [];
+  for (const f of ['starts', 'ends'] as const) {
+    const v = k[f];
+    if (v && Number.isNaN(Date.parse(v + 'T00:00:00Z'))) out.push({ path: ['campaign', f], message: `"${v}" is not a real date` });
+  }
+  if (k.starts && k.ends && k.starts > k.ends) out.push({ path: ['campaign', 'ends'], message: `ends (${k.ends}) before it starts (${k.starts})` });
+  return out;
+};
+
+export const schedules: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  const check = (at: string | undefined, path: PathSeg[]) => {
+    if (at === undefined) return;
+    const w = parseWindow(at);
+    if ('error' in w) out.push({ path: [...path, 'schedule', 'at'], message: w.error });
+  };
+  check(c.schedule?.at, []);
+  c.sites.forEach((s, si) => {
+    check(s.schedule?.at, ['sites', si]);
+    s.serviceLines.forEach((l, li) => {
+      check(l.schedule?.at, ['sites', si, 'serviceLines', li]);
+      l.entryPoints.forEach((e, ei) => check(e.schedule?.at, ['sites', si, 'serviceLines', li, 'entryPoints', ei]));
+    });
+  });
+  const q = c.safety.quietHours;
+  if (q && q.start === q.end) out.push({ path: ['safety', 'quietHours', 'end'], message: 'quiet hours must not start and end at the same time' });
+  return out;
+};
+
+export const secretsFromEnv: Rule = (c, ctx) => {
+  const out: RuleIssue[] = [];
+  for (const p of SECRET_PATHS) {
+    const path = p.split('.');
+    let v: unknown = c;
+    for (const seg of path) v = (v as Record<string, unknown> | undefined)?.[seg];
+    if (typeof v === 'string' && !ctx.envRefPaths.has(path.join('\u0000')))
+      out.push({ path, message: 'secrets may not be written in the file; use ${ENV_NAME} and set it in the environment' });
+  }
+  return out;
+};
+
+export const inquiriesExist: Rule = (c, ctx) => {
+  const out: RuleIssue[] = [];
+  const check = (name: string | undefined, path: PathSeg[]) => {
+    if (name === undefined || ctx.inquiryNames.includes(name)) return;
+    const hint = closest(name, ctx.inquiryNames);
+    out.push({
+      path,
+      message: `no inquiry template "${name}" in ${relative(ctx.configDir, ctx.probesDir) || '.'}/${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    });
+  };
+  check(c.probes.default, ['probes', 'default']);
+  c.sites.forEach((s, si) =>
+    s.serviceLines.forEach((l, li) => {
+      check(l.inquiry, ['sites', si, 'serviceLines', li, 'inquiry']);
+      l.entryPoints.forEach((e, ei) => check(e.inquiry, ['sites', si, 'serviceLines', li, 'entryPoints', ei, 'inquiry']));
+    }),
+  );
+  return out;
+};
+
+export const scriptsExist: Rule = (c, ctx) => {
+  const out: RuleIssue[] = [];
+  eachEntry(c, (e, path) => {
+    if (e.type !== 'webform' || !e.script) return;
+    const full = isAbsolute(e.script) ? e.script : resolve(ctx.configDir, '..', e.script);
+    const alt = resolve(ctx.configDir, e.script);
+    if (!existsSync(full) && !existsSync(alt)) out.push({ path: [...path, 'script'], message: `script ${e.script} does not exist` });
+  });
+  return out;
+};
+
+export const RULES: Rule[] = [
+  uniqueIds,
+  channelsConfigured,
+  phoneNumbers,
+  urls,
+  emails,
+  timezones,
+  campaignDates,
+  schedules,
+  secretsFromEnv,
+  inquiriesExist,
+  scriptsExist,
+];
+
+function eachEntry(c: AuditConfig, fn: (e: AuditConfig['sites'][number]['serviceLines'][number]['entryPoints'][number], path: PathSeg[]) => void) {
+  c.sites.forEach((s, si) =>
+    s.serviceLines.forEach((l, li) => l.entryPoints.forEach((e, ei) => fn(e, ['sites', si, 'serviceLines', li, 'entryPoints', ei]))),
+  );
+}

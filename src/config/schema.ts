@@ -1,0 +1,300 @@
+/**
+ * The audit config schema: the single source of truth. Types, defaults, validation and
+ * the generated `configs/respond-audit.schema.json` all come from here; every key has a
+ * description (shown by editors through the JSON Schema).
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+/** A duration such as `90s`, `2h`, `5d`; parsed to milliseconds. */
+export const duration = (description: string) =>
+  z
+    .string()
+    .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration such as 90s, 15m, 2h or 5d' })
+    .transform((s) => parseDuration(s)!)
+    .describe(description);
+
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:MM (24 h)' });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'must be lowercase letters, digits, - or _ (at most 64)' });
+/** E.164 is checked by a rule (libphonenumber-js) so the message can say what is wrong. */
+const phone = z.string().describe('A phone number in E.164 form, e.g. +15551234567');
+const secret = (what: string) =>
+  z.string().min(1).describe(`${what}. Only as \${ENV_NAME}: secrets come from the environment, never the file.`);
+
+export const scheduleSchema = z
+  .strictObject({
+    every: duration('Cadence: probe each entry point once per this period (rotation spreads them over it).').optional(),
+    at: z
+      .string()
+      .describe('Weekdays and local-time window in the site\'s timezone, e.g. "Tue-Thu 09:00-16:00" or "Mon,Wed 10:00-12:00".')
+      .optional(),
+  })
+  .describe('When to probe; set at the top, on a site, a service line or an entry point (inherited downward).');
+
+const successCheck = z
+  .strictObject({
+    text: z.string().optional().describe('Text the page shows after a successful submission.'),
+    url: z.string().optional().describe('A substring or /regex/ of the URL after a successful submission.'),
+    selector: z.string().optional().describe('A CSS selector that is visible after a successful submission.'),
+  })
+  .describe('How to recognise a successful submission (otherwise detected from the page).');
+
+const common = {
+  id: id.optional().describe('Unique within the service line; defaults to the type (webform, email, phone, sms).'),
+  inquiry: z.string().optional().describe('Inquiry template name in probes/ (overrides the service line\'s).'),
+  schedule: scheduleSchema.optional(),
+  enabled: z.boolean().default(true).describe('Set false to keep the entry point in the config but never probe it.'),
+};
+
+export const webformEntrySchema = z.strictObject({
+  type: z.literal('webform'),
+  ...common,
+  url: z.string().describe('The page holding the form (http or https).'),
+  fields: z
+    .union([z.literal('auto'), z.record(z.string(), z.string())])
+    .default('auto')
+    .describe('`auto` finds fields from labels, names, autocomplete, placeholders; or a map of CSS selector → value (placeholders allowed) that overrides it.'),
+  submit: z.string().optional().describe('CSS selector of the submit button (default: detected).'),
+  success: successCheck.optional(),
+  script: z.string().optional().describe('A Playwright script in probes/ (e.g. probes/acme-form.ts) for forms auto-fill cannot handle.'),
+  frame: z.string().optional().describe('CSS selector of the iframe holding the form (default: searched).'),
+});
+
+export const emailEntrySchema = z.strictObject({
+  type: z.literal('email'),
+  ...common,
+  to: z.string().describe('The published inbox address.'),
+});
+
+export const phoneEntrySchema = z.strictObject({
+  type: z.literal('phone'),
+  ...common,
+  number: phone,
+  ivr: z
+    .strictObject({
+      digits: z
+        .string()
+        .regex(/^[0-9*#wW]*$/, { message: 'must be DTMF digits 0-9 * # with w (0.5 s wait) or W (1 s wait)' })
+        .optional()
+        .describe('DTMF path through the IVR, e.g. "ww1w3" (w = half-second wait).'),
+      expect: z.array(z.string()).default([]).describe('Phrases the IVR prompt should contain (the campaign message).'),
+    })
+    .optional()
+    .describe('The phone menu: digits to press and phrases it should say.'),
+});
+
+export const smsEntrySchema = z.strictObject({
+  type: z.literal('sms'),
+  ...common,
+  number: phone,
+});
+
+export const entryPointSchema = z.discriminatedUnion('type', [
+  webformEntrySchema,
+  emailEntrySchema,
+  phoneEntrySchema,
+  smsEntrySchema,
+]);
+
+export const serviceLineSchema = z.strictObject({
+  id,
+  name: z.string().min(1).describe('What is offered, as the public knows it (e.g. Orthopedics).'),
+  inquiry: z.string().optional().describe('Inquiry template name in probes/ (default: probes.default).'),
+  schedule: scheduleSchema.optional(),
+  entryPoints: z.array(entryPointSchema).min(1).describe('Published ways to ask about this service line.'),
+});
+
+export const siteSchema = z.strictObject({
+  id,
+  name: z.string().min(1).describe('The site as the public knows it (North Clinic).'),
+  region: z.string().optional().describe('Geography, for comparisons across regions.'),
+  unit: z.string().optional().describe('Operating unit, for comparisons across units.'),
+  timezone: z.string().optional().describe('IANA timezone of the site (quiet hours, windows); default: the top-level timezone.'),
+  domains: z.array(z.string()).default([]).describe('Mail domains the site replies from (lower-confidence attribution).'),
+  phones: z.array(phone).default([]).describe('Known numbers the site calls or texts from (callback attribution).'),
+  schedule: scheduleSchema.optional(),
+  serviceLines: z.array(serviceLineSchema).min(1),
+});
+
+const smtpSchema = z.strictObject({
+  host: z.string().describe('SMTP server host.'),
+  port: z.number().int().min(1).max(65535).default(587).describe('SMTP port (587 STARTTLS, 465 TLS).'),
+  secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when offered.'),
+  requireTLS: z.boolean().default(true).describe('Refuse to send without TLS (turn off only for loopback servers).'),
+  user: z.string().optional().describe('SMTP user name.'),
+  pass: secret('SMTP password or app password').optional(),
+  from: z.string().optional().describe('Envelope sender; default: the shopper\'s plus-address.'),
+});
+
+const imapSchema = z.strictObject({
+  host: z.string().describe('IMAP server host.'),
+  port: z.number().int().min(1).max(65535).default(993).describe('IMAP port (993 TLS, 143 plain/STARTTLS).'),
+  secure: z.boolean().default(true).describe('TLS from the start (port 993).'),
+  user: z.string().describe('Mailbox user name.'),
+  pass: secret('IMAP password or app password').optional(),
+  accessToken: secret('OAuth2 access token (instead of pass)').optional(),
+  mailboxes: z
+    .array(z.string())
+    .default(['INBOX', '\\Junk'])
+    .describe('Mailboxes to watch; `\\Junk` means the special-use Junk/Spam folder, wherever the server keeps it.'),
+  timeout: duration('Timeout for every IMAP command.').prefault('60s'),
+});
+
+const twilioSchema = z.strictObject({
+  accountSid: secret('Twilio Account SID'),
+  authToken: secret('Twilio Auth Token'),
+  apiBaseUrl: z.string().optional().describe('Sandbox only: a Twilio-compatible API on loopback (requires safety.allowLocal).'),
+  record: z.boolean().default(false).describe('Record test calls (consent rules differ by jurisdiction; off by default).'),
+  ratePerMinute: z.number().min(0).default(0.014).describe('Estimated cost per call minute (USD), for the spend cap.'),
+  smsRate: z.number().min(0).default(0.0079).describe('Estimated cost per text (USD).'),
+  ringTimeout: duration('Give up when nobody answers within this time.').prefault('30s'),
+  pollInterval: duration('How often to poll a call in progress.').prefault('2s'),
+});
+
+const browserSchema = z.strictObject({
+  executablePath: z.string().optional().describe('Chrome/Chromium binary; default: detected (/usr/bin/chromium, Google Chrome, Playwright\'s).'),
+  channel: z.string().optional().describe('Playwright browser channel, e.g. "chrome" for an installed Google Chrome.'),
+  wsEndpoint: z.string().optional().describe('Connect to a remote Playwright server / browser grid instead of launching.'),
+  concurrency: z.number().int().min(1).max(32).default(2).describe('Forms filled at once (one browser, several contexts).'),
+  headless: z.boolean().default(true).describe('Run the browser without a window.'),
+  timeout: duration('Time allowed for one form from load to outcome.').prefault('60s'),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema reference for editors.'),
+    version: z.literal(1).default(1).describe('Config format version.'),
+    organization: z.string().min(1).describe('The organization being audited.'),
+    timezone: z.string().default('UTC').describe('Default IANA timezone for sites (e.g. America/Chicago).'),
+    shopper: z
+      .strictObject({
+        name: z.string().min(1).describe('The shopper\'s full name, as typed into forms and signed in emails.'),
+        email: z
+          .string()
+          .describe('Shopper address template carrying {token} for plus-addressing, e.g. jordan+{token}@example.net.'),
+        phones: z.array(phone).default([]).describe('Pool of shopper numbers (Twilio); one per open probe of a site makes callbacks exact.'),
+        personas: z
+          .array(z.strictObject({ name: z.string().min(1), email: z.string().optional() }))
+          .default([])
+          .describe('Optional alternative identities rotated across probes.'),
+      })
+      .describe('Who the mystery shopper is.'),
+    sla: z
+      .strictObject({
+        firstResponse: duration('Any response (even automatic) within this time.').prefault('1h'),
+        humanResponse: duration('A person\'s reply within this time.').prefault('1d'),
+        callback: duration('A call back within this time when the inquiry gave a phone number.').prefault('1d'),
+        followUpAfter: duration('A later human contact at least this long after the first counts as a follow-up.').prefault('24h'),
+        followUpWindow: duration('Follow-ups are looked for until this long after submission.').prefault('7d'),
+        phoneAnswer: duration('The phone is answered within this time.').prefault('30s'),
+        holdPatience: duration('The caller hangs up after this long on hold.').prefault('3m'),
+        waitWindow: duration('A probe waits this long for replies before it is closed.').prefault('7d'),
+      })
+      .prefault({})
+      .describe('Service levels the scorecard measures against.'),
+    campaign: z
+      .strictObject({
+        name: z.string().min(1).describe('Campaign name, as the public sees it.'),
+        keywords: z.array(z.string()).default([]).describe('Words of the offer that an informed reply mentions.'),
+        starts: isoDate.optional().describe('First day of the campaign (YYYY-MM-DD).'),
+        ends: isoDate.optional().describe('Last day of the campaign (YYYY-MM-DD).'),
+      })
+      .optional()
+      .describe('The current campaign the organization should know about.'),
+    channels: z
+      .strictObject({
+        smtp: smtpSchema.optional().describe('Outgoing mail for email probes.'),
+        imap: imapSchema.optional().describe('The shopper\'s mailbox watched for replies.'),
+        twilio: twilioSchema.optional().describe('Phone calls, texts and callback logs.'),
+        browser: browserSchema.optional().describe('The browser that fills web forms.'),
+      })
+      .prefault({})
+      .describe('Connections. Secrets only as ${ENV_NAME}.'),
+    safety: z
+      .strictObject({
+        dryRun: z.boolean().default(false).describe('Plan and print, contact nothing.'),
+        quietHours: z
+          .strictObject({ start: localTime, end: localTime })
+          .optional()
+          .describe('No probes between these local times, in each site\'s own timezone (e.g. 20:00 to 08:00).'),
+        caps: z
+          .strictObject({
+            perEntryPointPerDay: z.number().int().min(0).default(1).describe('Probes to one entry point per day.'),
+            perDay: z.number().int().min(0).default(100).describe('Probes in all per day.'),
+            callsPerDay: z.number().int().min(0).default(20).describe('Test calls per day.'),
+          })
+          .prefault({}),
+        maxProbesPerRun: z.number().int().min(0).optional().describe('Budget for one run (rotation leaves the rest for later).'),
+        callSpendCap: z.number().min(0).default(5).describe('Estimated call + text spend allowed per day (USD).'),
+        doNotContact: z
+          .array(z.string())
+          .default([])
+          .describe('Addresses, domains (@example.org), numbers or URL prefixes never to contact.'),
+        allowLocal: z.boolean().default(false).describe('Allow loopback and private-network targets (sandbox and tests only).'),
+      })
+      .prefault({})
+      .describe('Rules that keep the audit from pestering anyone.'),
+    store: z
+      .strictObject({ path: z.string().default('respond-audit.db').describe('SQLite file, relative to the config.') })
+      .prefault({})
+      .describe('Where runs, probes and replies are kept.'),
+    probes: z
+      .strictObject({
+        dir: z.string().default('../probes').describe('Folder of inquiry templates, relative to the config.'),
+        default: z.string().default('new-inquiry').describe('Template used when a service line names none.'),
+      })
+      .prefault({})
+      .describe('Inquiry templates.'),
+    reports: z
+      .strictObject({
+        dir: z.string().default('../reports').describe('Where reports and evidence are written, relative to the config.'),
+        failUnder: z.number().min(0).max(100).optional().describe('Exit 1 when any grade is below this.'),
+      })
+      .prefault({})
+      .describe('Reports.'),
+    scoring: z
+      .strictObject({
+        weights: z
+          .strictObject({
+            responded: z.number().min(0).default(25),
+            speed: z.number().min(0).default(20),
+            human: z.number().min(0).default(15),
+            ownership: z.number().min(0).default(15),
+            followUp: z.number().min(0).default(10),
+            campaign: z.number().min(0).default(5),
+            phone: z.number().min(0).default(10),
+          })
+          .prefault({})
+          .describe('Relative weights of the 0-100 grade\'s parts.'),
+      })
+      .prefault({})
+      .describe('How the grade is computed.'),
+    schedule: scheduleSchema.optional(),
+    sites: z.array(siteSchema).min(1).describe('Places or operating units → service lines → entry points.'),
+  })
+  .describe('respond-audit audit config');
+
+export type AuditConfigInput = z.input<typeof configSchema>;
+export type AuditConfig = z.output<typeof configSchema>;
+export type Site = AuditConfig['sites'][number];
+export type ServiceLine = Site['serviceLines'][number];
+export type EntryPoint = ServiceLine['entryPoints'][number];
+export type Channel = EntryPoint['type'];
+export type Schedule = z.output<typeof scheduleSchema>;
+export const CHANNELS: readonly Channel[] = ['webform', 'email', 'phone', 'sms'];
+
+/** Paths (dotted, with [] for arrays) whose values must be ${ENV} references. */
+export const SECRET_PATHS = [
+  'channels.smtp.pass',
+  'channels.imap.pass',
+  'channels.imap.accessToken',
+  'channels.twilio.accountSid',
+  'channels.twilio.authToken',
+];
+
+export function toJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' });
+}

@@ -1,0 +1,341 @@
+/** The store's queries. Small, named, and the only place (with db.ts) that runs SQL. */
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { HOST, immediate, openDatabase, type DB, type OpenOptions } from './db.js';
+import type {
+  EventInput,
+  EventRow,
+  ObservationInput,
+  ObservationRow,
+  ProbeRow,
+  ProbeStatus,
+  RunRow,
+} from './types.js';
+
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+const parse = <T>(s: unknown): T | null => (typeof s === 'string' ? (JSON.parse(s) as T) : null);
+const camel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+function rowOf<T>(r: Record<string, unknown> | undefined, jsonCols: string[] = [], boolCols: string[] = []): T | undefined {
+  if (!r) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    const c = camel(k);
+    out[c] = jsonCols.includes(k) ? parse(v) : boolCols.includes(k) ? v === 1 : v;
+  }
+  return out as T;
+}
+
+const PROBE_JSON = ['details', 'evidence'];
+const probeOf = (r: unknown) => rowOf<ProbeRow>(r as Record<string, unknown>, PROBE_JSON);
+const eventOf = (r: unknown) =>
+  rowOf<EventRow>(r as Record<string, unknown>, ['reasons', 'details'], ['pass_along', 'campaign_aware', 'follow_up']);
+
+export interface NewProbe {
+  token: string;
+  runId: number;
+  entryKey: string;
+  siteId: string;
+  serviceLineId: string;
+  entryPointId: string;
+  channel: string;
+  target: string;
+  closesAt?: number | null;
+  shopperName?: string;
+  shopperEmail?: string;
+  shopperPhone?: string | null;
+  inquiry?: string;
+  variant?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface ProbeUpdate {
+  status?: ProbeStatus;
+  outcome?: string | null;
+  submittedAt?: number | null;
+  closesAt?: number | null;
+  closedAt?: number | null;
+  messageId?: string | null;
+  externalId?: string | null;
+  error?: string | null;
+  details?: Record<string, unknown> | null;
+  evidence?: Record<string, unknown> | null;
+}
+
+export class Store {
+  readonly db: DB;
+  constructor(
+    readonly path: string,
+    readonly clock: Clock = systemClock,
+    opts: OpenOptions = {},
+  ) {
+    this.db = openDatabase(path, opts);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  tx<T>(fn: () => T): T {
+    return immediate(this.db, fn);
+  }
+
+  // ── runs ────────────────────────────────────────────────────────────────────
+  startRun(kind: string, configPath: string, dryRun = false): number {
+    return this.tx(
+      () =>
+        this.db
+          .prepare('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
+          .run(kind, configPath, this.clock.now(), dryRun ? 1 : 0, process.pid).lastInsertRowid as number,
+    );
+  }
+
+  finishRun(id: number, status: 'finished' | 'failed' | 'interrupted', summary?: Record<string, unknown>): void {
+    this.tx(() =>
+      this.db.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(this.clock.now(), status, json(summary), id),
+    );
+  }
+
+  listRuns(limit = 20): RunRow[] {
+    return this.db
+      .prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?')
+      .all(limit)
+      .map((r) => rowOf<RunRow>(r as Record<string, unknown>, ['summary'], ['dry_run'])!);
+  }
+
+  getRun(id: number): RunRow | undefined {
+    return rowOf<RunRow>(this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>, ['summary'], ['dry_run']);
+  }
+
+  // ── probes ──────────────────────────────────────────────────────────────────
+  /** Records a probe as `submitting` (committed before anything is sent). */
+  createProbe(p: NewProbe): ProbeRow {
+    const now = this.clock.now();
+    return this.tx(() => {
+      const id = this.db
+        .prepare(
+          `INSERT INTO probes (token, run_id, entry_key, site_id, service_line_id, entry_point_id, channel, target, status,
+             planned_at, submitting_at, closes_at, shopper_name, shopper_email, shopper_phone, inquiry, variant, details)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          p.token, p.runId, p.entryKey, p.siteId, p.serviceLineId, p.entryPointId, p.channel, p.target,
+          now, now, p.closesAt ?? null, p.shopperName ?? null, p.shopperEmail ?? null, p.shopperPhone ?? null,
+          p.inquiry ?? null, p.variant ?? null, json(p.details),
+        ).lastInsertRowid as number;
+      return this.getProbe(id)!;
+    });
+  }
+
+  updateProbe(id: number, u: ProbeUpdate): void {
+    const sets: string[] = [];
+    const vals: unknown[] = [];
+    const map: Record<keyof ProbeUpdate, string> = {
+      status: 'status', outcome: 'outcome', submittedAt: 'submitted_at', closesAt: 'closes_at', closedAt: 'closed_at',
+      messageId: 'message_id', externalId: 'external_id', error: 'error', details: 'details', evidence: 'evidence',
+    };
+    for (const [k, col] of Object.entries(map) as [keyof ProbeUpdate, string][]) {
+      if (!(k in u)) continue;
+      sets.push(`${col} = ?`);
+      const v = u[k];
+      vals.push(k === 'details' || k === 'evidence' ? json(v) : v);
+    }
+    if (!sets.length) return;
+    this.tx(() => this.db.prepare(`UPDATE probes SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id));
+  }
+
+  getProbe(id: number): ProbeRow | undefined {
+    return probeOf(this.db.prepare('SELECT * FROM probes WHERE id = ?').get(id));
+  }
+
+  probeByToken(token: string): ProbeRow | undefined {
+    return probeOf(this.db.prepare('SELECT * FROM probes WHERE token = ?').get(token.toLowerCase()));
+  }
+
+  probeByMessageId(messageId: string): ProbeRow | undefined {
+    return probeOf(this.db.prepare('SELECT * FROM probes WHERE message_id = ?').get(messageId));
+  }
+
+  probeByExternalId(externalId: string): ProbeRow | undefined {
+    return probeOf(this.db.prepare('SELECT * FROM probes WHERE external_id = ?').get(externalId));
+  }
+
+  listProbes(filter: { runId?: number; status?: ProbeStatus[]; open?: boolean; since?: number; entryKey?: string; siteId?: string } = {}): ProbeRow[] {
+    const where: string[] = [];
+    const vals: unknown[] = [];
+    if (filter.runId !== undefined) (where.push('run_id = ?'), vals.push(filter.runId));
+    if (filter.status?.length) (where.push(`status IN (${filter.status.map(() => '?').join(',')})`), vals.push(...filter.status));
+    if (filter.open) where.push("status IN ('submitted', 'unknown') AND closed_at IS NULL");
+    if (filter.since !== undefined) (where.push('planned_at >= ?'), vals.push(filter.since));
+    if (filter.entryKey !== undefined) (where.push('entry_key = ?'), vals.push(filter.entryKey));
+    if (filter.siteId !== undefined) (where.push('site_id = ?'), vals.push(filter.siteId));
+    const sql = `SELECT * FROM probes ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
+    return this.db.prepare(sql).all(...vals).map((r) => probeOf(r)!);
+  }
+
+  /** The latest probe per entry point (for cadence and "never twice while open"). */
+  lastProbeByEntry(): Map<string, ProbeRow> {
+    const rows = this.db
+      .prepare("SELECT * FROM probes WHERE id IN (SELECT MAX(id) FROM probes WHERE status != 'not-sent' GROUP BY entry_key)")
+      .all()
+      .map((r) => probeOf(r)!);
+    return new Map(rows.map((r) => [r.entryKey, r]));
+  }
+
+  /** Probes left `submitting` by a process that died: never re-sent, marked `unknown`. */
+  markInterruptedProbesUnknown(): number {
+    return this.tx(
+      () =>
+        this.db
+          .prepare("UPDATE probes SET status = 'unknown', outcome = COALESCE(outcome, 'interrupted'), error = COALESCE(error, 'the run stopped between starting and confirming this submission; it may or may not have reached the organization') WHERE status = 'submitting'")
+          .run().changes,
+    );
+  }
+
+  /** Closes probes whose wait window has passed. */
+  closeExpiredProbes(now = this.clock.now()): number {
+    return this.tx(
+      () =>
+        this.db
+          .prepare("UPDATE probes SET closed_at = ? WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ? AND status IN ('submitted', 'unknown')")
+          .run(now, now).changes,
+    );
+  }
+
+  countProbesSince(since: number, filter: { entryKey?: string; channel?: string } = {}): number {
+    let sql = "SELECT COUNT(*) AS n FROM probes WHERE planned_at >= ? AND status != 'not-sent'";
+    const vals: unknown[] = [since];
+    if (filter.entryKey) (sql += ' AND entry_key = ?', vals.push(filter.entryKey));
+    if (filter.channel) (sql += ' AND channel = ?', vals.push(filter.channel));
+    return (this.db.prepare(sql).get(...vals) as { n: number }).n;
+  }
+
+  // ── observations & events ───────────────────────────────────────────────────
+  /** Inserts an observation; returns its id and whether it was new (unique by source + sourceId). */
+  addObservation(o: ObservationInput): { id: number; isNew: boolean } {
+    const r = this.db
+      .prepare(
+        `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, excerpt, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING`,
+      )
+      .run(
+        o.source, o.sourceId, o.occurredAt, o.timeSource, o.clockSkewMs ?? null, this.clock.now(), o.sender ?? null,
+        o.recipient ?? null, o.subject ?? null, o.messageId ?? null, o.inReplyTo ?? null, o.refs ?? null, o.excerpt ?? null, json(o.data),
+      );
+    if (r.changes === 1) return { id: Number(r.lastInsertRowid), isNew: true };
+    const existing = this.db.prepare('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
+    return { id: existing.id, isNew: false };
+  }
+
+  hasObservation(source: string, sourceId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM observations WHERE source = ? AND source_id = ?').get(source, sourceId);
+  }
+
+  getObservation(id: number): ObservationRow | undefined {
+    return rowOf<ObservationRow>(this.db.prepare('SELECT * FROM observations WHERE id = ?').get(id) as Record<string, unknown>, ['data']);
+  }
+
+  /** Inserts or replaces the event of this kind for the observation. */
+  upsertEvent(e: EventInput): number {
+    const r = this.db
+      .prepare(
+        `INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (observation_id, kind) DO UPDATE SET probe_id = excluded.probe_id, attribution = excluded.attribution,
+           occurred_at = excluded.occurred_at, pass_along = excluded.pass_along, campaign_aware = excluded.campaign_aware,
+           follow_up = excluded.follow_up, reasons = excluded.reasons, details = excluded.details
+         RETURNING id`,
+      )
+      .get(
+        e.observationId, e.probeId, e.kind, e.attribution, e.occurredAt, e.passAlong ? 1 : 0, e.campaignAware ? 1 : 0,
+        e.followUp ? 1 : 0, json(e.reasons ?? []), json(e.details ?? {}),
+      ) as { id: number };
+    return r.id;
+  }
+
+  eventsForProbe(probeId: number): EventRow[] {
+    return this.db.prepare('SELECT * FROM events WHERE probe_id = ? ORDER BY occurred_at, id').all(probeId).map((r) => eventOf(r)!);
+  }
+
+  listEvents(filter: { probeIds?: number[]; kind?: string; since?: number } = {}): EventRow[] {
+    const where: string[] = [];
+    const vals: unknown[] = [];
+    if (filter.kind) (where.push('kind = ?'), vals.push(filter.kind));
+    if (filter.since !== undefined) (where.push('occurred_at >= ?'), vals.push(filter.since));
+    if (filter.probeIds) where.push(`probe_id IN (SELECT value FROM json_each(?))`), vals.push(JSON.stringify(filter.probeIds));
+    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY occurred_at, id`;
+    return this.db.prepare(sql).all(...vals).map((r) => eventOf(r)!);
+  }
+
+  unattributed(limit = 50): Array<EventRow & { sender: string | null; subject: string | null }> {
+    return this.db
+      .prepare(
+        `SELECT e.*, o.sender, o.subject FROM events e JOIN observations o ON o.id = e.observation_id
+         WHERE e.probe_id IS NULL ORDER BY e.occurred_at DESC LIMIT ?`,
+      )
+      .all(limit)
+      .map((r) => eventOf(r) as EventRow & { sender: string | null; subject: string | null });
+  }
+
+  // ── cursors ─────────────────────────────────────────────────────────────────
+  getCursor<T>(name: string): T | undefined {
+    const r = this.db.prepare('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
+    return r ? (JSON.parse(r.value) as T) : undefined;
+  }
+
+  /** Call inside the same tx() as the writes the cursor covers. */
+  setCursor(name: string, value: unknown): void {
+    this.db
+      .prepare('INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run(name, JSON.stringify(value), this.clock.now());
+  }
+
+  // ── suppressions (do-not-contact learned from replies) ──────────────────────
+  suppress(scope: string, reason: string, observationId?: number): void {
+    this.db
+      .prepare('INSERT INTO suppressions (scope, reason, created_at, observation_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO NOTHING')
+      .run(scope, reason, this.clock.now(), observationId ?? null);
+  }
+
+  suppressions(): Array<{ scope: string; reason: string; createdAt: number }> {
+    return this.db.prepare('SELECT scope, reason, created_at AS createdAt FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
+  }
+
+  // ── locks ───────────────────────────────────────────────────────────────────
+  /** Takes a named lock, or returns who holds it. A lock whose process is gone is taken over. */
+  acquireLock(name: string): { ok: true } | { ok: false; pid: number; host: string; since: number } {
+    return this.tx(() => {
+      const held = this.db.prepare('SELECT pid, host, acquired_at AS since FROM locks WHERE name = ?').get(name) as
+        | { pid: number; host: string; since: number }
+        | undefined;
+      if (held && held.pid !== process.pid && (held.host !== HOST || processAlive(held.pid))) return { ok: false as const, ...held };
+      this.db
+        .prepare('INSERT INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+        .run(name, process.pid, HOST, this.clock.now());
+      return { ok: true as const };
+    });
+  }
+
+  releaseLock(name: string): void {
+    if (!this.db.open) return;
+    this.tx(() => this.db.prepare('DELETE FROM locks WHERE name = ? AND pid = ?').run(name, process.pid));
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  /** A consistent copy for CI caching, safe while others write. */
+  vacuumInto(target: string): void {
+    this.db.prepare('VACUUM INTO ?').run(target);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The contract between `run` and the channel submitters (webform, email, phone, sms).
+ * `run` commits each probe as `submitting` before calling submit(); the submitter does the
+ * one risky thing (click, SMTP DATA, call create) and reports what happened.
+ */
+import type { Clock } from '../clock.js';
+import type { Inquiry } from '../config/inquiry.js';
+import type { LoadedConfig, ResolvedEntryPoint } from '../config/load.js';
+import type { Channel } from '../config/schema.js';
+import type { ProbeRow } from '../store/types.js';
+
+export interface ShopperIdentity {
+  name: string;
+  firstName: string;
+  lastName: string;
+  /** The plus-address carrying the probe's token. */
+  email: string;
+  /** The pool number assigned to this probe (E.164), when the config has a pool. */
+  phone: string | null;
+}
+
+export interface ProbeJob {
+  /** Already committed with status `submitting`. */
+  probe: ProbeRow;
+  target: ResolvedEntryPoint;
+  shopper: ShopperIdentity;
+  inquiry: Inquiry;
+  /** Rendered from the inquiry template (placeholders filled). */
+  message: { subject: string; body: string; sms: string };
+  /** ISO date (YYYY-MM-DD) for a preferred-date field. */
+  preferredDate: string;
+}
+
+export type SubmitStatus = 'submitted' | 'not-sent' | 'unknown';
+
+export interface SubmitResult {
+  status: SubmitStatus;
+  /**
+   * What happened, in one word: submitted, validation-error, blocked, unreachable, timeout,
+   * refused (SMTP), busy, no-answer, failed, canceled, skipped …
+   */
+  outcome: string;
+  /** The moment the system accepted it (default: the clock when submit() returned). */
+  submittedAt?: number;
+  messageId?: string;
+  /** Call SID, message SID … */
+  externalId?: string;
+  error?: string;
+  details?: Record<string, unknown>;
+  /** Paths relative to the reports folder (screenshot, html, recording …). */
+  evidence?: Record<string, unknown>;
+}
+
+export interface SubmitHooks {
+  /**
+   * Commit that the inquiry has left (e.g. a call was created) before doing anything slow
+   * afterwards, so a crash later cannot lead to a second call.
+   */
+  confirmed(r: { submittedAt: number; messageId?: string; externalId?: string; details?: Record<string, unknown> }): void;
+  /** Progress for the live display. */
+  progress(text: string): void;
+}
+
+export interface SubmitterDeps {
+  loaded: LoadedConfig;
+  clock: Clock;
+  env: Record<string, string | undefined>;
+  /** Absolute folder for evidence (reports/artifacts). */
+  artifactsDir: string;
+  log: (text: string) => void;
+  signal: AbortSignal;
+}
+
+export interface Submitter {
+  channel: Channel;
+  submit(job: ProbeJob, hooks: SubmitHooks): Promise<SubmitResult>;
+  close(): Promise<void>;
+}
+
+export type SubmitterFactory = (deps: SubmitterDeps) => Promise<Submitter>;
