@@ -12,8 +12,15 @@ const VERSION = '0.1.0';
 
 type Action = (ctx: CommandContext, ...args: never[]) => Promise<number>;
 
-export function buildProgram(run: (load: () => Promise<Action>, args: unknown[]) => Promise<void>): Command {
-  const program = new Command('respond-audit')
+export function buildProgram(
+  run: (load: () => Promise<Action>, args: unknown[]) => Promise<void>,
+  output?: { writeOut(s: string): void; writeErr(s: string): void },
+): Command {
+  const program = new Command('respond-audit');
+  // Before any subcommand is added: subcommands copy these settings when created.
+  program.exitOverride();
+  if (output) program.configureOutput(output);
+  program
     .description('A mystery shopper for response mechanisms: asks through every web form, inbox and phone line, watches what comes back, and scores each site and service line on speed and ownership.')
     .version(VERSION)
     .showSuggestionAfterError(true)
@@ -164,12 +171,7 @@ export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
     const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson(!!opts?.json), clock: systemClock, signal: abort.signal };
     const action = await load();
     code = await (action as (c: CommandContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);
-  });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => out.stdout.write(s),
-    writeErr: (s) => out.stderr.write(s),
-  });
+  }, { writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) });
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

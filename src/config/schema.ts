@@ -116,7 +116,7 @@ export const siteSchema = z.strictObject({
   domains: z.array(z.string()).default([]).describe('Mail domains the site replies from (lower-confidence attribution).'),
   phones: z.array(phone).default([]).describe('Known numbers the site calls or texts from (callback attribution).'),
   schedule: scheduleSchema.optional(),
-  serviceLines: z.array(serviceLineSchema).min(1),
+  serviceLines: z.array(serviceLineSchema).min(1).describe('What is offered at this site, each with its entry points.'),
 });
 
 const smtpSchema = z.strictObject({
@@ -177,7 +177,12 @@ export const configSchema = z
           .describe('Shopper address template carrying {token} for plus-addressing, e.g. jordan+{token}@example.net.'),
         phones: z.array(phone).default([]).describe('Pool of shopper numbers (Twilio); one per open probe of a site makes callbacks exact.'),
         personas: z
-          .array(z.strictObject({ name: z.string().min(1), email: z.string().optional() }))
+          .array(
+            z.strictObject({
+              name: z.string().min(1),
+              email: z.string().optional().describe('Address template with {token} for this persona (default: shopper.email).'),
+            }),
+          )
           .default([])
           .describe('Optional alternative identities rotated across probes.'),
       })
@@ -226,7 +231,8 @@ export const configSchema = z
             perDay: z.number().int().min(0).default(100).describe('Probes in all per day.'),
             callsPerDay: z.number().int().min(0).default(20).describe('Test calls per day.'),
           })
-          .prefault({}),
+          .prefault({})
+          .describe('Caps on how much is sent (per entry point per day, in all per day, calls per day).'),
         maxProbesPerRun: z.number().int().min(0).optional().describe('Budget for one run (rotation leaves the rest for later).'),
         callSpendCap: z.number().min(0).default(5).describe('Estimated call + text spend allowed per day (USD).'),
         doNotContact: z

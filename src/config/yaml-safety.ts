@@ -10,19 +10,15 @@ export function firstInvalidUtf8(buf: Buffer): number {
     new TextDecoder('utf-8', { fatal: true }).decode(buf);
     return -1;
   } catch {
-    // Find it by halving: decoding is fast and files are small (size is capped first).
-    let lo = 0;
-    let hi = buf.length;
-    while (hi - lo > 4) {
-      const mid = (lo + hi) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, mid));
-        lo = mid;
-      } catch {
-        hi = mid;
-      }
+    // Find the offending byte to point at it.
+    for (let i = 0; i < buf.length; ) {
+      const b = buf[i]!;
+      const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+      if (len === 0) return i;
+      for (let k = 1; k < len; k++) if (i + k >= buf.length || (buf[i + k]! & 0xc0) !== 0x80) return i;
+      i += len;
     }
-    return lo;
+    return 0;
   }
 }
 
