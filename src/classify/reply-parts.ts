@@ -1,0 +1,108 @@
+/**
+ * Splits a reply's plain text into what the writer wrote now, their signature, disclaimers
+ * and the quoted message they answer. Only the first part says anything about how the
+ * organization handled the inquiry: a phone number in a signature or the campaign name in
+ * the shopper's own quoted inquiry must not count.
+ */
+
+export interface ReplyParts {
+  /** What the writer wrote in this message. */
+  body: string;
+  signature: string;
+  disclaimer: string;
+  quoted: string;
+}
+
+/** Lines that start a quoted earlier message (Gmail, Outlook, Apple Mail, Spanish clients). */
+const QUOTE_HEADER = [
+  /^\s*On .{4,200}\bwrote:\s*$/i,
+  /^\s*El .{4,200}\bescribi[óo]:\s*$/i,
+  /^\s*-{2,}\s*(Original Message|Forwarded message|Mensaje original|Mensaje reenviado)\s*-{2,}\s*$/i,
+  /^\s*_{8,}\s*$/,
+  /^\s*(From|De):\s.+$/i, // Outlook: "From: … / Sent: …" block (checked with the next lines below)
+  /^\s*#{2,}\s*(Please type your reply above this line|Escriba su respuesta por encima de esta línea)\s*#{2,}\s*$/i,
+];
+
+/** Signature delimiters and sign-offs after which the rest is a signature. */
+const SIGNATURE_START = [
+  /^-- ?$/,
+  /^\s*(Best|Kind|Warm)? ?regards,?\s*$/i,
+  /^\s*(Thanks|Thank you|Many thanks|Cheers|Sincerely|Respectfully|Best|Take care)[,!.]?\s*$/i,
+  /^\s*(Saludos|Atentamente|Cordialmente|Gracias|Un saludo)[,!.]?\s*$/i,
+  /^\s*Sent from my (iPhone|iPad|Android|mobile)/i,
+  /^\s*Enviado desde mi/i,
+];
+
+const DISCLAIMER_START = [
+  /^\s*(CONFIDENTIALITY|PRIVILEGED|DISCLAIMER|IMPORTANT)\b.*(NOTICE|WARNING)?/i,
+  /^\s*This (e-?mail|message|communication)( and any attachments)? (is|are|may contain|contains) (intended|confidential|privileged)/i,
+  /^\s*The information (contained )?in this (e-?mail|message)/i,
+  /^\s*If you (are not|have received this) .{0,40}(intended recipient|in error)/i,
+  /^\s*AVISO DE CONFIDENCIALIDAD/i,
+  /^\s*Este (correo|mensaje) (electr[óo]nico )?(es|puede contener|contiene) .{0,40}(confidencial|privilegiad)/i,
+];
+
+export function splitReply(text: string): ReplyParts {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let end = lines.length;
+  // The quoted message: the first quote header, or the first run of "> " lines.
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const outlookBlock = /^\s*(From|De):\s/i.test(l) && lines.slice(i + 1, i + 5).some((n) => /^\s*(Sent|Date|Enviado|Fecha|To|Para|Subject|Asunto):/i.test(n));
+    const header = QUOTE_HEADER.some((re, k) => (k === 4 ? outlookBlock : re.test(l)));
+    if (header || (/^\s*>/.test(l) && i > 0)) {
+      end = i;
+      break;
+    }
+    if (/^\s*>/.test(l) && i === 0) {
+      end = 0;
+      break;
+    }
+  }
+  const quoted = lines.slice(end).join('\n');
+  const own = lines.slice(0, end);
+
+  let discAt = own.length;
+  for (let i = 0; i < own.length; i++)
+    if (DISCLAIMER_START.some((re) => re.test(own[i]!))) {
+      discAt = i;
+      break;
+    }
+  const disclaimer = own.slice(discAt).join('\n');
+  const beforeDisc = own.slice(0, discAt);
+
+  // A sign-off only starts the signature when something short follows it (a name, a title,
+  // numbers), not when a whole paragraph does ("Thanks! I can book you on Tuesday ...").
+  let sigAt = beforeDisc.length;
+  for (let i = 0; i < beforeDisc.length; i++) {
+    if (!SIGNATURE_START.some((re) => re.test(beforeDisc[i]!))) continue;
+    const rest = beforeDisc.slice(i + 1).filter((l) => l.trim());
+    if (/^-- ?$/.test(beforeDisc[i]!) || (rest.length <= 10 && rest.every((l) => l.trim().length <= 90))) {
+      sigAt = i;
+      break;
+    }
+  }
+  // No sign-off: trailing short contact lines (name, title, phone, address) are a signature.
+  if (sigAt === beforeDisc.length) {
+    let i = beforeDisc.length;
+    while (i > 0 && (!beforeDisc[i - 1]!.trim() || isContactLine(beforeDisc[i - 1]!))) i--;
+    if (i < beforeDisc.length && beforeDisc.slice(i).some((l) => /\d{3}/.test(l))) sigAt = i;
+  }
+  return {
+    body: beforeDisc.slice(0, sigAt).join('\n').trim(),
+    signature: beforeDisc.slice(sigAt).join('\n').trim(),
+    disclaimer: disclaimer.trim(),
+    quoted: quoted.trim(),
+  };
+}
+
+/** "Tel: (555) 201-3344", "Fax 555…", "Main: …", "www.example.org", "123 Main St". */
+function isContactLine(l: string): boolean {
+  const s = l.trim();
+  return (
+    /^(t|tel|phone|ph|p|f|fax|m|mobile|cell|direct|main|office|tel[ée]fono)\b\.?:?\s*[+(\d]/i.test(s) ||
+    /^[+(]?\d[\d\s().-]{8,}\d(\s*(ext|x)\.?\s*\d+)?$/.test(s) ||
+    /^(www\.|https?:\/\/)\S+$/i.test(s) ||
+    /^\d+ [A-Z][a-z]+ (St|Street|Ave|Avenue|Rd|Road|Blvd|Drive|Dr|Way|Lane|Ln)\b/.test(s)
+  );
+}

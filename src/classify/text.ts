@@ -1,0 +1,208 @@
+/**
+ * What a reply's words say, whatever channel carried it (email body, SMS, a form's
+ * acknowledgement): does it send the prospect elsewhere (pass-along), does it know the
+ * campaign, does it ask us to stop? Each verdict carries its reasons. Email classification
+ * (auto-ack / human / bounce) builds on this; the phone channel uses it for texts.
+ */
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { splitReply } from './reply-parts.js';
+
+export interface ReplyTextContext {
+  campaign?: { name: string; keywords?: string[] } | undefined;
+  /** Numbers the probe itself contacted or the site publishes: pointing back to them is still a hand-off, but we say so. */
+  knownNumbers?: string[];
+  /** The shopper's own inquiry (so words copied from it into the reply don't count). */
+  inquiryText?: string;
+  defaultCountry?: CountryCode;
+  /** SMS: no quoting or signatures to strip. */
+  plain?: boolean;
+}
+
+export interface ReplyTextVerdict {
+  passAlong: boolean;
+  campaignAware: boolean;
+  stopRequest: boolean;
+  /** E.164 numbers found in what the writer wrote (not in signatures, disclaimers, quotes). */
+  phoneNumbers: string[];
+  reasons: string[];
+  /** The part of the text the verdict is based on. */
+  body: string;
+}
+
+/** Phrases that hand the prospect to someone else instead of answering. */
+const REDIRECT: Array<[RegExp, string]> = [
+  [/\b(please|kindly|you (will|would|'ll) need to|you (can|may|should)|best to|i'?d recommend you|recommend that you|it'?s best to)\s+(give us a |give them a )?(call|phone|ring|contact|reach out to|get in touch with|dial)\b/i, 'asks the prospect to call or contact someone'],
+  [/\b(call|contact|reach|phone)\s+(our|the|their|your)\s+[\w\s'’-]{0,40}?\b(line|office|department|dept|desk|center|centre|team|scheduling|schedulers|number|hotline|clinic|practice)\b/i, 'points to another line, office or department'],
+  [/\bcontact\s+(dr\.?|doctor)\s+[\w'’.-]+('s|’s)?\s+(office|team|staff)\b/i, 'points to a doctor\'s office'],
+  [/\b(office|department|team|line)\s+directly\b/i, 'says to contact someone directly'],
+  [/\b(have |has been |i'?ve |we'?ve |i |we )?(forwarded|passed|referred|sent|routed|transferred)\s+(your|this|the)\s+(message|inquiry|enquiry|request|email|e-mail|question|note)\s+(on\s+)?to\b/i, 'forwarded the inquiry to someone else'],
+  [/\b(your|this|the)\s+(message|inquiry|enquiry|request|email|e-mail|question)\s+(has been|was|is being|will be)\s+(forwarded|passed( on)?|referred|sent|routed|transferred)\s+to\b/i, 'forwarded the inquiry to someone else'],
+  [/\b(they|someone from (that|the|their) (team|department|office))\s+(will|should|can)\s+(contact|reach out|get back|call|be in touch)/i, 'says someone else will get in touch'],
+  [/\b(we|this (inbox|mailbox|address)) (do(es)? not|don'?t|cannot|can'?t) (schedule|book|make appointments|handle|answer|respond to)\b/i, 'says this channel does not handle the request'],
+  [/\b(schedule|book|make an appointment)\s+(online|by (calling|phone|visiting))\b/i, 'sends the prospect to another booking channel'],
+  [/\b(please|kindly)\s+(visit|use|go to|fill out|complete)\s+(our|the)\s+[\w\s-]{0,30}(website|portal|online form|form|app)\b/i, 'sends the prospect to a website or portal'],
+  // Spanish
+  [/\b(por favor|favor de|le pedimos que|debe|puede)\s+(llame|llamar|comun[ií]quese|comunicarse|contacte|contactar)\b/i, 'pide al cliente llamar o contactar a otro (asks to call elsewhere)'],
+  [/\b(llame|comun[ií]quese|contacte)\s+(a|al|con)\s+(la|el|nuestr[ao]|su)\s+\w+/i, 'remite a otra línea u oficina (points elsewhere)'],
+  [/\b(hemos|he)\s+(reenviado|remitido|enviado)\s+su\s+(mensaje|consulta|solicitud)\b/i, 'reenvió la consulta a otro (forwarded the inquiry)'],
+];
+
+/** The writer answered or booked: a number given alongside is then contact info, not a hand-off. */
+const OWNED = [
+  /\b(i|we)('ve| have)? (booked|scheduled|reserved|set up) (you|an appointment|a consultation|a visit)\b/i,
+  /\b(i|we) (have|'ve got) (an? )?(opening|availability|slot|appointment)s?\b/i,
+  /\bwould (you like|any of these|either of these)\b.*\b(time|slot|day|work)\b/i,
+  /\b(i|we) (will|'ll) call you\b/i,
+  /\b(le|te) (llamaremos|llamar[ée])\b/i,
+  /\btenemos (disponibilidad|citas?)\b/i,
+];
+
+const CALL_WORD = /\b(call|phone|dial|ring|text|reach|contact|llame|llamar|ll[aá]menos|comun[ií]quese)\b/i;
+
+const STOP: Array<[RegExp, string]> = [
+  [/\b(please|kindly)?\s*(stop|cease|quit)\s+(contacting|emailing|e-mailing|calling|texting|messaging|sending)\b/i, 'asks us to stop contacting them'],
+  [/\b(do not|don'?t|never)\s+(contact|email|e-mail|call|text|message)\s+(us|me|this (office|number|address))\s*(again|anymore|any more)?\b/i, 'asks not to be contacted'],
+  [/\bremove\s+(us|me|this (address|number|email))\s+from\s+(your|the)\s+(list|mailing|contact|database|records)/i, 'asks to be removed from the list'],
+  [/\b(these|your) (messages|emails|calls|inquiries) are (spam|unwanted|harassment)\b/i, 'calls the messages unwanted'],
+  [/\bno (nos|me) (contacte|contacten|llame|llamen|escriba|escriban)( m[aá]s)?\b/i, 'pide que no le contactemos (asks us to stop)'],
+  [/\bdejen? de (contactar|llamar|escribir|enviar)/i, 'pide que dejemos de contactar (asks us to stop)'],
+];
+
+const STOPWORDS = new Set(['the', 'a', 'an', 'of', 'and', 'for', 'to', 'in', 'on', 'at', 'our', 'your', 'with', 'de', 'la', 'el', 'y', 'los', 'las', 'del', 'en', 'por', 'para']);
+
+export function classifyReplyText(text: string, ctx: ReplyTextContext = {}): ReplyTextVerdict {
+  const reasons: string[] = [];
+  const trimmed = text.trim();
+  const parts = ctx.plain ? { body: trimmed, signature: '', disclaimer: '', quoted: '' } : splitReply(text);
+  const body = removeInquiryEcho(parts.body, ctx.inquiryText);
+  if (!ctx.plain && parts.quoted) reasons.push('quoted earlier message ignored');
+  if (parts.signature && /\d{3}/.test(parts.signature)) reasons.push('numbers in the signature ignored');
+  if (parts.disclaimer) reasons.push('disclaimer ignored');
+
+  // Stop requests: a bare STOP text is the standard opt-out keyword.
+  let stopRequest = false;
+  if (ctx.plain && /^(stop|stopall|unsubscribe|cancel|end|quit|alto|parar)\.?$/i.test(trimmed)) {
+    stopRequest = true;
+    reasons.push(`stop request: opt-out keyword "${trimmed}"`);
+  }
+  for (const [re, why] of STOP) {
+    const m = body.match(re);
+    if (m) {
+      stopRequest = true;
+      reasons.push(`stop request: ${why} ("${snippet(m[0])}")`);
+      break;
+    }
+  }
+
+  // Phone numbers in what the writer wrote.
+  const phoneNumbers = findNumbers(body, ctx.defaultCountry ?? 'US');
+  const redirects = REDIRECT.filter(([re]) => re.test(body));
+  const owned = OWNED.some((re) => re.test(body));
+  let passAlong = false;
+  if (redirects.length) {
+    const strong = redirects.length >= 2 || phoneNumbers.length > 0 || /forwarded|reenvi|remitido|directly|directamente/i.test(redirects[0]![1]);
+    if (!owned || strong) {
+      passAlong = true;
+      for (const [re, why] of redirects) reasons.push(`pass-along: ${why} ("${snippet(body.match(re)![0])}")`);
+    } else reasons.push('mentions calling elsewhere but also answers or books the prospect');
+  }
+  if (phoneNumbers.length) {
+    const near = phoneNumbers.some((n) => callWordNear(body, n.at));
+    if (!passAlong && near && !owned) {
+      passAlong = true;
+      reasons.push(`pass-along: asks the prospect to call ${n(phoneNumbers)} instead of answering`);
+    } else if (passAlong) reasons.push(`pass-along: gives ${n(phoneNumbers)} to call`);
+    else reasons.push(`mentions ${n(phoneNumbers)} without sending the prospect elsewhere`);
+    const known = new Set((ctx.knownNumbers ?? []).map(digits));
+    if (passAlong && phoneNumbers.some((p) => known.has(digits(p.number)))) reasons.push('one of those numbers is the site\'s own published number');
+  }
+
+  const campaign = campaignMention(body, ctx.campaign);
+  if (campaign) reasons.push(`campaign-aware: ${campaign}`);
+  else if (ctx.campaign) reasons.push(`does not mention the campaign "${ctx.campaign.name}"`);
+
+  return { passAlong, campaignAware: !!campaign, stopRequest, phoneNumbers: phoneNumbers.map((p) => p.number), reasons, body };
+}
+
+function n(nums: Array<{ number: string }>): string {
+  return nums.map((p) => p.number).join(', ');
+}
+
+function snippet(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 80 ? t.slice(0, 77) + '…' : t;
+}
+
+function digits(s: string): string {
+  return s.replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
+}
+
+function findNumbers(text: string, country: CountryCode): Array<{ number: string; at: number }> {
+  const out: Array<{ number: string; at: number }> = [];
+  for (const f of findPhoneNumbersInText(text, { defaultCountry: country, leniency: 'POSSIBLE' } as never)) {
+    // Ticket, case and reference numbers look like phone numbers.
+    const before = text.slice(Math.max(0, f.startsAt - 20), f.startsAt);
+    if (/(#|\b(ticket|case|ref|reference|request|order|id|no\.?|n[úu]mero de (caso|ticket)))\s*:?\s*$/i.test(before)) continue;
+    if (!out.some((o) => o.number === f.number.number)) out.push({ number: f.number.number, at: f.startsAt });
+  }
+  return out;
+}
+
+function callWordNear(text: string, at: number): boolean {
+  return CALL_WORD.test(text.slice(Math.max(0, at - 80), at));
+}
+
+/** Removes sentences the reply copied verbatim from the shopper's inquiry (some help desks inline it unquoted). */
+function removeInquiryEcho(body: string, inquiry: string | undefined): string {
+  if (!inquiry) return body;
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+  let out = body;
+  for (const sentence of inquiry.split(/(?<=[.!?])\s+|\n+/)) {
+    const s = sentence.trim();
+    if (s.length < 25) continue;
+    const idx = norm(out).indexOf(norm(s));
+    if (idx < 0) continue;
+    out = out.replace(new RegExp(s.split(/\s+/).map(escapeRe).join('\\s+'), 'i'), ' ');
+  }
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Lowercase, no accents, punctuation as spaces. */
+export function normalizeWords(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .replace(/[^a-z0-9%$]+/g, ' ')
+    .trim();
+}
+
+/** A crude stem, so "screenings" matches "screening" and "joints" matches "joint". */
+function stem(w: string): string {
+  if (w.length <= 4) return w;
+  return w.replace(/(ings|ing|ies|es|s|ed)$/, '').slice(0, 7);
+}
+
+/** Returns why the text mentions the campaign, or undefined. Tolerant of plurals, accents, word order. */
+export function campaignMention(text: string, campaign: ReplyTextContext['campaign']): string | undefined {
+  if (!campaign) return undefined;
+  const words = normalizeWords(text).split(' ').filter(Boolean);
+  const stems = new Set(words.map(stem));
+  const joined = ' ' + words.map(stem).join(' ') + ' ';
+  const phraseIn = (phrase: string) => {
+    const p = normalizeWords(phrase).split(' ').filter(Boolean).map(stem);
+    return p.length > 0 && joined.includes(' ' + p.join(' ') + ' ');
+  };
+  if (phraseIn(campaign.name)) return `names the campaign "${campaign.name}"`;
+  const nameWords = normalizeWords(campaign.name).split(' ').filter((w) => w && !STOPWORDS.has(w)).map(stem);
+  const hits = nameWords.filter((w) => stems.has(w));
+  if (nameWords.length >= 2 && hits.length >= Math.ceil(nameWords.length * 0.66)) return `refers to the campaign "${campaign.name}" (${hits.join(', ')})`;
+  const kw = (campaign.keywords ?? []).filter((k) => phraseIn(k));
+  if (kw.length) return `mentions campaign keyword${kw.length > 1 ? 's' : ''} ${kw.map((k) => `"${k}"`).join(', ')}`;
+  return undefined;
+}
