@@ -72,7 +72,10 @@ export function frames(samples: Float32Array, rate: number): Frame[] {
     for (let k = 0; k < FRAME / 2; k++) pow[k] = re[k]! * re[k]! + im[k]! * im[k]! + 1e-12;
     let logSum = 0;
     let sum = 0;
-    for (let k = lo; k <= hi; k++) (logSum += Math.log(pow[k]!), sum += pow[k]!);
+    for (let k = lo; k <= hi; k++) {
+      logSum += Math.log(pow[k]!);
+      sum += pow[k]!;
+    }
     const count = hi - lo + 1;
     const flatness = Math.exp(logSum / count) / (sum / count);
     const band = Array.from(pow.subarray(lo, hi + 1)).sort((a, b) => a - b);

@@ -114,7 +114,11 @@ export function dtmf(digits: string): Float32Array {
 function level(x: Float32Array, dbfs: number): Float32Array {
   let sum = 0;
   let n = 0;
-  for (const v of x) if (Math.abs(v) > 1e-3) (sum += v * v, n++);
+  for (const v of x) {
+    if (Math.abs(v) <= 1e-3) continue;
+    sum += v * v;
+    n++;
+  }
   if (!n) return x;
   const gain = 10 ** (dbfs / 20) / Math.sqrt(sum / n);
   return x.map((v) => Math.max(-1, Math.min(1, v * gain)));
