@@ -18,3 +18,9 @@ export function fixedClock(start: number): Clock & { advance(ms: number): void; 
     },
   };
 }
+
+/** Real time flowing from a chosen start: the demo's simulated days and RESPOND_AUDIT_NOW. */
+export function offsetClock(start: number, real: () => number = Date.now): Clock {
+  const realStart = real();
+  return { now: () => start + (real() - realStart) };
+}

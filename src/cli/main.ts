@@ -3,7 +3,7 @@
  * lazily imports its command module, so `--help` never loads Playwright or twilio.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { systemClock } from '../clock.js';
+import { offsetClock, systemClock, type Clock } from '../clock.js';
 import { ConfigError, ExitCode, formatIssue, isRespondAuditError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { Output } from './output.js';
@@ -121,6 +121,8 @@ export function buildProgram(
       .argument('[config]', 'audit config', 'configs/audit.yaml')
       .option('--at <date>', 'plan as if it were this moment (ISO date or date-time)')
       .option('--days <n>', 'how many days ahead', '14')
+      .option('--step <duration>', 'simulate a run every this long', '1h')
+      .option('--before-campaign', 'start with a --before-campaign run')
       .option('--json', 'print as JSON')
       .action((config: string, o: object) => run(async () => (await import('../commands/plan.js')).planCommand as Action, [{ ...o, config }])),
     ['respond-audit plan', 'respond-audit plan --at 2027-03-01 --days 7'],
@@ -165,10 +167,21 @@ export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
   const env = io.env ?? process.env;
   const out = new Output(io.stdout ?? process.stdout, io.stderr ?? process.stderr, env);
   const abort = new AbortController();
+  // RESPOND_AUDIT_NOW (ISO date-time) runs the tool as if it were that moment: for tests,
+  // rehearsals and the sandbox; time still flows from there.
+  let clock: Clock = systemClock;
+  if (env.RESPOND_AUDIT_NOW) {
+    const t = Date.parse(env.RESPOND_AUDIT_NOW);
+    if (Number.isNaN(t)) {
+      out.error(`RESPOND_AUDIT_NOW=${env.RESPOND_AUDIT_NOW} is not an ISO date-time`);
+      return ExitCode.usage;
+    }
+    clock = offsetClock(t);
+  }
   let code: number = ExitCode.ok;
   const program = buildProgram(async (load, args) => {
     const opts = args[0] as { json?: boolean };
-    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson(!!opts?.json), clock: systemClock, signal: abort.signal };
+    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson(!!opts?.json), clock, signal: abort.signal };
     const action = await load();
     code = await (action as (c: CommandContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);
   }, { writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) });

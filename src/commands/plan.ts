@@ -1,7 +1,82 @@
+import { existsSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { parseDuration } from '../config/duration.js';
 import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { simulate } from '../plan/simulate.js';
+import { Store } from '../store/store.js';
+import { listPlanningProbes } from '../store/plan-queries.js';
+import type { PastProbe } from '../plan/history.js';
+import { loadForCommand, type CommandContext } from './context.js';
 
-// Placeholder until issue 9 lands; the CLI lists it so the command surface is fixed.
-export async function planCommand(_ctx: CommandContext, _opts: object): Promise<number> {
-  throw new UsageError('`plan` is not available in this build yet (tracked in issue 9)', 'ENOTYET');
+export interface PlanOptions {
+  config?: string;
+  at?: string;
+  days?: string;
+  step?: string;
+  beforeCampaign?: boolean;
+  json?: boolean;
 }
+
+export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promise<number> {
+  const loaded = loadForCommand(ctx, opts.config);
+  const from = opts.at ? parseAt(opts.at, loaded.config.timezone) : ctx.clock.now();
+  const days = Number(opts.days ?? 14);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--days ${opts.days}: a whole number of days from 1 to 366`);
+  const step = parseDuration(opts.step ?? '1h');
+  if (!step || step < 60_000) throw new UsageError(`--step ${opts.step}: a duration of at least 1m, such as 1h or 1d`);
+  let seed: PastProbe[] = [];
+  let scopes = new Set<string>();
+  if (existsSync(loaded.storePath)) {
+    const store = new Store(loaded.storePath, ctx.clock);
+    try {
+      seed = listPlanningProbes(store, from - 2 * 86_400_000);
+      scopes = new Set(store.suppressions().map((s) => s.scope));
+    } finally {
+      store.close();
+    }
+  }
+  const sim = simulate(loaded, seed, scopes, { from, days, step, beforeCampaign: !!opts.beforeCampaign });
+  if (opts.json) {
+    ctx.io.json({
+      from: new Date(sim.from).toISOString(),
+      to: new Date(sim.to).toISOString(),
+      step: sim.step,
+      totals: sim.totals,
+      caps: sim.caps,
+      neverDue: sim.neverDue,
+      probes: sim.probes.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
+    });
+    return 0;
+  }
+  const c = ctx.io.c;
+  ctx.io.line(c.bold(`Plan ${iso(sim.from)} → ${iso(sim.to)} (a run every ${opts.step ?? '1h'}); nothing is contacted`));
+  let day = '';
+  for (const p of sim.probes) {
+    const d = new Date(p.at).toISOString().slice(0, 10);
+    if (d !== day) {
+      ctx.io.line(`  ${c.bold(d)}`);
+      day = d;
+    }
+    ctx.io.line(`    ${new Date(p.at).toISOString().slice(11, 16)}Z ${p.entry.padEnd(34)} ${p.channel.padEnd(7)} ${p.target}${p.estCost ? ` ≈ $${p.estCost.toFixed(2)}` : ''}`);
+  }
+  const t = sim.totals;
+  ctx.io.line();
+  ctx.io.line(`Totals: ${t.probes} probes (${t.forms} forms, ${t.emails} emails, ${t.calls} calls, ${t.texts} texts), estimated cost $${t.estCost.toFixed(2)}`);
+  if (sim.caps.length) {
+    ctx.io.line(c.bold('Caps that bite:'));
+    for (const cap of sim.caps) ctx.io.line(`  ${cap.code}: held back ${cap.times} time(s): ${cap.entries.join(', ')}`);
+  }
+  if (sim.neverDue.length) {
+    ctx.io.line(c.bold('Not probed in this period:'));
+    for (const n of sim.neverDue) ctx.io.line(`  ${n.entry}: ${n.reason}`);
+  }
+  return 0;
+}
+
+function parseAt(text: string, zone: string): number {
+  const d = DateTime.fromISO(text, { zone });
+  if (!d.isValid) throw new UsageError(`--at ${text}: not an ISO date or date-time (e.g. 2027-03-01 or 2027-03-01T09:00)`);
+  return d.toMillis();
+}
+
+const iso = (t: number) => new Date(t).toISOString().replace(/:\d\d\.\d+Z$/, 'Z');

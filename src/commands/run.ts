@@ -1,7 +1,103 @@
+import { existsSync } from 'node:fs';
+import { parseDuration } from '../config/duration.js';
 import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { MemoryHistory, StoreHistory } from '../plan/history.js';
+import { planRun, type PlanFilters } from '../plan/plan.js';
+import { planJson, printPlan } from '../run/print-plan.js';
+import { executeRun } from '../run/run-probes.js';
+import { Store } from '../store/store.js';
+import { loadForCommand, type CommandContext } from './context.js';
 
-// Placeholder until issue 3 lands; the CLI lists it so the command surface is fixed.
-export async function runCommand(_ctx: CommandContext, _opts: object): Promise<number> {
-  throw new UsageError('`run` is not available in this build yet (tracked in issue 3)', 'ENOTYET');
+export interface RunOptions {
+  config?: string;
+  dryRun?: boolean;
+  only?: string[];
+  site?: string[];
+  serviceLine?: string[];
+  beforeCampaign?: boolean;
+  collectFor?: string;
+  json?: boolean;
+}
+
+export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise<number> {
+  const loaded = loadForCommand(ctx, opts.config);
+  const filters = checkFilters(loaded.config, opts);
+  const collectFor = opts.collectFor === undefined ? undefined : parseDuration(opts.collectFor);
+  if (opts.collectFor !== undefined && collectFor === undefined)
+    throw new UsageError(`--collect-for ${opts.collectFor}: must be a duration such as 30m or 2h`);
+  const req = { filters, beforeCampaign: !!opts.beforeCampaign };
+
+  if (opts.dryRun || loaded.config.safety.dryRun) {
+    // Contacts nothing and writes nothing: the store is only read, when it exists.
+    const now = ctx.clock.now();
+    let history;
+    let store: Store | undefined;
+    if (existsSync(loaded.storePath)) {
+      store = new Store(loaded.storePath, ctx.clock);
+      history = new StoreHistory(store, now - 2 * 86_400_000);
+    } else history = new MemoryHistory();
+    try {
+      const plan = planRun(loaded, history, { now, ...req });
+      if (opts.json) ctx.io.json({ dryRun: true, ...planJson(plan) });
+      else {
+        printPlan(ctx.io, plan, { header: `Dry run: nothing will be contacted. Would send ${plan.due.length} probe${plan.due.length === 1 ? '' : 's'}:` });
+        if (loaded.config.safety.dryRun && !opts.dryRun) ctx.io.line('\n(safety.dryRun is true in the config: set it to false to send for real)');
+      }
+      return 0;
+    } finally {
+      store?.close();
+    }
+  }
+
+  const store = new Store(loaded.storePath, ctx.clock);
+  const lockName = `run:${loaded.file}`;
+  try {
+    const lock = store.acquireLock(lockName);
+    if (!lock.ok)
+      throw new UsageError(
+        `another run of ${loaded.shownAs} is in progress (pid ${lock.pid} on ${lock.host} since ${new Date(lock.since).toISOString()}); try again when it has finished`,
+        'ELOCKED',
+      );
+    let report;
+    try {
+      report = await executeRun({ loaded, store, clock: ctx.clock, io: ctx.io, env: ctx.env, signal: ctx.signal }, req);
+    } finally {
+      store.releaseLock(lockName);
+    }
+    const sent = report.probes.filter((p) => p.status === 'submitted').length;
+    if (opts.json && collectFor === undefined)
+      ctx.io.json({ runId: report.runId, ...planJson(report.plan), probes: report.probes, unavailable: report.unavailable });
+    else if (!opts.json) {
+      ctx.io.line(`Run #${report.runId}: ${sent} submitted, ${report.probes.filter((p) => p.status === 'not-sent').length} not sent, ${report.probes.filter((p) => p.status === 'unknown').length} unknown; ${report.plan.skipped.filter((s) => s.code !== 'filtered').length} skipped`);
+      for (const p of report.probes.filter((x) => x.status !== 'submitted'))
+        ctx.io.line(`  ${p.entry} [${p.channel}] ${p.status}: ${p.outcome}${p.error ? ` — ${p.error}` : ''}`);
+      const later = report.plan.skipped.filter((s) => s.code !== 'filtered');
+      if (later.length) {
+        ctx.io.line('  left for later:');
+        for (const s of later) ctx.io.line(`    ${s.entry.key}: ${s.reason}`);
+      }
+    }
+    if (collectFor !== undefined && !ctx.signal.aborted) {
+      const { collectCommand } = await import('./collect.js');
+      const code = await collectCommand(ctx, { config: opts.config, watch: opts.collectFor, json: opts.json });
+      if (code !== 0) return code;
+    }
+    return report.unavailable.length ? 3 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+function checkFilters(config: { sites: Array<{ id: string; serviceLines: Array<{ id: string }> }> }, o: RunOptions): PlanFilters {
+  const channels = ['webform', 'email', 'phone', 'sms'];
+  for (const c of o.only ?? []) if (!channels.includes(c)) throw new UsageError(`--only ${c}: use one or more of ${channels.join(', ')}`);
+  const siteIds = config.sites.map((s) => s.id);
+  for (const s of o.site ?? []) if (!siteIds.includes(s)) throw new UsageError(`--site ${s}: no such site (sites: ${siteIds.join(', ')})`);
+  const lineIds = [...new Set(config.sites.flatMap((s) => s.serviceLines.map((l) => l.id)))];
+  for (const l of o.serviceLine ?? []) if (!lineIds.includes(l)) throw new UsageError(`--service-line ${l}: no such service line (${lineIds.join(', ')})`);
+  return {
+    ...(o.only ? { only: o.only } : {}),
+    ...(o.site ? { sites: o.site } : {}),
+    ...(o.serviceLine ? { serviceLines: o.serviceLine } : {}),
+  };
 }

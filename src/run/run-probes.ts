@@ -1,0 +1,229 @@
+/**
+ * `run`: plan the due probes and submit them. Each probe is committed as `submitting`
+ * before anything is sent and settled after; a crash in between leaves it `unknown`, which
+ * is never re-submitted automatically.
+ */
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import type { Output } from '../cli/output.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Channel } from '../config/schema.js';
+import { DependencyError, isRespondAuditError } from '../errors.js';
+import { planRun, type Plan, type PlannedProbe, type PlanFilters } from '../plan/plan.js';
+import type { Store } from '../store/store.js';
+import type { ProbeRow } from '../store/types.js';
+import type { Submitter, SubmitterDeps, SubmitterFactory, SubmitResult } from '../submit/types.js';
+import { StoreHistory } from '../plan/history.js';
+import { messageFor, newToken, preferredDate, shopperFor } from './job.js';
+import { Progress } from './progress.js';
+
+/** Channel → module and factory export; imported only when that channel has work. */
+const SUBMITTERS: Record<Channel, [file: string, factory: string]> = {
+  webform: ['webform', 'createWebformSubmitter'],
+  email: ['email', 'createEmailSubmitter'],
+  phone: ['phone', 'createPhoneSubmitter'],
+  sms: ['sms', 'createSmsSubmitter'],
+};
+
+export interface RunRequest {
+  filters?: PlanFilters;
+  beforeCampaign?: boolean;
+}
+
+export interface ProbeResultView {
+  token: string;
+  entry: string;
+  channel: string;
+  target: string;
+  status: string;
+  outcome: string;
+  error?: string;
+}
+
+export interface RunReport {
+  runId: number;
+  plan: Plan;
+  probes: ProbeResultView[];
+  /** Channels that could not start (browser missing, SMTP unreachable …). */
+  unavailable: Array<{ channel: Channel; error: string }>;
+}
+
+export interface RunDeps {
+  loaded: LoadedConfig;
+  store: Store;
+  clock: Clock;
+  io: Output;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+  /** For tests: submitters by channel instead of the real modules. */
+  submitters?: Partial<Record<Channel, SubmitterFactory>>;
+}
+
+export function planFromStore(deps: Pick<RunDeps, 'loaded' | 'store' | 'clock'>, req: RunRequest): Plan {
+  const now = deps.clock.now();
+  const history = new StoreHistory(deps.store, now - 2 * 86_400_000);
+  return planRun(deps.loaded, history, { now, filters: req.filters, beforeCampaign: req.beforeCampaign });
+}
+
+export async function executeRun(deps: RunDeps, req: RunRequest): Promise<RunReport> {
+  const { store, clock, loaded, io } = deps;
+  store.markInterruptedProbesUnknown();
+  store.closeExpiredProbes();
+  const plan = planFromStore(deps, req);
+  const runId = store.startRun('run', loaded.file);
+  const report: RunReport = { runId, plan, probes: [], unavailable: [] };
+  const progress = new Progress(io, plan.due.length);
+  const byChannel = new Map<Channel, PlannedProbe[]>();
+  for (const p of plan.due) byChannel.set(p.channel, [...(byChannel.get(p.channel) ?? []), p]);
+  const subDeps: SubmitterDeps & { store: Store } = {
+    loaded,
+    clock,
+    env: deps.env,
+    artifactsDir: join(loaded.reportsDir, 'artifacts'),
+    log: (t) => io.info(t),
+    signal: deps.signal,
+    store,
+  };
+  let status: 'finished' | 'failed' | 'interrupted' = 'finished';
+  try {
+    await Promise.all(
+      [...byChannel].map(async ([channel, probes]) => {
+        let submitter: Submitter;
+        try {
+          const factory = deps.submitters?.[channel] ?? (await loadFactory(channel));
+          submitter = await factory(subDeps);
+        } catch (e) {
+          const msg = isRespondAuditError(e) ? e.message : `could not start the ${channel} channel: ${(e as Error).message}`;
+          report.unavailable.push({ channel, error: msg });
+          io.error(msg);
+          return;
+        }
+        try {
+          const limit = channel === 'webform' ? (loaded.config.channels.browser?.concurrency ?? 2) : 1;
+          await pool(probes, limit, async (p) => {
+            if (deps.signal.aborted) return;
+            report.probes.push(await submitOne(deps, subDeps, submitter, runId, p, progress));
+          });
+        } finally {
+          await submitter.close().catch(() => {});
+        }
+      }),
+    );
+    if (deps.signal.aborted) status = 'interrupted';
+  } catch (e) {
+    status = 'failed';
+    throw e;
+  } finally {
+    progress.end();
+    const count = (s: string) => report.probes.filter((p) => p.status === s).length;
+    store.finishRun(runId, status, {
+      planned: plan.due.length,
+      submitted: count('submitted'),
+      notSent: count('not-sent'),
+      unknown: count('unknown'),
+      skipped: plan.skipped.filter((s) => s.code !== 'filtered').length,
+    });
+  }
+  return report;
+}
+
+async function submitOne(
+  deps: RunDeps,
+  subDeps: SubmitterDeps,
+  submitter: Submitter,
+  runId: number,
+  p: PlannedProbe,
+  progress: Progress,
+): Promise<ProbeResultView> {
+  const { store, clock, loaded } = deps;
+  const token = newToken();
+  const shopper = shopperFor(p, token);
+  const message = messageFor(loaded, p, shopper);
+  const probe: ProbeRow = store.createProbe({
+    token,
+    runId,
+    entryKey: p.entry.key,
+    siteId: p.entry.site.id,
+    serviceLineId: p.entry.serviceLine.id,
+    entryPointId: p.entry.id,
+    channel: p.channel,
+    target: p.target,
+    shopperName: shopper.name,
+    shopperEmail: shopper.email,
+    shopperPhone: shopper.phone,
+    inquiry: p.entry.inquiry.name,
+    variant: p.variant,
+    details: { why: p.why, estCost: p.estCost, subject: message.subject },
+  });
+  progress.start(p.entry.key, `${p.channel} → ${p.target}`);
+  const wait = loaded.config.sla.waitWindow;
+  let result: SubmitResult;
+  try {
+    result = await submitter.submit(
+      { probe, target: p.entry, shopper, inquiry: p.entry.inquiry, message, preferredDate: preferredDate(p.entry.inquiry.preferredDate, clock.now(), p.entry.timezone) },
+      {
+        confirmed: (c) =>
+          store.updateProbe(probe.id, {
+            status: 'submitted',
+            outcome: 'submitted',
+            submittedAt: c.submittedAt,
+            closesAt: c.submittedAt + wait,
+            ...(c.messageId ? { messageId: c.messageId } : {}),
+            ...(c.externalId ? { externalId: c.externalId } : {}),
+            ...(c.details ? { details: { ...probe.details, ...c.details } } : {}),
+          }),
+        progress: (t) => progress.update(p.entry.key, t),
+      },
+    );
+  } catch (e) {
+    // An unexpected failure after the probe was committed: it may have gone out.
+    result = { status: 'unknown', outcome: 'error', error: (e as Error).message };
+    subDeps.log(`${p.entry.key}: ${(e as Error).stack ?? String(e)}`);
+  }
+  const submittedAt = result.status === 'submitted' ? (result.submittedAt ?? clock.now()) : (store.getProbe(probe.id)?.submittedAt ?? null);
+  const current = store.getProbe(probe.id)!;
+  store.updateProbe(probe.id, {
+    status: result.status,
+    outcome: result.outcome,
+    submittedAt,
+    closesAt: result.status === 'not-sent' ? null : (submittedAt ?? clock.now()) + wait,
+    messageId: result.messageId ?? current.messageId,
+    externalId: result.externalId ?? current.externalId,
+    error: result.error ?? null,
+    details: { ...(current.details ?? {}), ...(result.details ?? {}) },
+    evidence: result.evidence ?? current.evidence,
+  });
+  const ok = result.status === 'submitted';
+  progress.finish(p.entry.key, `${result.outcome}${result.error ? ` (${result.error})` : ''}`, ok);
+  return {
+    token,
+    entry: p.entry.key,
+    channel: p.channel,
+    target: p.target,
+    status: result.status,
+    outcome: result.outcome,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+async function loadFactory(channel: Channel): Promise<SubmitterFactory> {
+  const [file, name] = SUBMITTERS[channel];
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(`../submit/${file}.js`)) as Record<string, unknown>;
+  } catch (e) {
+    throw new DependencyError(`the ${channel} channel is not available in this build (${(e as Error).message})`, 'ENOCHANNEL', channel);
+  }
+  const f = mod[name];
+  if (typeof f !== 'function') throw new DependencyError(`the ${channel} channel is not available in this build`, 'ENOCHANNEL', channel);
+  return f as SubmitterFactory;
+}
+
+/** Runs fn over items with at most `limit` at once, in order of start. */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
