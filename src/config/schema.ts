@@ -21,6 +21,13 @@ const id = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'must be lowercase letters, digits, - or _ (at most 64)' });
 /** E.164 is checked by a rule (libphonenumber-js) so the message can say what is wrong. */
 const phone = z.string().describe('A phone number in E.164 form, e.g. +15551234567');
+/** A TCP port; also accepted as a string of digits so it can come from ${ENV}. */
+const port = (fallback: number, description: string) =>
+  z
+    .union([z.number(), z.string().regex(/^\d+$/, { message: 'must be a port number' }).transform(Number)])
+    .pipe(z.number().int().min(1).max(65535))
+    .prefault(fallback)
+    .describe(description);
 const secret = (what: string) =>
   z.string().min(1).describe(`${what}. Only as \${ENV_NAME}: secrets come from the environment, never the file.`);
 
@@ -121,7 +128,7 @@ export const siteSchema = z.strictObject({
 
 const smtpSchema = z.strictObject({
   host: z.string().describe('SMTP server host.'),
-  port: z.number().int().min(1).max(65535).default(587).describe('SMTP port (587 STARTTLS, 465 TLS).'),
+  port: port(587, 'SMTP port (587 STARTTLS, 465 TLS).'),
   secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when offered.'),
   requireTLS: z.boolean().default(true).describe('Refuse to send without TLS (turn off only for loopback servers).'),
   user: z.string().optional().describe('SMTP user name.'),
@@ -131,7 +138,7 @@ const smtpSchema = z.strictObject({
 
 const imapSchema = z.strictObject({
   host: z.string().describe('IMAP server host.'),
-  port: z.number().int().min(1).max(65535).default(993).describe('IMAP port (993 TLS, 143 plain/STARTTLS).'),
+  port: port(993, 'IMAP port (993 TLS, 143 plain/STARTTLS).'),
   secure: z.boolean().default(true).describe('TLS from the start (port 993).'),
   user: z.string().describe('Mailbox user name.'),
   pass: secret('IMAP password or app password').optional(),
