@@ -50,6 +50,11 @@ export function splitReply(text: string): ReplyParts {
     const l = lines[i]!;
     const outlookBlock = /^\s*(From|De):\s/i.test(l) && lines.slice(i + 1, i + 5).some((n) => /^\s*(Sent|Date|Enviado|Fecha|To|Para|Subject|Asunto):/i.test(n));
     const header = QUOTE_HEADER.some((re, k) => (k === 4 ? outlookBlock : re.test(l)));
+    // Help desks put "type your reply above this line" at the very top: drop it, keep going.
+    if (header && !lines.slice(0, i).some((x) => x.trim()) && /reply above|respuesta por encima/i.test(l)) {
+      lines[i] = '';
+      continue;
+    }
     if (header || (/^\s*>/.test(l) && i > 0)) {
       end = i;
       break;

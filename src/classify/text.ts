@@ -11,6 +11,8 @@ export interface ReplyTextContext {
   campaign?: { name: string; keywords?: string[] } | undefined;
   /** Numbers the probe itself contacted or the site publishes: pointing back to them is still a hand-off, but we say so. */
   knownNumbers?: string[];
+  /** The shopper's own numbers: a receipt echoing them is not sending anyone elsewhere. */
+  shopperPhones?: string[];
   /** The shopper's own inquiry (so words copied from it into the reply don't count). */
   inquiryText?: string;
   defaultCountry?: CountryCode;
@@ -57,7 +59,10 @@ const OWNED = [
   /\btenemos (disponibilidad|citas?)\b/i,
 ];
 
-const CALL_WORD = /\b(call|phone|dial|ring|text|reach|contact|llame|llamar|ll[aá]menos|comun[ií]quese)\b/i;
+const CALL_WORD = /\b(call|dial|ring|text|reach|contact|phone (us|them|the)|llame|llamar|ll[aá]menos|comun[ií]quese)\b/i;
+
+/** Sentences about emergencies ("call 911") are safety boilerplate, not a hand-off. */
+const EMERGENCY = /[^.!?\n]*\b(emergenc(y|ies)|emergencia|911|urgent( matters)?|urgencias?|crisis|poison control)\b[^.!?\n]*[.!?]?/gi;
 
 const STOP: Array<[RegExp, string]> = [
   [/\b(please|kindly)?\s*(stop|cease|quit)\s+(contacting|emailing|e-mailing|calling|texting|messaging|sending)\b/i, 'asks us to stop contacting them'],
@@ -95,19 +100,22 @@ export function classifyReplyText(text: string, ctx: ReplyTextContext = {}): Rep
   }
 
   // Phone numbers in what the writer wrote.
-  const phoneNumbers = findNumbers(body, ctx.defaultCountry ?? 'US');
-  const redirects = REDIRECT.filter(([re]) => re.test(body));
-  const owned = OWNED.some((re) => re.test(body));
+  const handOffText = body.replace(EMERGENCY, ' ');
+  if (handOffText !== body) reasons.push('emergency and urgent-matters lines ignored');
+  const shopper = new Set((ctx.shopperPhones ?? []).map(digits));
+  const phoneNumbers = findNumbers(handOffText, ctx.defaultCountry ?? 'US').filter((p) => !shopper.has(digits(p.number)));
+  const redirects = REDIRECT.filter(([re]) => re.test(handOffText));
+  const owned = OWNED.some((re) => re.test(handOffText));
   let passAlong = false;
   if (redirects.length) {
     const strong = redirects.length >= 2 || phoneNumbers.length > 0 || /forwarded|reenvi|remitido|directly|directamente/i.test(redirects[0]![1]);
     if (!owned || strong) {
       passAlong = true;
-      for (const [re, why] of redirects) reasons.push(`pass-along: ${why} ("${snippet(body.match(re)![0])}")`);
+      for (const [re, why] of redirects) reasons.push(`pass-along: ${why} ("${snippet(handOffText.match(re)![0])}")`);
     } else reasons.push('mentions calling elsewhere but also answers or books the prospect');
   }
   if (phoneNumbers.length) {
-    const near = phoneNumbers.some((n) => callWordNear(body, n.at));
+    const near = phoneNumbers.some((p) => callWordNear(handOffText, p.at));
     if (!passAlong && near && !owned) {
       passAlong = true;
       reasons.push(`pass-along: asks the prospect to call ${n(phoneNumbers)} instead of answering`);

@@ -1,0 +1,141 @@
+/**
+ * Minimal, tolerant RFC 5322 header handling, shared by the IMAP collector (which fetches
+ * header blocks) and `explain` (which reads .eml files), so both classify from the same
+ * parsed headers. Hostile input (huge lines, unknown charsets) degrades, never throws.
+ */
+
+/** Longest header value we keep; a 10 MB header line is cut, not parsed. */
+const MAX_VALUE = 16 * 1024;
+
+export type HeaderMap = Map<string, string[]>;
+
+export function parseHeaderBlock(raw: string): HeaderMap {
+  const map: HeaderMap = new Map();
+  const end = raw.search(/\r?\n\r?\n/);
+  const block = end >= 0 ? raw.slice(0, end) : raw;
+  let name = '';
+  let value = '';
+  const flush = () => {
+    if (!name) return;
+    const key = name.toLowerCase();
+    const list = map.get(key) ?? [];
+    list.push(decodeWords(value.slice(0, MAX_VALUE).trim()));
+    map.set(key, list);
+  };
+  for (const line of block.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && name) {
+      if (value.length < MAX_VALUE) value += ' ' + line.trim();
+      continue;
+    }
+    flush();
+    const i = line.indexOf(':');
+    if (i <= 0) {
+      name = '';
+      continue;
+    }
+    name = line.slice(0, i).trim();
+    value = line.slice(i + 1);
+  }
+  flush();
+  return map;
+}
+
+export function header(h: HeaderMap, name: string): string | undefined {
+  return h.get(name.toLowerCase())?.[0];
+}
+
+/** Decodes RFC 2047 encoded words (=?utf-8?B?...?= / =?iso-8859-1?Q?...?=). */
+export function decodeWords(s: string): string {
+  if (!s.includes('=?')) return s;
+  return s
+    .replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g, (m, charset: string, enc: string, text: string) => {
+      try {
+        const bytes =
+          enc.toUpperCase() === 'B'
+            ? Buffer.from(text, 'base64')
+            : Buffer.from(
+                text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+                'latin1',
+              );
+        return decodeCharset(bytes, charset.replace(/\*.*$/, ''));
+      } catch {
+        return m;
+      }
+    });
+}
+
+/** Decodes bytes in a named charset; unknown charsets fall back to UTF-8 (then Latin-1). */
+export function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
+  const cs = (charset || 'utf-8').toLowerCase().trim();
+  try {
+    return new TextDecoder(cs === 'us-ascii' || cs === 'ascii' ? 'utf-8' : cs).decode(bytes);
+  } catch {
+    const utf8 = new TextDecoder('utf-8').decode(bytes);
+    return utf8.includes('\uFFFD') ? Buffer.from(bytes).toString('latin1') : utf8;
+  }
+}
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+/** Addresses in a header value ("Name" <a@b>, c@d, group: e@f;). Lowercased addresses. */
+export function parseAddresses(value: string | undefined): Address[] {
+  if (!value) return [];
+  const out: Address[] = [];
+  // Split on commas outside quotes and angle brackets.
+  const parts: string[] = [];
+  let cur = '';
+  let q = false;
+  let angle = 0;
+  for (const ch of value) {
+    if (ch === '"') q = !q;
+    else if (!q && ch === '<') angle++;
+    else if (!q && ch === '>') angle = Math.max(0, angle - 1);
+    if (ch === ',' && !q && !angle) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  for (const raw of parts) {
+    const p = raw.replace(/^[^:<"]*:(?!.*@[^:]*$)/, '').replace(/;$/, '').trim();
+    const angled = p.match(/<([^<>]*)>/);
+    const address = (angled ? angled[1]! : p.match(/[^\s<>"]+@[^\s<>"]+/)?.[0] ?? '').trim().toLowerCase();
+    if (!address.includes('@')) continue;
+    const name = (angled ? p.slice(0, angled.index) : p.replace(address, ''))
+      .replace(/^["\s]+|["\s]+$/g, '')
+      .replace(/\(.*\)/, '')
+      .trim();
+    out.push({ name, address });
+  }
+  return out;
+}
+
+/** Message-IDs in In-Reply-To / References ("<a@b> <c@d>"). */
+export function parseMessageIds(value: string | undefined): string[] {
+  if (!value) return [];
+  const ids = value.match(/<[^<>\s]+>/g);
+  return ids ? ids.map((s) => s.toLowerCase()) : value.split(/\s+/).filter((s) => s.includes('@')).map((s) => `<${s.replace(/^<|>$/g, '').toLowerCase()}>`);
+}
+
+export function normalizeMessageId(id: string | null | undefined): string | null {
+  if (!id) return null;
+  const t = id.trim();
+  if (!t) return null;
+  return (t.startsWith('<') ? t : `<${t}>`).toLowerCase();
+}
+
+/** Content-Type value → mime type and parameters. */
+export function parseContentType(value: string | undefined): { type: string; params: Record<string, string> } {
+  if (!value) return { type: 'text/plain', params: {} };
+  const [type, ...rest] = value.split(';');
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const i = p.indexOf('=');
+    if (i > 0) params[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"|"$/g, '');
+  }
+  return { type: (type ?? 'text/plain').trim().toLowerCase(), params };
+}
