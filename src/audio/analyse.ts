@@ -14,8 +14,13 @@ export function analyseRecording(wav: Buffer, hints: HumanHints): RecordingAnaly
   const seconds = { speech: 0, music: 0, silence: 0 };
   for (const s of a.segments) seconds[s.kind] += s.end - s.start;
   const round = (n: number) => Math.round(n * 10) / 10;
+  const found = findHuman(a.segments, hints, a.duration);
+  const maybe = (n: number | null) => (n === null ? null : round(n));
   return {
-    ...findHuman(a.segments, hints, a.duration),
+    ...found,
+    humanAt: maybe(found.humanAt),
+    holdSeconds: maybe(found.holdSeconds),
+    automatedUntil: maybe(found.automatedUntil),
     duration: round(a.duration),
     segments: a.segments.map((s) => ({ kind: s.kind, start: round(s.start), end: round(s.end) })),
     seconds: { speech: round(seconds.speech), music: round(seconds.music), silence: round(seconds.silence) },
