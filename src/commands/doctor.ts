@@ -1,7 +1,98 @@
-import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+/**
+ * `respond-audit doctor [config]`: are the tool's own dependencies ready? Twilio credentials
+ * and shopper numbers, the browser, SMTP and IMAP (connect and log in only). Contacts no
+ * site. Exit 3 when a dependency is unreachable or refuses the credentials.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import { ExitCode } from '../errors.js';
+import type { Check } from '../twilio/doctor-checks.js';
+import { loadForCommand, type CommandContext } from './context.js';
 
-// Placeholder until issue 5 lands; the CLI lists it so the command surface is fixed.
-export async function doctor(_ctx: CommandContext, _opts: object): Promise<number> {
-  throw new UsageError('`doctor` is not available in this build yet (tracked in issue 5)', 'ENOTYET');
+export interface DoctorOptions {
+  config?: string;
+  json?: boolean;
+}
+
+export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<number> {
+  const loaded = loadForCommand(ctx, opts.config);
+  const checks: Check[] = [];
+  const guard = async (name: string, fn: () => Promise<Check[]>) => {
+    try {
+      checks.push(...(await fn()));
+    } catch (e) {
+      checks.push({ name, status: 'fail', detail: (e as Error).message, unreachable: true });
+    }
+  };
+  await guard('twilio', async () => (await import('../twilio/doctor-checks.js')).twilioChecks(loaded));
+  await guard('browser', () => browserCheck(ctx, loaded));
+  await guard('smtp', () => smtpCheck(loaded));
+  await guard('imap', () => imapCheck(loaded));
+  const failed = checks.filter((c) => c.status === 'fail');
+  // Every failure here is a dependency that will not work as configured.
+  const code = failed.length ? ExitCode.unreachable : ExitCode.ok;
+  if (opts.json) {
+    ctx.io.json({ ok: code === 0, checks });
+    return code;
+  }
+  const mark = { ok: ctx.io.c.green('ok  '), warn: ctx.io.c.yellow('warn'), fail: ctx.io.c.red('FAIL') };
+  for (const c of checks) {
+    ctx.io.line(`${mark[c.status]} ${c.name}: ${c.detail}`);
+    if (c.fix && c.status !== 'ok') ctx.io.line(`     → ${c.fix}`);
+  }
+  if (!checks.length) ctx.io.line('nothing to check: the config uses no channel with a connection');
+  ctx.io.line(failed.length ? `${failed.length} problem${failed.length === 1 ? '' : 's'} found` : 'all checks passed');
+  return code;
+}
+
+async function browserCheck(ctx: CommandContext, loaded: LoadedConfig): Promise<Check[]> {
+  const b = loaded.config.channels.browser;
+  if (!b && !loaded.entryPoints.some((e) => e.entryPoint.type === 'webform')) return [];
+  if (b?.wsEndpoint) return [{ name: 'browser', status: 'ok', detail: `remote Playwright server ${b.wsEndpoint} (not contacted)` }];
+  const { findBrowser } = await import('../submit/browser.js');
+  try {
+    const found = findBrowser(b, ctx.env);
+    return [{ name: 'browser', status: 'ok', detail: `${found.executablePath ?? found.channel} (${found.source})` }];
+  } catch (e) {
+    return [{ name: 'browser', status: 'fail', detail: (e as Error).message, unreachable: true }];
+  }
+}
+
+async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
+  const s = loaded.config.channels.smtp;
+  if (!s) return [];
+  const nodemailer = (await import('nodemailer')).default;
+  const transport = nodemailer.createTransport({
+    host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
+    ...(s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
+    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,
+  });
+  try {
+    await transport.verify();
+    return [{ name: 'smtp', status: 'ok', detail: `${s.host}:${s.port} accepts the login` }];
+  } catch (e) {
+    return [{ name: 'smtp', status: 'fail', detail: `${s.host}:${s.port}: ${(e as Error).message}`, fix: 'check host, port, TLS settings and the password variable', unreachable: true }];
+  } finally {
+    transport.close();
+  }
+}
+
+async function imapCheck(loaded: LoadedConfig): Promise<Check[]> {
+  const m = loaded.config.channels.imap;
+  if (!m) return [];
+  const { ImapFlow } = await import('imapflow');
+  const client = new ImapFlow({
+    host: m.host, port: m.port, secure: m.secure, logger: false,
+    auth: m.accessToken ? { user: m.user, accessToken: m.accessToken } : { user: m.user, pass: m.pass ?? '' },
+    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.logout();
+    return [{ name: 'imap', status: 'ok', detail: `${m.host}:${m.port} accepts the login` }];
+  } catch (e) {
+    return [{ name: 'imap', status: 'fail', detail: `${m.host}:${m.port}: ${(e as Error).message}`, fix: 'check host, port, TLS settings and the password variable', unreachable: true }];
+  } finally {
+    client.close();
+  }
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Inquiry } from '../config/inquiry.js';
 import type { LoadedConfig, ResolvedEntryPoint } from '../config/load.js';
 import type { Channel } from '../config/schema.js';
+import type { Store } from '../store/store.js';
 import type { ProbeRow } from '../store/types.js';
 
 export interface ShopperIdentity {
@@ -69,6 +70,8 @@ export interface SubmitterDeps {
   artifactsDir: string;
   log: (text: string) => void;
   signal: AbortSignal;
+  /** The run's store (the phone channel records the call result as an event). */
+  store?: Store;
 }
 
 export interface Submitter {
