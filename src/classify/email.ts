@@ -19,6 +19,8 @@ export interface EmailVerdict {
   /** Sum of the auto (+) and human (−) signals. */
   autoScore: number;
   phoneNumbers: string[];
+  /** What the sender wrote, without quotes, signature and disclaimer. */
+  body: string;
 }
 
 export interface EmailContext extends ReplyTextContext {
@@ -33,7 +35,7 @@ export function classifyEmail(msg: ReplyMessage, ctx: EmailContext = {}): EmailV
   const bounce = bounceReasons(msg);
   const text = classifyReplyText(msg.text, ctx);
   if (bounce.length) {
-    return { kind: 'bounce', passAlong: false, campaignAware: false, stopRequest: false, reasons: bounce, autoScore: 0, phoneNumbers: [] };
+    return { kind: 'bounce', passAlong: false, campaignAware: false, stopRequest: false, reasons: bounce, autoScore: 0, phoneNumbers: [], body: msg.text.slice(0, 2000) };
   }
   const signals = autoSignals(msg, text.body, ctx);
   const score = Math.round(signals.reduce((s, x) => s + x.weight, 0) * 10) / 10;
@@ -52,6 +54,7 @@ export function classifyEmail(msg: ReplyMessage, ctx: EmailContext = {}): EmailV
     reasons,
     autoScore: score,
     phoneNumbers: text.phoneNumbers,
+    body: text.body,
   };
 }
 

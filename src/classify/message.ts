@@ -36,6 +36,8 @@ export interface ReplyMessage {
   text: string;
   /** The message/delivery-status part of a DSN. */
   deliveryStatus: string | null;
+  /** Headers of the original message a delivery notice returns (text/rfc822-headers). */
+  quotedHeaders: string | null;
   /** MIME types of the leaf parts seen. */
   partTypes: string[];
 }
@@ -68,6 +70,7 @@ export function buildMessage(headerBlock: string, parts: TextPart[]): ReplyMessa
     reportType: ct.params['report-type']?.toLowerCase() ?? null,
     text: text.slice(0, MAX_TEXT),
     deliveryStatus: dsn ? dsn.text.slice(0, MAX_TEXT) : null,
+    quotedHeaders: parts.filter((p) => p.type === 'text/rfc822-headers').map((p) => p.text.slice(0, MAX_TEXT)).join('\n') || null,
     partTypes: parts.map((p) => p.type),
   };
 }

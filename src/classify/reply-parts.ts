@@ -19,7 +19,7 @@ const QUOTE_HEADER = [
   /^\s*El .{4,200}\bescribi[óo]:\s*$/i,
   /^\s*-{2,}\s*(Original Message|Forwarded message|Mensaje original|Mensaje reenviado)\s*-{2,}\s*$/i,
   /^\s*_{8,}\s*$/,
-  /^\s*(From|De):\s.+$/i, // Outlook: "From: … / Sent: …" block (checked with the next lines below)
+  /^\s*-{10,}\s*$/, // help desks (Zendesk) separate the conversation history with a dashed line
   /^\s*#{2,}\s*(Please type your reply above this line|Escriba su respuesta por encima de esta línea)\s*#{2,}\s*$/i,
 ];
 
@@ -49,7 +49,7 @@ export function splitReply(text: string): ReplyParts {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const outlookBlock = /^\s*(From|De):\s/i.test(l) && lines.slice(i + 1, i + 5).some((n) => /^\s*(Sent|Date|Enviado|Fecha|To|Para|Subject|Asunto):/i.test(n));
-    const header = QUOTE_HEADER.some((re, k) => (k === 4 ? outlookBlock : re.test(l)));
+    const header = outlookBlock || QUOTE_HEADER.some((re) => re.test(l));
     // Help desks put "type your reply above this line" at the very top: drop it, keep going.
     if (header && !lines.slice(0, i).some((x) => x.trim()) && /reply above|respuesta por encima/i.test(l)) {
       lines[i] = '';

@@ -1,0 +1,140 @@
+/**
+ * Which probe an emailed reply answers. Exact: the probe's token in a recipient address
+ * (the shopper's plus-address) or a thread header naming the probe's Message-ID. Likely:
+ * the sender's domain is one of the site's domains and the reply names the shopper.
+ * Anything else stays unattributed, and says why.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import type { Site } from '../config/schema.js';
+import { probeByMessageIdAnyCase, probesAwaitingAt } from '../store/imap-queries.js';
+import type { Store } from '../store/store.js';
+import type { Attribution, ProbeRow } from '../store/types.js';
+
+export interface AttributionResult {
+  probe: ProbeRow | null;
+  attribution: Attribution;
+  reasons: string[];
+  /** Tokens of the probes it could belong to, when ambiguous. */
+  candidates?: string[];
+}
+
+/** What the headers say about where a message went and what it answers. */
+export interface MailFacts {
+  /** To, Cc, Delivered-To, X-Original-To (lowercased addresses). */
+  recipients: string[];
+  inReplyTo: string[];
+  references: string[];
+  from: string | null;
+  occurredAt: number;
+}
+
+/** Regexes that pull the token out of a shopper address, built from the configured templates. */
+export function tokenPatterns(loaded: LoadedConfig): RegExp[] {
+  const templates = [loaded.config.shopper.email, ...loaded.config.shopper.personas.map((p) => p.email).filter((e): e is string => !!e)];
+  const out: RegExp[] = [];
+  for (const t of new Set(templates.map((x) => x.toLowerCase()))) {
+    if (!t.includes('{token}')) continue;
+    const [before, after] = t.split('{token}') as [string, string];
+    out.push(new RegExp(`^${escapeRe(before)}([a-z0-9]{4,40})${escapeRe(after)}$`));
+  }
+  // Any plus-address as a fallback (a persona without a template, a forwarded copy).
+  out.push(/^[^+@\s]+\+([a-z0-9]{4,40})@/);
+  return out;
+}
+
+export function tokensIn(addresses: string[], patterns: RegExp[]): string[] {
+  const out = new Set<string>();
+  for (const a of addresses)
+    for (const re of patterns) {
+      const m = a.toLowerCase().match(re);
+      if (m?.[1]) out.add(m[1]);
+    }
+  return [...out];
+}
+
+/** Exact attribution from the headers alone, or null. */
+export function attributeExact(store: Store, facts: MailFacts, patterns: RegExp[]): AttributionResult | null {
+  for (const token of tokensIn(facts.recipients, patterns)) {
+    const probe = store.probeByToken(token);
+    if (probe) return { probe, attribution: 'exact', reasons: [`sent to the probe's address (token ${token})`] };
+  }
+  for (const [list, name] of [
+    [facts.inReplyTo, 'In-Reply-To'],
+    [facts.references, 'References'],
+  ] as const) {
+    for (const id of list) {
+      const probe = probeByMessageIdAnyCase(store, id);
+      if (probe) return { probe, attribution: 'exact', reasons: [`${name} names the probe's Message-ID ${id}`] };
+    }
+  }
+  return null;
+}
+
+const DAEMON = /^(mailer-daemon|postmaster|mail-daemon|bounces?)@/i;
+
+/** Worth fetching the body of: a site's domain may make it likely; a mail daemon may quote our Message-ID. */
+export function bodyCouldAttribute(loaded: LoadedConfig, facts: MailFacts): boolean {
+  return !!(facts.from && (DAEMON.test(facts.from) || siteForSender(loaded, facts.from)));
+}
+
+export function siteForSender(loaded: LoadedConfig, from: string): Site | undefined {
+  const domain = from.toLowerCase().split('@')[1];
+  if (!domain) return undefined;
+  return loaded.config.sites.find((s) => s.domains.some((d) => domain === d.toLowerCase() || domain.endsWith('.' + d.toLowerCase())));
+}
+
+/** With the body: a bounce quoting our Message-ID or token is exact; a site's mail naming the shopper is likely. */
+export function attributeFromBody(store: Store, loaded: LoadedConfig, facts: MailFacts, text: string, subject: string, patterns: RegExp[]): AttributionResult {
+  // Delivery notices quote the original headers (text/rfc822-headers) or addresses.
+  const ids = text.match(/<[^<>\s@]+@[^<>\s]+>/g) ?? [];
+  for (const id of ids) {
+    const probe = probeByMessageIdAnyCase(store, id);
+    if (probe) return { probe, attribution: 'exact', reasons: [`quotes the probe's Message-ID ${id}`] };
+  }
+  const addrs = (text.match(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g) ?? []).map((a) => a.toLowerCase());
+  for (const token of tokensIn(addrs, patterns)) {
+    const probe = store.probeByToken(token);
+    if (probe) return { probe, attribution: 'exact', reasons: [`quotes the probe's address (token ${token})`] };
+  }
+
+  const site = facts.from ? siteForSender(loaded, facts.from) : undefined;
+  if (!site) return { probe: null, attribution: 'none', reasons: ['no token, no thread header naming a probe, and the sender is not one of a site\'s domains'] };
+  const haystack = `${subject}\n${text}`.toLowerCase();
+  const candidates = probesAwaitingAt(store, site.id, facts.occurredAt).filter(
+    (p) => (p.channel === 'email' || p.channel === 'webform') && nameMentioned(haystack, p.shopperName),
+  );
+  const why = `sender ${facts.from} is in ${site.name}'s domains (${site.domains.join(', ')})`;
+  if (!candidates.length)
+    return { probe: null, attribution: 'none', reasons: [`${why}, but it names no shopper of a probe awaiting replies there`] };
+  if (candidates.length === 1)
+    return { probe: candidates[0]!, attribution: 'likely', reasons: [`${why} and it names the shopper ${candidates[0]!.shopperName} (lower confidence: no token or thread header)`] };
+  // Several probes at the site: the service line named in the mail may settle it.
+  const bySl = candidates.filter((p) => serviceLineMentioned(loaded, p, haystack));
+  if (bySl.length === 1)
+    return { probe: bySl[0]!, attribution: 'likely', reasons: [`${why}, names the shopper and the service line of one probe (lower confidence)`] };
+  return {
+    probe: null,
+    attribution: 'ambiguous',
+    reasons: [`${why} and names the shopper, but ${candidates.length} probes there await replies; not guessed`],
+    candidates: candidates.map((p) => p.token),
+  };
+}
+
+function nameMentioned(haystack: string, name: string | null): boolean {
+  if (!name) return false;
+  const parts = name.toLowerCase().split(/\s+/).filter((p) => p.length >= 2);
+  if (!parts.length) return false;
+  if (haystack.includes(name.toLowerCase())) return true;
+  // The first name alone counts ("Hi Jordan,"): shopper names are chosen to be distinctive.
+  return new RegExp(`\\b${escapeRe(parts[0]!)}\\b`).test(haystack);
+}
+
+function serviceLineMentioned(loaded: LoadedConfig, p: ProbeRow, haystack: string): boolean {
+  const site = loaded.config.sites.find((s) => s.id === p.siteId);
+  const sl = site?.serviceLines.find((x) => x.id === p.serviceLineId);
+  return !!sl && haystack.includes(sl.name.toLowerCase());
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,135 @@
+/**
+ * Stores one collected email: the observation (unique by account + Message-ID, so a message
+ * seen in two folders or again after a UIDVALIDITY reset is stored once), then its events:
+ * the classified reply attributed to a probe, a stop request (which also suppresses the
+ * site), or an `unattributed` event that `status` lists. Call inside store.tx().
+ */
+import type { LoadedConfig } from '../config/load.js';
+import { classifyEmail, type EmailVerdict } from '../classify/email.js';
+import type { ReplyMessage } from '../classify/message.js';
+import type { Store } from '../store/store.js';
+import type { EventKind, ObservationInput, ProbeRow } from '../store/types.js';
+import { attributeFromBody, type AttributionResult, type MailFacts } from './email.js';
+import { recomputeFollowUps } from './follow-up.js';
+
+export interface CollectedMail {
+  sourceId: string;
+  occurredAt: number;
+  timeSource: ObservationInput['timeSource'];
+  clockSkewMs: number | null;
+  mailbox: string;
+  uid: number;
+  uidValidity: string;
+  facts: MailFacts;
+  subject: string;
+  messageId: string | null;
+  /** Present when the body was fetched (attributable or possibly so). */
+  message: ReplyMessage | null;
+  /** From the headers alone (pass 1). */
+  exact: AttributionResult | null;
+}
+
+export interface RecordOutcome {
+  isNew: boolean;
+  attributed: boolean;
+  events: number;
+}
+
+const EXCERPT = 600;
+
+export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail, patterns: RegExp[]): RecordOutcome {
+  let attribution: AttributionResult =
+    m.exact ??
+    (m.message
+      ? attributeFromBody(store, loaded, m.facts, [m.message.text, m.message.deliveryStatus, m.message.quotedHeaders].filter(Boolean).join('\n'), m.subject, patterns)
+      : { probe: null, attribution: 'none', reasons: ['no token, no thread header naming a probe, and the sender is not one of a site\'s domains'] });
+  const verdict = m.message ? classifyEmail(m.message, contextFor(loaded, attribution.probe)) : null;
+
+  const obs = store.addObservation({
+    source: 'imap',
+    sourceId: m.sourceId,
+    occurredAt: m.occurredAt,
+    timeSource: m.timeSource,
+    clockSkewMs: m.clockSkewMs,
+    sender: m.facts.from,
+    recipient: m.facts.recipients[0] ?? null,
+    subject: m.subject.slice(0, 500),
+    messageId: m.messageId,
+    inReplyTo: m.facts.inReplyTo[0] ?? null,
+    refs: m.facts.references.join(' ').slice(0, 2000) || null,
+    excerpt: verdict ? excerptOf(verdict) : null,
+    data: { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity },
+  });
+  if (!obs.isNew) return { isNew: false, attributed: !!attribution.probe, events: 0 };
+
+  const details = {
+    mailbox: m.mailbox,
+    from: m.facts.from,
+    subject: m.subject.slice(0, 200),
+    timeSource: m.timeSource,
+    clockSkewMs: m.clockSkewMs,
+    ...(verdict ? { autoScore: verdict.autoScore, phoneNumbers: verdict.phoneNumbers } : {}),
+  };
+  if (!attribution.probe) {
+    store.upsertEvent({
+      observationId: obs.id,
+      probeId: null,
+      kind: 'unattributed',
+      attribution: attribution.attribution,
+      occurredAt: m.occurredAt,
+      reasons: [...attribution.reasons, ...(verdict?.reasons ?? [])],
+      details: { ...details, ...(attribution.candidates ? { candidates: attribution.candidates } : {}), ...(verdict ? { kind: verdict.kind } : {}) },
+    });
+    return { isNew: true, attributed: false, events: 1 };
+  }
+  const probe = attribution.probe;
+  const v: EmailVerdict =
+    verdict ?? { kind: 'human', passAlong: false, campaignAware: false, stopRequest: false, reasons: ['body not fetched'], autoScore: 0, phoneNumbers: [], body: '' };
+  const kind: EventKind = v.kind === 'human' ? 'human-reply' : v.kind;
+  store.upsertEvent({
+    observationId: obs.id,
+    probeId: probe.id,
+    kind,
+    attribution: attribution.attribution,
+    occurredAt: m.occurredAt,
+    passAlong: v.passAlong,
+    campaignAware: v.campaignAware,
+    reasons: [...attribution.reasons, ...v.reasons],
+    details,
+  });
+  let events = 1;
+  if (v.stopRequest) {
+    store.upsertEvent({
+      observationId: obs.id,
+      probeId: probe.id,
+      kind: 'stop-request',
+      attribution: attribution.attribution,
+      occurredAt: m.occurredAt,
+      reasons: v.reasons.filter((r) => r.startsWith('stop request')),
+      details,
+    });
+    store.suppress(`site:${probe.siteId}`, `asked us to stop contacting them (reply from ${m.facts.from ?? 'unknown'})`, obs.id);
+    events++;
+  }
+  if (kind === 'human-reply') recomputeFollowUps(store, probe, loaded.config.sla);
+  return { isNew: true, attributed: true, events };
+}
+
+/** The classifier's context for a reply to this probe (or the config alone). */
+export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) {
+  const config = loaded?.config;
+  const site = probe && config ? config.sites.find((s) => s.id === probe.siteId) : undefined;
+  const shopperName = probe?.shopperName ?? config?.shopper.name ?? '';
+  const inquiry = probe?.details && typeof probe.details['body'] === 'string' ? (probe.details['body'] as string) : undefined;
+  return {
+    campaign: config?.campaign,
+    shopperFirstName: shopperName.split(/\s+/)[0] || undefined,
+    shopperPhones: [...(config?.shopper.phones ?? []), ...(probe?.shopperPhone ? [probe.shopperPhone] : [])],
+    knownNumbers: site ? [...site.phones, ...site.serviceLines.flatMap((sl) => sl.entryPoints.flatMap((e) => ('number' in e ? [e.number] : [])))] : [],
+    inquiryText: inquiry,
+  };
+}
+
+function excerptOf(v: EmailVerdict): string {
+  return v.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
+}

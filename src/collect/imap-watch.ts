@@ -1,0 +1,64 @@
+/**
+ * `collect --watch`: a second connection sits in IDLE on INBOX and wakes the collector when
+ * mail arrives; every mailbox (Junk included, which IDLE does not watch) is swept at least
+ * every sweepEveryMs, and IDLE is restarted at least every idleRestartMs (servers end IDLE
+ * after 30 minutes). Timing comes from INTERNALDATE, so watching and polling agree.
+ */
+import { openImap, type ImapConnection } from './imap-client.js';
+import type { ImapCollector } from './imap.js';
+import type { CollectStats } from './types.js';
+
+export async function watchMailbox(collector: ImapCollector, until: number, onRound: (s: CollectStats) => void): Promise<void> {
+  const { clock, signal, log } = collector.deps;
+  const { sweepEveryMs, idleRestartMs } = collector.opts;
+  let idle: ImapConnection | null = null;
+  let wake: (() => void) | null = null;
+  const closeIdle = async () => {
+    const c = idle;
+    idle = null;
+    if (c) await c.close();
+  };
+  try {
+    while (!signal.aborted && clock.now() < until) {
+      onRound(await collector.collectOnce());
+      if (signal.aborted || clock.now() >= until) break;
+      const waitMs = Math.max(0, Math.min(sweepEveryMs, idleRestartMs, until - clock.now()));
+      if (!idle || !idle.client.usable) {
+        try {
+          idle = await openImap(collector.settings);
+          await idle.call('SELECT INBOX', (c) => c.mailboxOpen('INBOX'));
+          idle.client.on('exists', () => wake?.());
+        } catch (e) {
+          // Without IDLE the periodic sweep still finds everything, just later.
+          log(`IMAP IDLE unavailable (${(e as Error).message}); polling every ${Math.round(waitMs / 1000)}s instead`);
+          await closeIdle();
+        }
+      }
+      const woke = new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          wake = null;
+          resolve();
+        };
+        const t = setTimeout(done, waitMs);
+        signal.addEventListener('abort', done, { once: true });
+        wake = done;
+      });
+      // idle() resolves when IDLE ends (our NOOP below, or the server); explicit so new-mail
+      // notices arrive at once instead of after imapflow's auto-IDLE delay.
+      const idling = idle ? idle.client.idle().catch(() => undefined) : Promise.resolve(undefined);
+      await woke;
+      if (idle?.client.usable) {
+        try {
+          await idle.call('NOOP (ending IDLE)', (c) => c.noop());
+        } catch {
+          await closeIdle();
+        }
+      }
+      await idling;
+    }
+  } finally {
+    await closeIdle();
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The IMAP collector. Per mailbox a cursor (UIDVALIDITY, last UID, HIGHESTMODSEQ when the
+ * server has CONDSTORE): one LIST-STATUS round trip tells whether anything is new; new
+ * messages are fetched in UID chunks, and each chunk's observations, events and the cursor
+ * advance are committed in one transaction, so a crash or a dropped connection resumes
+ * exactly where the last commit left off. A UIDVALIDITY change rescans the mailbox;
+ * observations are unique per account + Message-ID, so nothing is counted twice.
+ */
+import type { ListResponse } from 'imapflow';
+import { attributeExact, bodyCouldAttribute, tokenPatterns } from '../attribute/email.js';
+import { recordMail, type CollectedMail } from '../attribute/record-reply.js';
+import { UsageError } from '../errors.js';
+import { earliestProbeStart } from '../store/imap-queries.js';
+import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
+import { fetchBodies, fetchPass1, sourceIdFor } from './imap-fetch.js';
+import { emptyStats, type CollectDeps, type Collector, type CollectorFactory, type CollectStats } from './types.js';
+import { watchMailbox } from './imap-watch.js';
+
+export interface MailboxCursor {
+  uidValidity: string;
+  lastUid: number;
+  uidNext: number;
+  highestModseq?: string;
+}
+
+export interface ImapCollectorOptions {
+  /** Messages per fetch-and-commit step. */
+  chunkSize: number;
+  /** Size limit of each text part fetched. */
+  maxTextBytes: number;
+  /** Full sweep of every mailbox this often while watching. */
+  sweepEveryMs: number;
+  /** IDLE is restarted at least this often (servers drop IDLE after 30 minutes). */
+  idleRestartMs: number;
+  /** Called after each committed chunk (tests use it to break things mid-fetch). */
+  onChunkStored?: (info: { mailbox: string; lastUid: number; stored: number }) => void | Promise<void>;
+}
+
+export const DEFAULT_IMAP_OPTIONS: ImapCollectorOptions = {
+  chunkSize: 1000,
+  maxTextBytes: 64 * 1024,
+  sweepEveryMs: 5 * 60_000,
+  idleRestartMs: 25 * 60_000,
+};
+
+export const createImapCollector: CollectorFactory = async (deps) => new ImapCollector(deps);
+
+export class ImapCollector implements Collector {
+  readonly name = 'imap';
+  readonly settings: ImapSettings;
+  readonly account: string;
+  readonly opts: ImapCollectorOptions;
+  private conn: ImapConnection | null = null;
+  private readonly patterns: RegExp[];
+
+  constructor(
+    readonly deps: CollectDeps,
+    opts: Partial<ImapCollectorOptions> = {},
+  ) {
+    const s = deps.loaded.config.channels.imap;
+    if (!s) throw new UsageError('channels.imap is not configured: nothing to collect mail from', 'ENOIMAP');
+    this.settings = s;
+    this.account = `${s.user.toLowerCase()}@${s.host.toLowerCase()}`;
+    this.opts = { ...DEFAULT_IMAP_OPTIONS, ...opts };
+    this.patterns = tokenPatterns(deps.loaded);
+  }
+
+  async collectOnce(): Promise<CollectStats> {
+    const stats = emptyStats('imap');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.sweep(stats);
+        return stats;
+      } catch (e) {
+        await this.dropConnection();
+        // A dropped connection gets one fresh client; timeouts and refusals are reported.
+        if (attempt === 0 && isConnectionDrop(e) && !this.deps.signal.aborted) {
+          stats.notes.push('the IMAP connection dropped; retried with a fresh connection');
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  async watch(until: number, onRound: (s: CollectStats) => void): Promise<void> {
+    await watchMailbox(this, until, onRound);
+  }
+
+  async close(): Promise<void> {
+    await this.dropConnection();
+  }
+
+  /** The shared connection (reopened when it was lost). */
+  async connection(): Promise<ImapConnection> {
+    if (this.conn && this.conn.client.usable) return this.conn;
+    await this.dropConnection();
+    this.conn = await openImap(this.settings);
+    return this.conn;
+  }
+
+  private async dropConnection(): Promise<void> {
+    const c = this.conn;
+    this.conn = null;
+    if (c) await c.close();
+  }
+
+  /** Configured names → listed mailboxes (`\Junk` is the special-use folder, wherever it is). */
+  resolveMailboxes(list: ListResponse[], notes: string[]): ListResponse[] {
+    const out: ListResponse[] = [];
+    for (const name of this.settings.mailboxes) {
+      const mb = name.startsWith('\\')
+        ? list.find((m) => m.specialUse?.toLowerCase() === name.toLowerCase())
+        : list.find((m) => m.path === name || (name.toUpperCase() === 'INBOX' && m.path.toUpperCase() === 'INBOX'));
+      if (!mb) notes.push(name.startsWith('\\') ? `the server has no ${name} special-use folder; skipped` : `mailbox ${name} does not exist; skipped`);
+      else if (!out.includes(mb)) out.push(mb);
+    }
+    return out;
+  }
+
+  private async sweep(stats: CollectStats): Promise<void> {
+    const conn = await this.connection();
+    const list = await conn.call('LIST-STATUS', (c) =>
+      c.list({ statusQuery: { uidNext: true, uidValidity: true, highestModseq: true, messages: true } }),
+    );
+    for (const mb of this.resolveMailboxes(list, stats.notes)) {
+      if (this.deps.signal.aborted) return;
+      await this.syncMailbox(conn, mb, stats);
+    }
+  }
+
+  cursorName(path: string): string {
+    return `imap:${this.account}:${path}`;
+  }
+
+  private async syncMailbox(conn: ImapConnection, mb: ListResponse, stats: CollectStats): Promise<void> {
+    const { store } = this.deps;
+    const name = this.cursorName(mb.path);
+    const st = mb.status;
+    const cur = store.getCursor<MailboxCursor>(name);
+    const uidValidity = String(st?.uidValidity ?? '');
+    const uidNext = st?.uidNext ?? 0;
+    const modseq = st?.highestModseq !== undefined ? String(st.highestModseq) : undefined;
+    const sameEpoch = !!cur && cur.uidValidity === uidValidity;
+    if (cur && !sameEpoch) stats.notes.push(`${mb.path}: UIDVALIDITY changed (${cur.uidValidity} → ${uidValidity}); rescanning, already-stored messages are not counted again`);
+    let lastUid = sameEpoch ? cur!.lastUid : 0;
+    // Nothing new: UIDNEXT says no message arrived since the last stored UID.
+    if (sameEpoch && uidNext > 0 && uidNext - 1 <= lastUid) {
+      if (modseq && modseq !== cur!.highestModseq) store.tx(() => store.setCursor(name, { ...cur!, uidNext, highestModseq: modseq }));
+      return;
+    }
+    const lock = await conn.call(`EXAMINE ${mb.path}`, (c) => c.getMailboxLock(mb.path, { readOnly: true }));
+    try {
+      const found = await conn.call(`UID SEARCH in ${mb.path}`, (c) => c.search({ uid: `${lastUid + 1}:*` }, { uid: true }));
+      const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
+      const oldest = earliestProbeStart(store);
+      let skippedOld = 0;
+      for (let i = 0; i < uids.length; i += this.opts.chunkSize) {
+        if (this.deps.signal.aborted) return;
+        const chunk = uids.slice(i, i + this.opts.chunkSize);
+        const heads = await fetchPass1(conn, chunk);
+        const exact = new Map(heads.map((h) => [h.uid, attributeExact(store, h.facts, this.patterns)]));
+        const wanted = heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts)).map((h) => h.uid);
+        const bodies = await fetchBodies(conn, wanted, this.opts.maxTextBytes);
+        const chunkLast = Math.max(...chunk);
+        let stored = 0;
+        store.tx(() => {
+          for (const h of heads) {
+            const hit = exact.get(h.uid) ?? null;
+            const message = bodies.get(h.uid) ?? null;
+            // Mail that predates every probe cannot answer one: not stored, not listed.
+            if (!hit && !message && (oldest === null || h.facts.occurredAt < oldest - 60_000)) {
+              skippedOld++;
+              continue;
+            }
+            const mail: CollectedMail = {
+              sourceId: sourceIdFor(this.account, h),
+              occurredAt: h.facts.occurredAt,
+              timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
+              clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
+              mailbox: mb.path,
+              uid: h.uid,
+              uidValidity,
+              facts: h.facts,
+              subject: h.subject,
+              messageId: h.messageId,
+              message,
+              exact: hit,
+            };
+            const r = recordMail(store, this.deps.loaded, mail, this.patterns);
+            if (!r.isNew) continue;
+            stored++;
+            stats.added++;
+            stats.events += r.events;
+            if (r.attributed) stats.attributed++;
+            else stats.unattributed++;
+          }
+          const done = i + this.opts.chunkSize >= uids.length;
+          store.setCursor(name, { uidValidity, lastUid: chunkLast, uidNext: done ? Math.max(uidNext, chunkLast + 1) : chunkLast + 1, highestModseq: done ? modseq : cur?.highestModseq });
+        });
+        stats.fetched += heads.length;
+        lastUid = chunkLast;
+        await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
+      }
+      if (!uids.length) store.tx(() => store.setCursor(name, { uidValidity, lastUid, uidNext, highestModseq: modseq }));
+      if (skippedOld) stats.notes.push(`${mb.path}: ${skippedOld} message(s) older than every probe skipped`);
+    } finally {
+      lock.release();
+    }
+  }
+}

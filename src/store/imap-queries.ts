@@ -1,0 +1,35 @@
+/** Queries the email side (IMAP collector, attribution, status) needs beyond store.ts. */
+import type { ProbeRow } from './types.js';
+import type { Store } from './store.js';
+
+/** The first moment any probe started: mail older than that cannot answer one. */
+export function earliestProbeStart(store: Store): number | null {
+  const r = store.db.prepare("SELECT MIN(COALESCE(submitting_at, planned_at)) AS t FROM probes WHERE status != 'planned'").get() as { t: number | null };
+  return r.t;
+}
+
+/** Message-IDs compare case-insensitively here (some relays change case). */
+export function probeByMessageIdAnyCase(store: Store, messageId: string): ProbeRow | undefined {
+  const r = store.db.prepare('SELECT id FROM probes WHERE lower(message_id) = lower(?) LIMIT 1').get(messageId) as { id: number } | undefined;
+  return r ? store.getProbe(r.id) : undefined;
+}
+
+export function setEventFollowUp(store: Store, eventId: number, followUp: boolean): void {
+  store.db.prepare('UPDATE events SET follow_up = ? WHERE id = ?').run(followUp ? 1 : 0, eventId);
+}
+
+/** Probes that were sent (or may have been) to a site and can still receive replies at `at`. */
+export function probesAwaitingAt(store: Store, siteId: string, at: number): ProbeRow[] {
+  const rows = store.db
+    .prepare(
+      `SELECT id FROM probes WHERE site_id = ? AND status IN ('submitted', 'unknown')
+         AND COALESCE(submitted_at, submitting_at) <= ? AND (closes_at IS NULL OR closes_at >= ?) ORDER BY id`,
+    )
+    .all(siteId, at, at) as Array<{ id: number }>;
+  return rows.map((r) => store.getProbe(r.id)!);
+}
+
+/** Observation counts by source and mailbox (status, the bench). */
+export function observationCount(store: Store, source = 'imap'): number {
+  return (store.db.prepare('SELECT COUNT(*) AS n FROM observations WHERE source = ?').get(source) as { n: number }).n;
+}
