@@ -9,6 +9,8 @@ export interface HumanHints {
   ivr: boolean;
   /** Seconds after answer by which our DTMF digits have been sent. */
   digitsDoneAt?: number;
+  /** We hung up at our time limit: speech cut off at the very end is an announcement, not a person. */
+  cutAtLimit?: boolean;
 }
 
 export interface HumanFinding {
@@ -30,8 +32,11 @@ export function findHuman(segments: Segment[], hints: HumanHints, duration: numb
   const holds = segments.filter((s) => s.kind === 'music' && len(s) >= HOLD_MIN);
   if (holds.length) {
     const lastHold = holds[holds.length - 1]!;
-    const person = segments.find((s) => s.kind === 'speech' && s.start >= lastHold.end - 0.5 && len(s) >= SPEECH_MIN);
+    let person = segments.find((s) => s.kind === 'speech' && s.start >= lastHold.end - 0.5 && len(s) >= SPEECH_MIN);
     const holdStart = holds[0]!.start;
+    // A person greets and then waits for an answer; words running into our hang-up at the
+    // time limit are the hold loop's announcement.
+    if (person && hints.cutAtLimit && person.end >= duration - 0.5) person = undefined;
     return person
       ? { humanAt: person.start, holdSeconds: person.start - holdStart, automatedUntil: lastHold.end, why: 'speech after the hold music' }
       : { humanAt: null, holdSeconds: duration - holdStart, automatedUntil: lastHold.end, why: 'hold music until the end' };

@@ -129,7 +129,11 @@ export async function settleCall(i: SettleInput): Promise<Settled> {
       if (!wav) recordingPending = true;
       else {
         recorded = true;
-        analysis = analyseRecording(wav, { ivr: plan.digits.replace(/[wW]/g, '').length > 0, digitsDoneAt: digitsSeconds(plan.digits) });
+        analysis = analyseRecording(wav, {
+          ivr: plan.digits.replace(/[wW]/g, '').length > 0,
+          digitsDoneAt: digitsSeconds(plan.digits),
+          cutAtLimit: duration !== null && duration >= plan.timeLimit - 2,
+        });
         if (i.artifactsDir) evidence = { recording: saveWav(i.artifactsDir, i.probe.token, wav) };
         if (expected.length) {
           const trs = await handle.client.recordings(rec.sid).transcriptions.list({ limit: 5 });
@@ -144,11 +148,14 @@ export async function settleCall(i: SettleInput): Promise<Settled> {
 
   const kind = answeredKind(call.answeredBy);
   const hasIvr = plan.digits.replace(/[wW]/g, '').length > 0;
+  // Answering-machine detection calls IVR menus machines too; only on a line without a menu
+  // and without hold music does "machine" mean a voicemail box.
+  const voicemailBox = reached && kind === 'machine' && !hasIvr && !(analysis && analysis.holdSeconds !== null);
   let secondsToHuman: number | null = null;
-  if (analysis && analysis.humanAt !== null && kind !== 'machine') secondsToHuman = round1((secondsToAnswer ?? 0) + analysis.humanAt);
+  if (analysis && analysis.humanAt !== null && !voicemailBox) secondsToHuman = round1((secondsToAnswer ?? 0) + analysis.humanAt);
   else if (!analysis && reached && kind === 'human' && !hasIvr) secondsToHuman = secondsToAnswer;
   // We hung up at our limit (TimeLimit) without a person: the caller gave up on hold.
-  const gaveUp = reached && secondsToHuman === null && kind !== 'machine' && duration !== null && duration >= plan.timeLimit - 2;
+  const gaveUp = reached && secondsToHuman === null && !voicemailBox && duration !== null && duration >= plan.timeLimit - 2;
   const ivrHeard = transcript !== null ? phrasesHeard(transcript, expected) : [];
   const details: CallDetails = {
     callSid: call.sid,
@@ -177,7 +184,7 @@ export async function settleCall(i: SettleInput): Promise<Settled> {
       ? call.status
       : secondsToHuman !== null
         ? 'answered'
-        : kind === 'machine' && !hasIvr
+        : voicemailBox
           ? 'voicemail'
           : gaveUp
             ? 'gave-up'

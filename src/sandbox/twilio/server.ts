@@ -147,7 +147,7 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     const amd = p.get('MachineDetection');
     const line = lineFor(to);
     const plan = outboundTimeline(line, digits ?? '', timeout, amd);
-    const start = clock.now();
+    const start = Math.floor(clock.now() / 1000) * 1000;
     let natural = 0;
     let audio: Awaited<ReturnType<typeof renderTimeline>> | undefined;
     if (plan.ringSeconds !== null && plan.parts.length) {
@@ -155,7 +155,8 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
       natural = audio.samples.length / audio.sampleRate;
     }
     const answerAt = plan.ringSeconds !== null ? start + plan.ringSeconds * 1000 : null;
-    const talk = Math.min(natural, timeLimit);
+    // Twilio's timestamps and durations are whole seconds.
+    const talk = Math.min(Math.ceil(natural), timeLimit);
     const endTime =
       answerAt !== null ? answerAt + talk * 1000 : start + (plan.status === 'no-answer' ? timeout : plan.status === 'busy' ? 3 : 1) * 1000;
     const c: SimCall = {
