@@ -1,0 +1,201 @@
+/**
+ * Findings in plain words ("North Clinic orthopedics web form: no reply after 3 days"): what
+ * went wrong per probe, then gathered per entry point so 50 silent nights read as one line
+ * with a count, worst first.
+ */
+import type { ProbeScore } from './probe.js';
+import type { ScoreSettings } from './settings.js';
+import { durationWords, secondsWords } from './words.js';
+
+export type FindingCode =
+  | 'never-answered'
+  | 'not-answered'
+  | 'gave-up'
+  | 'callback-missing'
+  | 'bounced'
+  | 'no-human'
+  | 'not-sent'
+  | 'slow-human'
+  | 'passed-along'
+  | 'callback-late'
+  | 'stop-request'
+  | 'no-follow-up'
+  | 'slow-answer'
+  | 'campaign-unaware'
+  | 'ivr-no-campaign'
+  | 'slow-first'
+  | 'unknown';
+
+/** Lower is worse. */
+export const SEVERITY: Record<FindingCode, number> = {
+  'never-answered': 1,
+  'not-answered': 1,
+  'gave-up': 2,
+  'callback-missing': 2,
+  bounced: 2,
+  'no-human': 3,
+  'not-sent': 3,
+  'slow-human': 4,
+  'passed-along': 4,
+  'callback-late': 5,
+  'stop-request': 5,
+  'no-follow-up': 6,
+  'slow-answer': 6,
+  'campaign-unaware': 7,
+  'ivr-no-campaign': 7,
+  'slow-first': 8,
+  unknown: 8,
+};
+
+/** One problem of one probe, with the figure that measures it (for picking the worst). */
+export interface ProbeIssue {
+  code: FindingCode;
+  /** ms or seconds, per code; bigger is worse except for never-answered (the shortest wait is what holds for all). */
+  value: number | null;
+  text: string;
+}
+
+const CHANNEL_WORDS: Record<string, string> = { webform: 'web form', email: 'email', phone: 'phone line', sms: 'text line' };
+export const channelWords = (channel: string) => CHANNEL_WORDS[channel] ?? channel;
+
+function isCaptcha(p: ProbeScore): boolean {
+  return p.facts.outcome === 'blocked' || /captcha/i.test(`${p.facts.outcome ?? ''} ${p.facts.error ?? ''}`);
+}
+
+/** Everything wrong with one probe, in plain words (no site label). */
+export function probeIssues(p: ProbeScore, s: ScoreSettings): ProbeIssue[] {
+  const out: ProbeIssue[] = [];
+  const add = (code: FindingCode, value: number | null, text: string) => out.push({ code, value, text });
+  const f = p.facts;
+  if (!p.tested) {
+    if (p.state === 'not-sent') {
+      if (isCaptcha(p)) add('not-sent', null, 'form behind a CAPTCHA: could not be tested');
+      else add('not-sent', null, `could not be tested (${f.outcome ?? 'not sent'})`);
+    } else if (p.kind === 'phone' && f.status === 'submitted') add('unknown', null, 'the call\'s result never arrived: shown as unknown');
+    else add('unknown', null, 'the submission could not be confirmed: shown as unknown');
+    return out;
+  }
+  if (f.stopRequested) add('stop-request', null, 'someone asked us to stop contacting them');
+  if (p.kind === 'phone') {
+    const ph = p.phone;
+    if (!ph) return out;
+    if (!ph.reached) add('not-answered', null, `nobody answered (${ph.status ?? 'no answer'})`);
+    else {
+      if (ph.gaveUp) add('gave-up', ph.holdSeconds, `on hold ${ph.holdSeconds === null ? 'too long' : secondsWords(ph.holdSeconds)}, caller gave up`);
+      if (ph.withinSla === false && ph.answerSeconds !== null)
+        add('slow-answer', ph.answerSeconds, `took ${secondsWords(ph.answerSeconds)} to answer (target ${durationWords(s.sla.phoneAnswer)})`);
+      if (ph.ivrCampaignReady === false) add('ivr-no-campaign', null, `the phone menu does not mention ${s.campaign ?? 'the campaign'}`);
+    }
+    return out;
+  }
+  if (f.bounced) add('bounced', null, 'the address bounced');
+  if (p.state === 'never') add('never-answered', p.watchedMs, `no reply after ${durationWords(p.watchedMs)}`);
+  else if (p.state === 'answered') {
+    const first = p.firstResponse!;
+    const human = p.firstHuman!;
+    if (human.ms === null && p.watchedMs >= p.windowMs)
+      add('no-human', p.watchedMs, `only an automatic acknowledgement; no person replied in ${durationWords(p.watchedMs)}`);
+    else if (p.within.human === false && human.ms !== null)
+      add('slow-human', human.ms, `first personal reply after ${durationWords(human.ms)} (target ${durationWords(s.sla.humanResponse)})`);
+    if (p.within.firstResponse === false && first.ms !== null)
+      add('slow-first', first.ms, `first response after ${durationWords(first.ms)} (target ${durationWords(s.sla.firstResponse)})`);
+  }
+  if (p.callback) {
+    if (p.callback.ms === null && p.watchedMs >= p.windowMs)
+      add('callback-missing', p.watchedMs, `asked for a callback; none came in ${durationWords(p.watchedMs)}`);
+    else if (p.within.callback === false && p.callback.ms !== null)
+      add('callback-late', p.callback.ms, `callback came after ${durationWords(p.callback.ms)} (target ${durationWords(s.sla.callback)})`);
+  }
+  if (p.passedAlong) add('passed-along', null, 'the reply passed the inquiry along (another number or department) instead of answering it');
+  if (p.followedUp === false) add('no-follow-up', null, 'nobody followed up after the first reply');
+  if (p.campaignAware === false) add('campaign-unaware', null, `the reply did not mention ${s.campaign ?? 'the campaign'}`);
+  return out;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: number;
+  entryKey: string;
+  siteId: string;
+  serviceLineId: string;
+  channel: string;
+  /** "North Clinic orthopedics web form" */
+  where: string;
+  /** "no reply after 3 days" (the worst case among the probes). */
+  what: string;
+  /** Probes with this finding, of the tested probes of this entry point. */
+  count: number;
+  of: number;
+  probeIds: number[];
+  /** The whole sentence. */
+  text: string;
+}
+
+export interface Labels {
+  site(id: string): string;
+  serviceLine(siteId: string, id: string): string;
+}
+
+/** Service line names read as words inside a sentence: "Orthopedics" → "orthopedics", "ENT" stays. */
+export function lineWords(name: string): string {
+  return name
+    .split(/(\s+)/)
+    .map((w) => (/^[A-Z][a-z'’-]*$/.test(w) ? w.toLowerCase() : w))
+    .join('');
+}
+
+export function entryLabel(labels: Labels, siteId: string, serviceLineId: string, channel: string): string {
+  return `${labels.site(siteId)} ${lineWords(labels.serviceLine(siteId, serviceLineId))} ${channelWords(channel)}`;
+}
+
+/** Per-probe issues gathered per entry point and code, worst first. */
+export function gatherFindings(scores: readonly ProbeScore[], s: ScoreSettings, labels: Labels): Finding[] {
+  const byKey = new Map<string, { f: Finding; issue: ProbeIssue }>();
+  const testedPerEntry = new Map<string, number>();
+  for (const p of scores) {
+    const k = p.facts.entryKey;
+    testedPerEntry.set(k, (testedPerEntry.get(k) ?? 0) + 1);
+    for (const issue of probeIssues(p, s)) {
+      const key = `${k}\u0000${issue.code}`;
+      const seen = byKey.get(key);
+      if (seen) {
+        seen.f.count++;
+        if (seen.f.probeIds.length < 20) seen.f.probeIds.push(p.facts.id);
+        if (worse(issue, seen.issue)) seen.issue = issue;
+        continue;
+      }
+      const where = entryLabel(labels, p.facts.siteId, p.facts.serviceLineId, p.facts.channel);
+      byKey.set(key, {
+        issue,
+        f: {
+          code: issue.code,
+          severity: SEVERITY[issue.code],
+          entryKey: k,
+          siteId: p.facts.siteId,
+          serviceLineId: p.facts.serviceLineId,
+          channel: p.facts.channel,
+          where,
+          what: '',
+          count: 1,
+          of: 0,
+          probeIds: [p.facts.id],
+          text: '',
+        },
+      });
+    }
+  }
+  const out: Finding[] = [];
+  for (const { f, issue } of byKey.values()) {
+    f.of = testedPerEntry.get(f.entryKey) ?? f.count;
+    f.what = issue.text;
+    f.text = `${f.where}: ${issue.text}${f.of > 1 ? ` (${f.count} of ${f.of} inquiries)` : ''}`;
+    out.push(f);
+  }
+  return out.sort((a, b) => a.severity - b.severity || b.count / b.of - a.count / a.of || b.count - a.count || a.text.localeCompare(b.text));
+}
+
+function worse(a: ProbeIssue, b: ProbeIssue): boolean {
+  if (a.value === null || b.value === null) return false;
+  // "No reply after N" must hold for every probe counted: keep the shortest wait.
+  return a.code === 'never-answered' || a.code === 'callback-missing' || a.code === 'no-human' ? a.value < b.value : a.value > b.value;
+}

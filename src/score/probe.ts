@@ -1,0 +1,153 @@
+/**
+ * The scores of one probe, from its facts. Pure: the same facts and settings always give the
+ * same score. "Not known yet" is null everywhere, never a failure.
+ */
+import type { ProbeFacts } from '../store/report-queries.js';
+import { gradeOf, meanOf, type Parts, type ScoreSettings } from './settings.js';
+
+/**
+ * answered: something came back (a call: the line was answered). pending: still inside its
+ * wait window with nothing back. never: past the window with nothing back (a call: nobody
+ * answered). not-sent: we could not test it (CAPTCHA, refused...). unknown: we do not know
+ * whether the inquiry reached them, or the call's result never arrived.
+ */
+export type ProbeState = 'answered' | 'pending' | 'never' | 'not-sent' | 'unknown';
+
+/** A time to an event: `ms` when it happened, otherwise watched (censored) for `watchedMs`. */
+export interface Timed {
+  ms: number | null;
+  watchedMs: number;
+}
+
+export interface PhoneScore {
+  reached: boolean;
+  answerSeconds: number | null;
+  holdSeconds: number | null;
+  gaveUp: boolean;
+  /** Answered within sla.phoneAnswer. */
+  withinSla: boolean | null;
+  ivrCampaignReady: boolean | null;
+  status: string | null;
+}
+
+export interface ProbeScore {
+  facts: ProbeFacts;
+  kind: 'message' | 'phone';
+  tested: boolean;
+  state: ProbeState;
+  /** How long this probe waits for replies (closes_at − sent, else sla.waitWindow). */
+  windowMs: number;
+  /** now − sent. */
+  watchedMs: number;
+  firstResponse: Timed | null;
+  firstHuman: Timed | null;
+  /** Only when a callback is expected (the inquiry gave a phone number). */
+  callback: Timed | null;
+  within: { firstResponse: boolean | null; human: boolean | null; callback: boolean | null };
+  passedAlong: boolean | null;
+  followedUp: boolean | null;
+  campaignAware: boolean | null;
+  phone: PhoneScore | null;
+  parts: Parts;
+  grade: number | null;
+}
+
+// Phone outcomes that are the organization's doing (the line did not pick up), not ours.
+const UNANSWERED_OUTCOMES = new Set(['busy', 'no-answer']);
+
+export function scoreProbe(f: ProbeFacts, s: ScoreSettings): ProbeScore {
+  const kind = f.channel === 'phone' ? 'phone' : 'message';
+  const windowMs = f.closesAt !== null && f.closesAt > f.sentAt ? f.closesAt - f.sentAt : s.sla.waitWindow;
+  const watchedMs = Math.max(0, s.now - f.sentAt);
+  const heardBack = f.firstResponseAt !== null || f.call !== null || f.bounced;
+  const phoneUnanswered = kind === 'phone' && f.call === null && UNANSWERED_OUTCOMES.has(f.outcome ?? '');
+  // An 'unknown' submission that got a reply evidently arrived.
+  const tested = f.status === 'submitted' || phoneUnanswered || ((f.status === 'unknown' || f.status === 'submitting') && heardBack);
+  const base: ProbeScore = {
+    facts: f,
+    kind,
+    tested,
+    state: f.status === 'not-sent' ? 'not-sent' : 'unknown',
+    windowMs,
+    watchedMs,
+    firstResponse: null,
+    firstHuman: null,
+    callback: null,
+    within: { firstResponse: null, human: null, callback: null },
+    passedAlong: null,
+    followedUp: null,
+    campaignAware: null,
+    phone: null,
+    parts: { responded: null, speed: null, human: null, ownership: null, followUp: null, campaign: null, phone: null },
+    grade: null,
+  };
+  if (!tested) return base;
+  return kind === 'phone' ? scorePhone(base, f, s, phoneUnanswered) : scoreMessage(base, f, s);
+}
+
+function timed(at: number | null, sentAt: number, watchedMs: number): Timed {
+  return { ms: at === null ? null : Math.max(0, at - sentAt), watchedMs };
+}
+
+/** Within `limit`: true/false once decided, null while it can still happen. */
+export function withinLimit(t: Timed, limit: number): boolean | null {
+  if (t.ms !== null) return t.ms <= limit;
+  return t.watchedMs >= limit ? false : null;
+}
+
+const num = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+
+function scoreMessage(p: ProbeScore, f: ProbeFacts, s: ScoreSettings): ProbeScore {
+  const first = timed(f.firstResponseAt, f.sentAt, p.watchedMs);
+  const human = timed(f.firstHumanAt, f.sentAt, p.watchedMs);
+  const callback = f.callbackExpected ? timed(f.firstCallbackAt, f.sentAt, p.watchedMs) : null;
+  const state: ProbeState = first.ms !== null ? 'answered' : p.watchedMs < p.windowMs ? 'pending' : 'never';
+  const within = {
+    firstResponse: withinLimit(first, s.sla.firstResponse),
+    human: withinLimit(human, s.sla.humanResponse),
+    callback: callback ? withinLimit(callback, s.sla.callback) : null,
+  };
+  const hadHuman = human.ms !== null;
+  const passedAlong = hadHuman ? f.passAlong : null;
+  const followedUp = !hadHuman ? null : f.followUpAt !== null ? true : p.watchedMs >= s.sla.followUpWindow ? false : null;
+  const campaignAware = hadHuman && s.campaign ? f.campaignAware : null;
+  const parts: Parts = {
+    responded: state === 'answered' ? 1 : state === 'never' ? 0 : null,
+    speed: num(within.firstResponse),
+    human: num(within.human),
+    ownership: meanOf(passedAlong === null ? null : passedAlong ? 0 : 1, num(within.callback)),
+    followUp: num(followedUp),
+    campaign: num(campaignAware),
+    phone: null,
+  };
+  return { ...p, state, firstResponse: first, firstHuman: human, callback, within, passedAlong, followedUp, campaignAware, parts, grade: gradeOf(parts, s.weights) };
+}
+
+function scorePhone(p: ProbeScore, f: ProbeFacts, s: ScoreSettings, unanswered: boolean): ProbeScore {
+  const c = f.call;
+  if (!c && !unanswered) {
+    // Submitted, but the call's result has not been collected: pending inside the window.
+    return { ...p, state: p.watchedMs < p.windowMs ? 'pending' : 'unknown', tested: p.watchedMs < p.windowMs };
+  }
+  const reached = c?.reached ?? false;
+  const answerSeconds = c?.secondsToAnswer ?? null;
+  const phone: PhoneScore = {
+    reached,
+    answerSeconds,
+    holdSeconds: c?.secondsOnHold ?? null,
+    gaveUp: c?.gaveUp ?? false,
+    withinSla: !reached ? false : answerSeconds === null ? null : answerSeconds * 1000 <= s.sla.phoneAnswer,
+    ivrCampaignReady: c?.ivrCampaignReady ?? null,
+    status: c?.status ?? f.outcome,
+  };
+  const parts: Parts = {
+    responded: null,
+    speed: null,
+    human: null,
+    ownership: null,
+    followUp: null,
+    campaign: reached ? num(phone.ivrCampaignReady) : null,
+    phone: meanOf(reached ? 1 : 0, num(phone.withinSla), reached ? (phone.gaveUp ? 0 : 1) : null),
+  };
+  return { ...p, state: reached ? 'answered' : 'never', phone, parts, grade: gradeOf(parts, s.weights) };
+}
