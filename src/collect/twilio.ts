@@ -107,7 +107,7 @@ async function finishOwnCalls(deps: CollectDeps, handle: TwilioHandle, stats: Co
     const s = await settleCall({ handle, store, loaded, probe, entry, callSid: probe.externalId!, artifactsDir: `${loaded.reportsDir}/artifacts` });
     if (!s.details.final || s.details.recordingPending) stats.pending++;
     else stats.events++;
-    if (s.details.final && probe.outcome !== s.outcome) store.updateProbe(probe.id, { outcome: s.outcome, details: { ...(probe.details ?? {}), ...s.details } });
+    if (s.details.final && probe.outcome !== s.outcome) store.updateProbe(probe.id, { outcome: s.outcome, details: { ...probe.details, ...s.details } });
   }
 }
 

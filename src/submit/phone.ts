@@ -8,20 +8,23 @@
  */
 import { DependencyError } from '../errors.js';
 import { callPlanFor, FINAL_CALL, settleCall, twimlFor, type CallFacts } from '../twilio/call-result.js';
-import { createTwilioClient, restStatus, type TwilioHandle } from '../twilio/client.js';
+import { createTwilioClient, restStatus, type TwilioClientOptions, type TwilioHandle } from '../twilio/client.js';
 import { refusalBeforeContact } from './twilio-guard.js';
 import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, SubmitterFactory } from './types.js';
 
-export const createPhoneSubmitter: SubmitterFactory = async (deps) => {
+/** With client options (request timeout, retry waits) handed in; tests shorten the timeout. */
+export const createPhoneSubmitterWith = (clientOptions: TwilioClientOptions): SubmitterFactory => async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('phone probes need channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t);
+  const handle = createTwilioClient(t, clientOptions);
   return {
     channel: 'phone',
     submit: (job, hooks) => placeCall(deps, handle, job, hooks),
     close: async () => {},
   } satisfies Submitter;
 };
+
+export const createPhoneSubmitter: SubmitterFactory = createPhoneSubmitterWith({});
 
 /** Did this failure possibly leave a call placed? (Then look before trying again.) */
 export function mayHaveReachedTwilio(e: unknown): boolean {

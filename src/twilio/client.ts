@@ -74,7 +74,7 @@ class AuditRequestClient extends twilio.RequestClient {
   override async request<TData>(opts: RequestClientBase.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
     const uri = rewriteUri(opts.uri, this.apiBaseUrl);
     for (let attempt = 1; ; attempt++) {
-      const res = await super.request({ ...opts, uri, headers: { ...(opts.headers ?? {}) } });
+      const res = await super.request({ ...opts, uri, headers: { ...opts.headers } });
       if (res.statusCode !== 429 || attempt > this.o.maxRetries) return res;
       const delayMs = retryAfterMs(res.headers?.['retry-after']) ?? backoffMs(attempt);
       if (delayMs > this.o.maxRetryAfterMs) return res;

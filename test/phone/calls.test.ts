@@ -155,6 +155,16 @@ describe('never twice, never wasteful', () => {
     expect(b.logs.join('\n')).toMatch(/looking it up before trying again/);
   });
 
+  it('a call create that times out (placed, answer too slow) is found, not placed again', async () => {
+    b = await bench({ timeoutMs: 400, scenario: { lines: { [SOUTH_LINE]: { ringSeconds: 4 } } } });
+    b.sandbox.inject({ kind: 'slow-create', times: 1, delayMs: 1500 });
+    const { result, probe } = await b.submit('south/ortho/phone');
+    expect(b.sandbox.counts.callsPlaced).toBe(1);
+    expect(b.sandbox.counts.requests['POST /Calls']).toBe(1);
+    expect(result).toMatchObject({ status: 'submitted', outcome: 'answered' });
+    expect(probe.externalId).toBe(b.sandbox.placedCalls()[0]!.sid);
+  });
+
   it('a 5xx that placed nothing is looked up, then retried once: one call', async () => {
     b = await bench({ scenario: { lines: { [SOUTH_LINE]: { ringSeconds: 4 } } } });
     b.sandbox.inject({ kind: 'server-error', times: 1, status: 503, match: 'POST /Calls' });

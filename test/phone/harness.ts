@@ -11,7 +11,7 @@ import { loadConfigOrThrow, type LoadedConfig } from '../../src/config/load.js';
 import { startSandboxTwilio, type SandboxTwilio, type SandboxTwilioScenario } from '../../src/sandbox/twilio/index.js';
 import { Store } from '../../src/store/store.js';
 import type { ProbeRow } from '../../src/store/types.js';
-import { createPhoneSubmitter } from '../../src/submit/phone.js';
+import { createPhoneSubmitterWith } from '../../src/submit/phone.js';
 import { createSmsSubmitter } from '../../src/submit/sms.js';
 import type { SubmitResult, SubmitterDeps } from '../../src/submit/types.js';
 import { tempTree } from '../helpers/tmp.js';
@@ -33,6 +33,8 @@ export interface BenchOptions {
   safety?: string;
   northIvr?: string;
   start?: number;
+  /** Twilio request timeout (the create-timeout test shortens it). */
+  timeoutMs?: number;
 }
 
 export function configYaml(url: string, o: BenchOptions = {}): string {
@@ -120,7 +122,7 @@ export async function bench(o: BenchOptions = {}): Promise<Bench> {
   const deps: SubmitterDeps = {
     loaded, clock, env, artifactsDir: join(loaded.reportsDir, 'artifacts'), log: (t) => logs.push(t), signal: new AbortController().signal, store,
   };
-  const phone = await createPhoneSubmitter(deps);
+  const phone = await createPhoneSubmitterWith(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {})(deps);
   const sms = await createSmsSubmitter(deps);
   const collector = await createTwilioCollector({ loaded, store, clock, env, log: (t) => logs.push(t), signal: deps.signal });
   const runId = store.startRun('run', loaded.file);
@@ -164,7 +166,7 @@ export async function bench(o: BenchOptions = {}): Promise<Bench> {
         status: result.status, outcome: result.outcome, externalId: result.externalId ?? cur.externalId,
         submittedAt: result.status === 'submitted' ? (result.submittedAt ?? cur.submittedAt) : cur.submittedAt,
         closesAt: result.status === 'not-sent' ? null : (result.submittedAt ?? clock.now()) + loaded.config.sla.waitWindow,
-        error: result.error ?? null, details: { ...(cur.details ?? {}), ...(result.details ?? {}) },
+        error: result.error ?? null, details: { ...cur.details, ...result.details },
       });
       return { result, probe: store.getProbe(probe.id)!, confirmedAt };
     },
