@@ -1,0 +1,182 @@
+/**
+ * Code that runs inside the page. Kept as plain JavaScript strings (not functions) so no
+ * bundler or test transform can inject helpers into it that the page does not have.
+ * Every script is an expression evaluated in one frame and returns JSON-able data.
+ */
+
+/** Shared helpers, prepended to each script. */
+const HELPERS = String.raw`
+const raText = (n) => (n ? (n.innerText || n.textContent || '') : '').replace(/\s+/g, ' ').trim();
+const raOwnText = (n) => {
+  if (!n) return '';
+  const c = n.cloneNode(true);
+  c.querySelectorAll('input,select,textarea,button,script,style').forEach((x) => x.remove());
+  return (c.textContent || '').replace(/\s+/g, ' ').trim();
+};
+const raVisible = (el) => {
+  if (!el || !el.isConnected) return false;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return false;
+  if (el.checkVisibility) return el.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true });
+  const s = getComputedStyle(el);
+  return s.visibility !== 'hidden' && s.display !== 'none' && s.opacity !== '0';
+};
+const raRendered = (el) => {
+  if (!el || !el.isConnected) return false;
+  if (el.checkVisibility) return el.checkVisibility();
+  return el.getClientRects().length > 0;
+};
+const raControls = (root) => [...root.querySelectorAll('input,select,textarea')].filter((el) =>
+  !['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password'].includes((el.getAttribute('type') || '').toLowerCase()) || el.type === 'password');
+`;
+
+/** Candidate forms of this frame, best first, with a score. index -1 = controls outside any form. */
+export const SCAN_FORMS = `(() => {${HELPERS}
+  const score = (root) => {
+    const els = raControls(root).filter((el) => raVisible(el) || (el.type === 'checkbox' && raRendered(el.closest('label') || el)));
+    const sig = (el) => [el.name, el.id, el.type, el.placeholder, el.autocomplete, el.getAttribute('aria-label'), ...(el.labels ? [...el.labels].map(raOwnText) : [])].join(' ').toLowerCase();
+    const text = els.filter((el) => el.type !== 'checkbox' && el.type !== 'radio');
+    if (els.some((el) => el.type === 'password')) return -1;
+    const hasEmail = els.some((el) => el.type === 'email' || /mail|correo/.test(sig(el)));
+    const hasTextarea = els.some((el) => el.tagName === 'TEXTAREA');
+    const hasTel = els.some((el) => el.type === 'tel' || /phone|tel/.test(sig(el)));
+    if (text.length === 1 && (text[0].type === 'search' || /search|buscar|^q$|^s$/.test(sig(text[0])))) return -1;
+    if (text.length < 2 && !hasTextarea) return -1;
+    if (!hasEmail && !hasTextarea && !hasTel) return -1;
+    return text.length + (hasEmail ? 4 : 0) + (hasTextarea ? 4 : 0) + (text.length >= 3 ? 3 : 0);
+  };
+  const out = [];
+  [...document.querySelectorAll('form')].forEach((f, i) => { const s = score(f); if (s > 0) out.push({ index: i, score: s }); });
+  if (document.body) {
+    const outside = raControls(document.body).filter((el) => !el.closest('form'));
+    if (outside.length) {
+      const s = score({ querySelectorAll: () => outside });
+      if (s > 0) out.push({ index: -1, score: s });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score);
+})()`;
+
+/** Describes the fields and buttons of form #index (marking them with data-ra-* ids). */
+export const DESCRIBE_FORM = `((index) => {${HELPERS}
+  const root = index >= 0 ? document.querySelectorAll('form')[index] : document.body;
+  if (!root) return null;
+  document.querySelectorAll('[data-ra-form]').forEach((f) => f !== root && f.removeAttribute('data-ra-form'));
+  root.setAttribute('data-ra-form', String(index));
+  const inRoot = (el) => (index >= 0 ? true : !el.closest('form'));
+  window.__raNext = window.__raNext || 1;
+  const id = (el, key) => { if (!el.dataset[key]) el.dataset[key] = String(window.__raNext++); return Number(el.dataset[key]); };
+  const labelOf = (el) => {
+    const parts = [];
+    if (el.labels) for (const l of el.labels) parts.push(raOwnText(l));
+    const lb = el.getAttribute('aria-labelledby');
+    if (lb) for (const i of lb.split(/\\s+/)) parts.push(raText(document.getElementById(i)));
+    return parts.filter(Boolean).join(' ');
+  };
+  const nearby = (el) => {
+    let prev = el.previousElementSibling;
+    while (prev && ['BR', 'SCRIPT'].includes(prev.tagName)) prev = prev.previousElementSibling;
+    const t = prev && !prev.matches('input,select,textarea') ? raOwnText(prev) : '';
+    if (t && t.length < 80) return t;
+    for (let p = el.parentElement, d = 0; p && d < 2; p = p.parentElement, d++) {
+      const pt = raOwnText(p);
+      if (pt && pt.length < 80) return pt;
+    }
+    return '';
+  };
+  const groupLabel = (el) => {
+    const fs = el.closest('fieldset');
+    const lg = fs && fs.querySelector('legend');
+    if (lg) return raText(lg);
+    const rg = el.closest('[role=radiogroup],[role=group]');
+    if (rg) return rg.getAttribute('aria-label') || raText(document.getElementById(rg.getAttribute('aria-labelledby') || ''));
+    return '';
+  };
+  const fields = raControls(root).filter(inRoot).map((el) => {
+    const r = el.getBoundingClientRect();
+    const tag = el.tagName.toLowerCase();
+    const type = tag === 'input' ? (el.getAttribute('type') || 'text').toLowerCase() : tag;
+    const box = el.type === 'checkbox' || el.type === 'radio' ? (el.closest('label') || (el.labels && el.labels[0]) || el) : el;
+    return {
+      idx: id(el, 'raIdx'), tag, type, name: el.getAttribute('name') || '', id: el.id || '',
+      autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(), placeholder: el.getAttribute('placeholder') || '',
+      ariaLabel: el.getAttribute('aria-label') || '', label: labelOf(el), nearby: nearby(el),
+      required: el.required || el.getAttribute('aria-required') === 'true',
+      visible: raVisible(el) || ((el.type === 'checkbox' || el.type === 'radio') && box !== el && raVisible(box)),
+      rendered: raRendered(el),
+      offscreen: r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0,
+      tiny: r.width <= 2 || r.height <= 2,
+      ariaHidden: !!el.closest('[aria-hidden="true"]'), tabindexNeg: el.getAttribute('tabindex') === '-1',
+      inert: !!el.closest('[inert]'), disabled: el.disabled, readOnly: !!el.readOnly,
+      pattern: el.getAttribute('pattern') || '', maxLength: el.maxLength > 0 ? el.maxLength : 0,
+      min: el.getAttribute('min') || '', max: el.getAttribute('max') || '',
+      value: el.value || '', checked: !!el.checked, optionValue: el.getAttribute('value') || '',
+      options: tag === 'select' ? [...el.options].map((o) => ({ value: o.value, text: raText(o) || o.text, disabled: o.disabled })) : undefined,
+      groupLabel: el.type === 'radio' || el.type === 'checkbox' ? groupLabel(el) : '',
+    };
+  });
+  const buttons = [...root.querySelectorAll('button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn')]
+    .filter(inRoot)
+    .map((el) => ({
+      idx: id(el, 'raBtn'), tag: el.tagName.toLowerCase(),
+      type: el.tagName === 'BUTTON' ? (el.getAttribute('type') || (el.form ? 'submit' : 'button')).toLowerCase() : (el.getAttribute('type') || '').toLowerCase(),
+      text: (raText(el) || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '').slice(0, 80),
+      cls: (el.className && String(el.className)) || '',
+      visible: raVisible(el), disabled: !!el.disabled,
+    }));
+  const isForm = root.tagName === 'FORM';
+  return { fields, buttons, isForm, noValidate: isForm ? root.noValidate : true };
+})`;
+
+/** Native constraint validation of the marked form: [] when valid, else the browser's messages. */
+export const NATIVE_INVALID = `(() => {
+  const root = document.querySelector('form[data-ra-form]');
+  if (!root || root.noValidate) return [];
+  return [...root.elements].filter((el) => el.willValidate && !el.checkValidity())
+    .map((el) => ((el.labels && el.labels[0] && el.labels[0].textContent.trim()) || el.name || el.id) + ': ' + el.validationMessage);
+})()`;
+
+/** What the frame shows: text, error messages, CAPTCHA / bot-wall markers, the form's presence. */
+export const PAGE_STATE = `(() => {${HELPERS}
+  const q = (s) => document.querySelector(s);
+  let captcha = null;
+  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"]')) captcha = 'recaptcha';
+  else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
+  else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
+  else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input, input[name*="captcha" i]')) captcha = 'captcha';
+  else if (q('#challenge-form, #cf-challenge-running, #challenge-running') || window._cf_chl_opt ||
+    /^(just a moment|attention required|access denied|checking your browser|are you a robot|ddos-guard|please verify you are a human)/i.test(document.title)) captcha = 'challenge';
+  const errSel = '[role=alert], [aria-live=assertive], .error, .errors, .error-message, .field-error, .form-error, .invalid-feedback, ' +
+    '.wpcf7-not-valid-tip, .wpcf7-response-output.wpcf7-validation-errors, .validation_message, .gfield_validation_message, .hs-error-msg, ' +
+    '.parsley-errors-list li, .help-block.with-errors, .nf-error-msg, .ff-el-is-error .error, .text-danger, [class*="error" i], [id*="error" i]';
+  const errors = [];
+  for (const el of document.querySelectorAll(errSel)) {
+    if (el.closest('footer') || !raVisible(el)) continue;
+    const t = raText(el);
+    if (t && t.length <= 300 && !errors.includes(t)) errors.push(t);
+    if (errors.length >= 20) break;
+  }
+  const invalid = [...document.querySelectorAll('[aria-invalid="true"]')].filter(raVisible)
+    .map((el) => ((el.labels && el.labels[0] && raOwnText(el.labels[0])) || el.name || el.id || '').slice(0, 80));
+  const form = document.querySelector('[data-ra-form]');
+  const formShown = !!form && raRendered(form) && [...form.querySelectorAll('input,select,textarea')].some(raRendered);
+  return { url: location.href, title: document.title, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
+})()`;
+
+/** Resolves as soon as the frame's DOM changes (or after ms). */
+export const WAIT_FOR_MUTATION = `((ms) => new Promise((resolve) => {
+  const mo = new MutationObserver(() => { mo.disconnect(); resolve(true); });
+  mo.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  setTimeout(() => { mo.disconnect(); resolve(false); }, ms);
+}))`;
+
+/** Sets a <select> (or any control) that is hidden behind a widget, firing the events a framework listens to. */
+export const SET_VALUE_WITH_EVENTS = `(([idx, value]) => {
+  const el = document.querySelector('[data-ra-idx="' + idx + '"]');
+  if (!el) return false;
+  const proto = el.tagName === 'SELECT' ? HTMLSelectElement.prototype : el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+  return true;
+})`;

@@ -1,0 +1,320 @@
+/**
+ * `fields: auto`: what each form control is (from its label, name/id, autocomplete,
+ * placeholder, aria-label and type, in English and Spanish) and what the shopper types
+ * into it. Pure functions over the descriptions webform-dom.ts collects, so the rules are
+ * testable without a browser.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+export interface FieldInfo {
+  idx: number;
+  tag: string;
+  type: string;
+  name: string;
+  id: string;
+  autocomplete: string;
+  placeholder: string;
+  ariaLabel: string;
+  label: string;
+  nearby: string;
+  required: boolean;
+  visible: boolean;
+  rendered: boolean;
+  offscreen: boolean;
+  tiny: boolean;
+  ariaHidden: boolean;
+  tabindexNeg: boolean;
+  inert: boolean;
+  disabled: boolean;
+  readOnly: boolean;
+  pattern: string;
+  maxLength: number;
+  min: string;
+  max: string;
+  value: string;
+  checked: boolean;
+  optionValue: string;
+  options?: { value: string; text: string; disabled: boolean }[];
+  groupLabel: string;
+}
+
+export type FieldRole =
+  | 'first-name'
+  | 'last-name'
+  | 'full-name'
+  | 'name'
+  | 'email'
+  | 'phone'
+  | 'message'
+  | 'subject'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'company'
+  | 'honeypot'
+  | 'skip'
+  | 'unknown';
+
+export interface FillContext {
+  firstName: string;
+  lastName: string;
+  fullName: string;
+  email: string;
+  /** E.164, or null when the probe has no number. */
+  phone: string | null;
+  /** The inquiry asks for a call back: give the phone even where it is optional. */
+  askCallback: boolean;
+  message: string;
+  subject: string;
+  /** YYYY-MM-DD */
+  preferredDate: string;
+  serviceLine: string;
+}
+
+export interface FillAction {
+  idx: number;
+  kind: 'fill' | 'select' | 'check';
+  value: string;
+  /** What we took the control for (shown in details and debugging). */
+  role: string;
+  /** The control is hidden behind a widget: set its value by script. */
+  viaScript?: boolean;
+}
+
+export interface FillPlan {
+  actions: FillAction[];
+  /** Required controls nothing could fill (a `fields:` map can). */
+  unfilledRequired: string[];
+}
+
+/** Lowercase, no accents, camelCase and snake_case split into words. */
+export function norm(s: string): string {
+  return s
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[_\-.[\]]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const HONEYPOT_NAME = /(^|\s)(website|url|homepage|hp|hpot|honeypot|honey pot|bot field|fax number|fax)(\s|$)|honeypot|leave (this )?(field )?(blank|empty)|do not fill|don ?t fill|no rellen|dejar (en )?blanco/;
+const TEXTLIKE = new Set(['text', 'email', 'tel', 'url', 'search', 'number', 'textarea', 'date', 'datetime-local', 'time', '']);
+
+export function isHoneypot(f: FieldInfo): boolean {
+  if (f.type === 'checkbox' || f.type === 'radio') return HONEYPOT_NAME.test(norm(`${f.name} ${f.id}`)) && !f.required;
+  if (f.tag === 'select') return false;
+  if (f.ariaHidden || f.tabindexNeg || f.inert) return true;
+  if (f.rendered && (f.offscreen || f.tiny)) return true;
+  return HONEYPOT_NAME.test(norm(`${f.name} ${f.id} ${f.label}`));
+}
+
+const RULES: [FieldRole, RegExp][] = [
+  ['email', /\be ?mail\b|correo|email/],
+  ['phone', /phone|\btel\b|telefono|mobile|movil|celular|\bcell\b|whatsapp/],
+  ['company', /company|organi[sz]ation|business|employer|empresa|compania|organizacion|\bjob title\b|cargo/],
+  ['last-name', /last ?name|\blname\b|surname|family ?name|apellido/],
+  ['first-name', /first ?name|\bfname\b|given ?name|forename|primer nombre/],
+  ['full-name', /full ?name|your ?name|nombre completo|nombre y apellido/],
+  ['name', /\bname\b|\bnombre\b/],
+  ['subject', /subject|asunto|\btopic\b|\btema\b|\bregarding\b/],
+  ['message', /message|comment|question|inquiry|enquiry|details|how can we help|describe|mensaje|comentario|consulta|pregunta|motivo|notes?\b/],
+  ['date', /\bdate\b|fecha|\bday\b|\bdia\b/],
+];
+
+/** The role of one control, before first/last/full-name resolution. */
+export function classifyField(f: FieldInfo): FieldRole {
+  if (['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password', 'checkbox', 'radio'].includes(f.type)) return 'skip';
+  if (TEXTLIKE.has(f.type) && isHoneypot(f)) return 'honeypot';
+  const ac = f.autocomplete.split(/\s+/).pop() ?? '';
+  const byAutocomplete: Record<string, FieldRole> = {
+    'given-name': 'first-name',
+    'family-name': 'last-name',
+    name: 'full-name',
+    email: 'email',
+    tel: 'phone',
+    'tel-national': 'phone',
+    organization: 'company',
+  };
+  if (byAutocomplete[ac]) return byAutocomplete[ac];
+  if (f.type === 'email') return 'email';
+  if (f.type === 'tel') return 'phone';
+  if (f.type === 'date') return 'date';
+  if (f.type === 'datetime-local') return 'datetime';
+  if (f.type === 'time') return 'time';
+  const primary = norm([f.label, f.ariaLabel, f.placeholder, f.name, f.id].join(' | '));
+  if (f.tag === 'textarea') return /address|direccion/.test(primary) ? 'unknown' : 'message';
+  const hit = (s: string) => RULES.find(([, re]) => re.test(s))?.[0];
+  // A label is the strongest signal; name/id next; the text next to it last.
+  return hit(norm(`${f.label} ${f.ariaLabel}`)) ?? hit(norm(`${f.placeholder} ${f.name} ${f.id}`)) ?? hit(norm(f.nearby)) ?? 'unknown';
+}
+
+/** Dice coefficient of character bigrams of normalised strings: 0..1. */
+export function similarity(a: string, b: string): number {
+  const x = norm(a).replace(/[^a-z0-9 ]/g, '');
+  const y = norm(b).replace(/[^a-z0-9 ]/g, '');
+  if (!x || !y) return 0;
+  if (x === y) return 1;
+  if (x.length >= 4 && y.length >= 4 && (x.includes(y) || y.includes(x))) return 0.9;
+  const grams = (s: string) => {
+    const m = new Map<string, number>();
+    for (let i = 0; i < s.length - 1; i++) m.set(s.slice(i, i + 2), (m.get(s.slice(i, i + 2)) ?? 0) + 1);
+    return m;
+  };
+  const gx = grams(x);
+  const gy = grams(y);
+  let common = 0;
+  for (const [g, n] of gx) common += Math.min(n, gy.get(g) ?? 0);
+  return (2 * common) / (x.length - 1 + y.length - 1);
+}
+
+const PLACEHOLDER_OPTION = /^(|-+.*|select.*|choose.*|please.*|seleccion.*|elija.*|escoja.*|none|ninguno|\.\.\.|…)$/i;
+const SERVICE_LABEL = /service|department|specialt|speciality|reason|topic|interest|area|program|location|servicio|especialidad|departamento|motivo|area|programa/;
+const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|acepto|consiento|autorizo|privacidad|terminos|condiciones/;
+const MARKETING = /newsletter|marketing|subscribe|offers|promotion|updates|boletin|promocion|suscrib|ofertas/;
+
+function labelOf(f: FieldInfo): string {
+  return f.label || f.ariaLabel || f.placeholder || f.nearby || f.name || f.id;
+}
+
+/** The option best matching the service line, with its score. */
+export function bestOption(options: NonNullable<FieldInfo['options']>, wanted: string): { value: string; score: number } | undefined {
+  let best: { value: string; score: number } | undefined;
+  for (const o of options) {
+    if (o.disabled || (PLACEHOLDER_OPTION.test(o.text.trim()) && !o.value)) continue;
+    const score = Math.max(similarity(o.text, wanted), similarity(o.value, wanted));
+    if (!best || score > best.score) best = { value: o.value, score };
+  }
+  return best;
+}
+
+function firstRealOption(options: NonNullable<FieldInfo['options']>): string | undefined {
+  return options.find((o) => !o.disabled && o.value !== '' && !PLACEHOLDER_OPTION.test(o.text.trim()))?.value;
+}
+
+/** A phone number written the way this input wants it (pattern, length), national by default. */
+export function formatPhoneFor(f: Pick<FieldInfo, 'pattern' | 'maxLength'>, e164: string): string {
+  const p = parsePhoneNumberFromString(e164);
+  const national = p?.formatNational() ?? e164;
+  const digits = p ? String(p.nationalNumber) : e164.replace(/\D/g, '');
+  const candidates = [national, e164, digits, digits.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3'), p?.formatInternational() ?? e164];
+  const fits = (c: string) => {
+    if (f.maxLength && c.length > f.maxLength) return false;
+    if (!f.pattern) return true;
+    try {
+      return new RegExp(`^(?:${f.pattern})$`, 'v').test(c);
+    } catch {
+      return true;
+    }
+  };
+  return candidates.find(fits) ?? national;
+}
+
+/** A date string for this control: ISO for date inputs, else in the format its placeholder shows. */
+export function formatDateFor(f: Pick<FieldInfo, 'type' | 'placeholder' | 'min' | 'max'>, iso: string): string {
+  let d = iso;
+  if (f.type === 'date' || f.type === 'datetime-local') {
+    const min = f.min.slice(0, 10);
+    const max = f.max.slice(0, 10);
+    if (min && d < min) d = min;
+    if (max && d > max) d = max;
+    return f.type === 'date' ? d : `${d}T10:00`;
+  }
+  const [y, m, day] = d.split('-') as [string, string, string];
+  const ph = f.placeholder.toLowerCase();
+  if (/dd\s*\/\s*mm/.test(ph)) return `${day}/${m}/${y}`;
+  if (/mm\s*\/\s*dd/.test(ph)) return `${m}/${day}/${y}`;
+  if (/dd\s*-\s*mm/.test(ph)) return `${day}-${m}-${y}`;
+  return d;
+}
+
+/** What to type, select and tick, for the controls that can take input now. */
+export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
+  const actions: FillAction[] = [];
+  const unfilledRequired: string[] = [];
+  const roles = new Map(fields.map((f) => [f.idx, classifyField(f)]));
+  const hasLast = [...roles.values()].includes('last-name');
+  const radioGroupsDone = new Set<string>();
+  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string) => {
+    const hiddenWidget = !f.visible && f.tag === 'select';
+    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}) });
+  };
+  for (const f of fields) {
+    if (f.disabled || f.readOnly) continue;
+    // A select hidden behind a custom dropdown still counts; other hidden controls wait for their step.
+    if (!f.visible && !(f.tag === 'select' && f.rendered && !f.ariaHidden)) continue;
+    if (f.type === 'checkbox') {
+      const text = norm(`${labelOf(f)} ${f.groupLabel}`);
+      if (isHoneypot(f) || f.checked) continue;
+      if (similarity(labelOf(f), ctx.serviceLine) >= 0.75) add(f, 'check', 'true', 'service');
+      else if (f.required || (CONSENT.test(text) && !MARKETING.test(text))) add(f, 'check', 'true', 'consent');
+      continue;
+    }
+    if (f.type === 'radio') {
+      const group = f.name || `#${f.idx}`;
+      if (radioGroupsDone.has(group)) continue;
+      radioGroupsDone.add(group);
+      const members = fields.filter((g) => g.type === 'radio' && (g.name || `#${g.idx}`) === group && g.visible && !g.disabled);
+      if (members.some((g) => g.checked)) continue;
+      const scored = members.map((g) => ({ g, s: similarity(labelOf(g), ctx.serviceLine) })).sort((a, b) => b.s - a.s);
+      const wantPhone = ctx.askCallback && !!ctx.phone;
+      const method = members.find((g) => (wantPhone ? /phone|call|telefono|llamada/ : /e ?mail|correo/).test(norm(labelOf(g))));
+      if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
+      else if (method) add(method, 'check', 'true', 'contact-method');
+      else if (members.some((g) => g.required) && members[0]) add(members[0], 'check', 'true', 'required-choice');
+      continue;
+    }
+    if (f.tag === 'select') {
+      const opts = f.options ?? [];
+      const best = bestOption(opts, ctx.serviceLine);
+      const serviceish = SERVICE_LABEL.test(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id} ${f.nearby}`));
+      const current = opts.find((o) => o.value === f.value);
+      const hasChoice = current && current.value !== '' && !PLACEHOLDER_OPTION.test(current.text.trim());
+      if (best && (best.score >= 0.75 || (serviceish && best.score >= 0.5))) add(f, 'select', best.value, 'service');
+      else if (f.required && !hasChoice) {
+        const first = firstRealOption(opts);
+        if (first !== undefined) add(f, 'select', first, 'required-choice');
+        else unfilledRequired.push(labelOf(f));
+      }
+      continue;
+    }
+    let role = roles.get(f.idx) ?? 'unknown';
+    if (role === 'name') role = hasLast ? 'first-name' : 'full-name';
+    const value = valueFor(role, f, ctx);
+    if (value === undefined) {
+      if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
+      continue;
+    }
+    add(f, 'fill', value, role);
+  }
+  return { actions, unfilledRequired };
+}
+
+function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | undefined {
+  switch (role) {
+    case 'first-name':
+      return ctx.firstName;
+    case 'last-name':
+      return ctx.lastName;
+    case 'full-name':
+    case 'name':
+      return ctx.fullName;
+    case 'email':
+      return ctx.email;
+    case 'phone':
+      if (!ctx.phone || (!ctx.askCallback && !f.required)) return undefined;
+      return formatPhoneFor(f, ctx.phone);
+    case 'message':
+      return ctx.message;
+    case 'subject':
+      return ctx.subject;
+    case 'date':
+    case 'datetime':
+      return formatDateFor(f, ctx.preferredDate);
+    case 'time':
+      return '10:00';
+    default:
+      return undefined;
+  }
+}

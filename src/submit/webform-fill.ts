@@ -1,0 +1,239 @@
+/**
+ * Finding the form (in the page or any iframe, waiting for script-rendered ones) and filling
+ * it step by step (Next … Submit) as the shopper, with the explicit `fields:` map winning
+ * over auto-detection. Nothing here clicks the final submit button.
+ */
+import type { Frame, Locator, Page } from 'playwright-core';
+import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS } from './webform-dom.js';
+import { planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { ActivityTracker, evalIn, snapshot, waitForChange, type WebformEntry } from './webform-outcome.js';
+
+export interface FoundForm {
+  frame: Frame;
+  /** Index among the frame's <form> elements; -1 = controls outside any form. */
+  index: number;
+}
+
+interface ButtonInfo {
+  idx: number;
+  tag: string;
+  type: string;
+  text: string;
+  cls: string;
+  visible: boolean;
+  disabled: boolean;
+}
+
+interface Described {
+  fields: FieldInfo[];
+  buttons: ButtonInfo[];
+  isForm: boolean;
+  noValidate: boolean;
+}
+
+export interface FilledForm {
+  frame: Frame;
+  index: number;
+  /** The button that sends the form; null → form.requestSubmit(). */
+  submit: Locator | null;
+  filled: { role: string; idx: number }[];
+  unfilledRequired: string[];
+  steps: number;
+  /** A "Next" that was a real submit button was clicked: the form may already have left. */
+  maybeSent: boolean;
+  /** Errors shown when a Next step refused to advance. */
+  stepErrors?: string[];
+  /** `fields:` selectors that matched nothing. */
+  unmatched: string[];
+}
+
+const NEXT = /^(next|continue|siguiente|continuar|proceed|next step|siguiente paso|weiter)\b|[→›»]\s*$/i;
+const BACK = /^(back|previous|prev|atras|atrás|anterior|volver)\b|^[←‹«]/i;
+const SUBMIT = /submit|send|enviar|request|solicitar|book|schedule|contact|get in touch|get started|sign up|reservar|agendar|pedir|confirm|apply/i;
+
+export const remaining = (deadline: number) => Math.max(1, Math.round(deadline - performance.now()));
+
+/** The best-looking contact form of the page; waits for script-rendered forms and late iframes. */
+export async function findForm(page: Page, entry: WebformEntry, deadline: number): Promise<FoundForm | { blocked: string } | undefined> {
+  let loadedAt: number | undefined;
+  page
+    .waitForLoadState('load', { timeout: remaining(deadline) })
+    .then(() => (loadedAt = performance.now()))
+    .catch(() => undefined);
+  const activity = new ActivityTracker(page);
+  try {
+    for (;;) {
+      const frames = entry.frame ? await framesFor(page, entry.frame) : page.frames();
+      let best: (FoundForm & { score: number }) | undefined;
+      for (const frame of frames) {
+        const cands = (await evalIn<{ index: number; score: number }[]>(frame, SCAN_FORMS)) ?? [];
+        const top = cands[0];
+        if (top && (!best || top.score > best.score)) best = { frame, index: top.index, score: top.score };
+      }
+      if (best) return { frame: best.frame, index: best.index };
+      const snap = await snapshot(page);
+      if (snap.captcha === 'challenge') return { blocked: 'challenge' };
+      const now = performance.now();
+      if (now >= deadline) throw Object.assign(new Error('timed out waiting for the form'), { name: 'TimeoutError' });
+      // Script-rendered forms and late iframes: give up once the page has loaded and its
+      // network has been quiet for a while (or 8 s after load at the latest).
+      if (loadedAt !== undefined && (activity.quietFor(1500) || now - loadedAt > 8000)) return undefined;
+      await waitForChange(page, undefined, 250);
+    }
+  } finally {
+    activity.stop();
+  }
+}
+
+async function framesFor(page: Page, selector: string): Promise<Frame[]> {
+  const handle = await page.locator(selector).first().elementHandle({ timeout: 1000 }).catch(() => null);
+  const frame = handle ? await handle.contentFrame() : null;
+  return frame ? [frame] : [];
+}
+
+async function describe(frame: Frame, index: number): Promise<Described | null> {
+  return (await frame.evaluate(`${DESCRIBE_FORM}(${index})`)) as Described | null;
+}
+
+const byIdx = (frame: Frame, idx: number) => frame.locator(`[data-ra-idx="${idx}"]`);
+
+async function apply(frame: Frame, a: FillAction, deadline: number): Promise<void> {
+  const loc = byIdx(frame, a.idx);
+  const timeout = Math.min(remaining(deadline), 5000);
+  if (a.viaScript) {
+    await frame.evaluate(`${SET_VALUE_WITH_EVENTS}(${JSON.stringify([a.idx, a.value])})`);
+    return;
+  }
+  if (a.kind === 'fill') return loc.fill(a.value, { timeout });
+  if (a.kind === 'select') {
+    await loc.selectOption(a.value, { timeout });
+    return;
+  }
+  await check(loc, true, timeout);
+}
+
+/** Ticks a checkbox even when a custom widget hides the real input. */
+async function check(loc: Locator, on: boolean, timeout: number): Promise<void> {
+  try {
+    await loc.setChecked(on, { timeout: Math.min(timeout, 2000) });
+  } catch {
+    const done = await loc.evaluate(`(el, on) => { if (el.checked !== on) el.click(); return el.checked === on; }`, on).catch(() => false);
+    if (!done) throw new Error(`could not ${on ? 'tick' : 'untick'} a checkbox`);
+  }
+}
+
+/** Applies one `fields:` entry; false when the selector matches nothing (yet). */
+async function applyExplicit(frame: Frame, selector: string, value: string, deadline: number): Promise<boolean> {
+  const loc = frame.locator(selector).first();
+  if ((await loc.count()) === 0) return false;
+  const kind = (await loc.evaluate(`(el) => el.tagName === 'SELECT' ? 'select' : (el.type === 'checkbox' || el.type === 'radio') ? 'check' : 'fill'`)) as string;
+  const timeout = Math.min(remaining(deadline), 5000);
+  if (kind === 'select') {
+    await loc.selectOption({ label: value }, { timeout: 1000 }).catch(() => loc.selectOption(value, { timeout }));
+  } else if (kind === 'check') {
+    await check(loc, !/^(false|no|off|0|)$/i.test(value.trim()), timeout);
+  } else await loc.fill(value, { timeout });
+  return true;
+}
+
+async function idxOf(frame: Frame, selector: string): Promise<number[]> {
+  const ids = (await frame
+    .locator(selector)
+    .evaluateAll(`(els) => els.map((e) => Number(e.dataset.raIdx || 0))`)
+    .catch(() => [])) as number[];
+  return ids.filter(Boolean);
+}
+
+/** Fills the form, clicking through Next steps. Never clicks the final submit. */
+export async function fillForm(args: {
+  page: Page;
+  found: FoundForm;
+  entry: WebformEntry;
+  ctx: FillContext;
+  /** The `fields:` map, values already rendered. */
+  explicit: Record<string, string>;
+  deadline: number;
+  progress: (text: string) => void;
+}): Promise<FilledForm> {
+  const { page, entry, deadline } = args;
+  let { frame, index } = args.found;
+  const done = new Set<number>();
+  const pendingExplicit = new Map(Object.entries(args.explicit));
+  const filled: FilledForm['filled'] = [];
+  const unfilledRequired = new Set<string>();
+  let maybeSent = false;
+  for (let step = 1; step <= 10; step++) {
+    const d = await describe(frame, index);
+    if (!d) throw new Error('the form disappeared while it was being filled');
+    const explicitIdx = new Set<number>();
+    for (const sel of pendingExplicit.keys()) for (const i of await idxOf(frame, sel)) explicitIdx.add(i);
+    const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), args.ctx);
+    for (const a of plan.actions) {
+      if (done.has(a.idx)) continue;
+      await apply(frame, a, deadline);
+      done.add(a.idx);
+      filled.push({ role: a.role, idx: a.idx });
+    }
+    for (const [sel, value] of [...pendingExplicit]) {
+      if (await applyExplicit(frame, sel, value, deadline)) {
+        pendingExplicit.delete(sel);
+        filled.push({ role: `fields[${sel}]`, idx: 0 });
+      }
+    }
+    for (const l of plan.unfilledRequired) unfilledRequired.add(l);
+
+    const visible = d.buttons.filter((b) => b.visible && !b.disabled && !BACK.test(b.text.trim()));
+    const configured = entry.submit ? frame.locator(entry.submit).first() : null;
+    if (configured && (await configured.isVisible().catch(() => false)))
+      return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    const hiddenFields = d.fields.some((f) => !f.rendered && !['hidden'].includes(f.type) && !done.has(f.idx));
+    const next = visible.find((b) => NEXT.test(b.text.trim()) && (b.type !== 'submit' || hiddenFields));
+    const submit =
+      visible.find((b) => b.type === 'submit' && !NEXT.test(b.text.trim())) ??
+      visible.find((b) => SUBMIT.test(b.text) && !NEXT.test(b.text.trim())) ??
+      (next ? undefined : visible.find((b) => b.type === 'submit'));
+    if (next && !submit) {
+      if (next.type === 'submit') maybeSent = true;
+      args.progress(`step ${step + 1}`);
+      const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
+      await frame.locator(`[data-ra-btn="${next.idx}"]`).click({ timeout: Math.min(remaining(deadline), 5000) });
+      const advanced = await waitForStep(page, frame, index, before, deadline);
+      if (advanced === 'navigated') {
+        const again = await findForm(page, entry, deadline);
+        if (!again || 'blocked' in again) throw new Error('the form did not continue after "Next"');
+        ({ frame, index } = again);
+      } else if (advanced === 'stuck') {
+        const snap = await snapshot(page);
+        return { frame, index, submit: null, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+      }
+      continue;
+    }
+    const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
+    return { frame, index, submit: submitLoc, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+  }
+  throw new Error('the form has more than 10 steps');
+}
+
+/** After "Next": new fields appear (advanced), the page navigates, or nothing moves (stuck). */
+async function waitForStep(page: Page, frame: Frame, index: number, before: Set<number>, deadline: number): Promise<'advanced' | 'navigated' | 'stuck'> {
+  const until = Math.min(deadline, performance.now() + 5000);
+  let navigated = false;
+  const onNav = (f: Frame) => {
+    if (f === frame) navigated = true;
+  };
+  page.on('framenavigated', onNav);
+  try {
+    while (performance.now() < until) {
+      if (navigated || frame.isDetached()) {
+        await page.waitForLoadState('domcontentloaded', { timeout: remaining(deadline) }).catch(() => undefined);
+        return 'navigated';
+      }
+      const d = await describe(frame, index).catch(() => null);
+      if (d && d.fields.some((f) => f.visible && !before.has(f.idx))) return 'advanced';
+      await waitForChange(page, frame, 250);
+    }
+    return 'stuck';
+  } finally {
+    page.off('framenavigated', onNav);
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Reading what the page shows: CAPTCHA / bot walls, error messages, and after the click
+ * whether the submission went through. Success is judged against a snapshot taken just
+ * before the click, so a "Thank you for visiting" footer never counts as a confirmation.
+ */
+import type { Frame, Page } from 'playwright-core';
+import type { EntryPoint } from '../config/schema.js';
+import { NATIVE_INVALID, PAGE_STATE, WAIT_FOR_MUTATION } from './webform-dom.js';
+import { norm } from './webform-fields.js';
+
+export type WebformEntry = Extract<EntryPoint, { type: 'webform' }>;
+
+export interface PageSnapshot {
+  url: string;
+  text: string;
+  errors: string[];
+  invalid: string[];
+  captcha: string | null;
+  /** The form we filled is still shown somewhere. */
+  formShown: boolean;
+  hasMarker: boolean;
+  /** Every frame answered (a page held by a pending navigation does not). */
+  complete: boolean;
+}
+
+interface FrameState extends PageSnapshot {
+  title: string;
+}
+
+export type Outcome =
+  | { outcome: 'submitted'; signal: string }
+  | { outcome: 'validation-error'; errors: string[] }
+  | { outcome: 'blocked'; captcha: string }
+  | { outcome: 'failed'; error: string }
+  | { outcome: 'timeout' };
+
+const SUCCESS_TEXT = new RegExp(
+  [
+    'thank you',
+    'thanks for',
+    'thanks!',
+    "we'?ll be in touch",
+    'we will be in touch',
+    "we'?ll get back",
+    'we will get back',
+    "we'?ll contact you",
+    'we will contact you',
+    "we(?: have|'ve) received",
+    'received your (?:message|request|inquiry|enquiry|submission|information)',
+    'message (?:has been |was )?sent',
+    'submission (?:was |has been )?(?:received|successful)',
+    'successfully (?:submitted|sent)',
+    'request (?:has been |was )?(?:received|submitted|sent)',
+    'form (?:has been |was )?submitted',
+    'gracias',
+    'hemos recibido',
+    'recibimos su',
+    'mensaje (?:ha sido )?enviado',
+    'enviado (?:correctamente|con exito)',
+    'nos pondremos en contacto',
+    'nos comunicaremos',
+    'solicitud (?:ha sido )?(?:recibida|enviada)',
+  ].join('|'),
+  'g',
+);
+const SUCCESS_URL = /thank|thanks|gracias|success|confirm|submitted|received|enviado|exito/i;
+
+export function countSuccessPhrases(text: string): number {
+  return (norm(text).match(SUCCESS_TEXT) ?? []).length;
+}
+
+/**
+ * Evaluates in a frame, giving up after ms: while a navigation is pending (a submit whose
+ * answer never comes) Playwright holds evaluations until the new document exists.
+ */
+export function evalIn<T>(frame: Frame, expression: string, ms = 2000): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    frame.evaluate(expression).then((v) => v as T, () => undefined),
+    new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** The state of every frame of the page, merged. Frames that navigate away mid-read are skipped. */
+export async function snapshot(page: Page): Promise<PageSnapshot> {
+  const states: FrameState[] = [];
+  const frames = page.frames();
+  for (const f of frames) {
+    const s = await evalIn<FrameState>(f, PAGE_STATE);
+    if (s) states.push(s);
+  }
+  const main = states[0];
+  return {
+    url: page.url(),
+    text: states.map((s) => s.text).join('\n'),
+    errors: [...new Set(states.flatMap((s) => s.errors))],
+    invalid: states.flatMap((s) => s.invalid.filter(Boolean)),
+    captcha: states.find((s) => s.captcha)?.captcha ?? null,
+    formShown: states.some((s) => s.formShown),
+    hasMarker: states.some((s) => s.hasMarker) || (main?.hasMarker ?? false),
+    complete: states.length === frames.length,
+  };
+}
+
+/** Network and navigation activity after the click, to know when the page has settled. */
+export class ActivityTracker {
+  pending = 0;
+  /** Document requests in flight: while one hangs, the page has not settled whatever else is quiet. */
+  pendingNav = 0;
+  lastActivity = performance.now();
+  navigated = false;
+  mainStatus: number | undefined;
+  constructor(private readonly page: Page) {
+    page.on('request', this.onRequest);
+    page.on('requestfinished', this.onDone);
+    page.on('requestfailed', this.onDone);
+    page.on('framenavigated', this.onNav);
+    page.on('response', this.onResponse);
+  }
+  private onRequest = (r: import('playwright-core').Request) => {
+    if (r.isNavigationRequest()) this.pendingNav++;
+    this.pending++;
+    this.lastActivity = performance.now();
+  };
+  private onDone = (r: import('playwright-core').Request) => {
+    if (r.isNavigationRequest()) this.pendingNav = Math.max(0, this.pendingNav - 1);
+    this.pending = Math.max(0, this.pending - 1);
+    this.lastActivity = performance.now();
+  };
+  private onNav = (f: Frame) => {
+    if (f === this.page.mainFrame()) this.navigated = true;
+    this.lastActivity = performance.now();
+  };
+  private onResponse = (r: import('playwright-core').Response) => {
+    if (r.request().isNavigationRequest() && r.frame() === this.page.mainFrame()) this.mainStatus = r.status();
+  };
+  /** No request in flight, or nothing has moved for 2 s (analytics beacons and long polls never finish). */
+  quietFor(ms: number): boolean {
+    if (this.pendingNav > 0) return false;
+    const idle = performance.now() - this.lastActivity;
+    return (this.pending === 0 && idle >= ms) || idle >= 2000;
+  }
+  stop(): void {
+    this.page.off('request', this.onRequest);
+    this.page.off('requestfinished', this.onDone);
+    this.page.off('requestfailed', this.onDone);
+    this.page.off('framenavigated', this.onNav);
+    this.page.off('response', this.onResponse);
+  }
+}
+
+/** Wakes as soon as the DOM of the frame changes, a frame navigates, or after ms. */
+export async function waitForChange(page: Page, frame: Frame | undefined, ms: number): Promise<void> {
+  let onNav: (() => void) | undefined;
+  const nav = new Promise<void>((resolve) => {
+    onNav = () => resolve();
+    page.once('framenavigated', onNav);
+    page.once('domcontentloaded', onNav);
+  });
+  const target = frame && !frame.isDetached() ? frame : page.mainFrame();
+  const mutation = target.evaluate(`${WAIT_FOR_MUTATION}(${Math.max(10, Math.round(ms))})`).catch(() => undefined);
+  const timer = new Promise<void>((resolve) => setTimeout(resolve, ms + 50));
+  await Promise.race([nav, mutation, timer]);
+  if (onNav) {
+    page.off('framenavigated', onNav);
+    page.off('domcontentloaded', onNav);
+  }
+}
+
+export async function nativeInvalid(frame: Frame): Promise<string[]> {
+  if (frame.isDetached()) return [];
+  return (await evalIn<string[]>(frame, NATIVE_INVALID)) ?? [];
+}
+
+async function configuredSuccess(page: Page, success: NonNullable<WebformEntry['success']>, snap: PageSnapshot): Promise<boolean> {
+  if (success.text && !norm(snap.text).includes(norm(success.text))) return false;
+  if (success.url) {
+    const m = /^\/(.*)\/([a-z]*)$/.exec(success.url);
+    const ok = m ? new RegExp(m[1]!, m[2]).test(snap.url) : snap.url.includes(success.url);
+    if (!ok) return false;
+  }
+  if (success.selector) {
+    let seen = false;
+    for (const f of page.frames()) {
+      if (await f.locator(success.selector).first().isVisible().catch(() => false)) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) return false;
+  }
+  return !!(success.text || success.url || success.selector);
+}
+
+/**
+ * After the click: polls (woken by DOM changes and navigations) until the page shows an
+ * outcome or the deadline passes.
+ */
+export async function waitForOutcome(args: {
+  page: Page;
+  formFrame: Frame | undefined;
+  baseline: PageSnapshot;
+  entry: WebformEntry;
+  deadline: number;
+  activity: ActivityTracker;
+}): Promise<Outcome> {
+  const { page, baseline, entry, activity } = args;
+  const baseSuccess = countSuccessPhrases(baseline.text);
+  const baseErrors = new Set(baseline.errors);
+  let errorsSince: number | undefined;
+  while (performance.now() < args.deadline) {
+    if (page.isClosed()) return { outcome: 'failed', error: 'the page closed after the click' };
+    const snap = await snapshot(page);
+    if (entry.success) {
+      if (await configuredSuccess(page, entry.success, snap)) return { outcome: 'submitted', signal: 'configured' };
+    } else {
+      if (countSuccessPhrases(snap.text) > baseSuccess) return { outcome: 'submitted', signal: 'text' };
+      if (snap.url !== baseline.url && SUCCESS_URL.test(new URL(snap.url).pathname + new URL(snap.url).search))
+        return { outcome: 'submitted', signal: 'url' };
+    }
+    if (snap.captcha && snap.captcha !== baseline.captcha) return { outcome: 'blocked', captcha: snap.captcha };
+    const native = args.formFrame ? await nativeInvalid(args.formFrame) : [];
+    if (native.length && !activity.navigated) return { outcome: 'validation-error', errors: native };
+    const errors = [...snap.errors.filter((e) => !baseErrors.has(e)), ...snap.invalid.map((l) => `${l}: invalid`)];
+    if (errors.length) {
+      errorsSince ??= performance.now();
+      // Errors that stay while the network is quiet are the page's verdict, not a transient state.
+      if (performance.now() - errorsSince >= 300 && activity.quietFor(200)) return { outcome: 'validation-error', errors: [...new Set(errors)] };
+    } else errorsSince = undefined;
+    if (activity.mainStatus !== undefined && activity.mainStatus >= 400 && activity.quietFor(200))
+      return { outcome: 'failed', error: `the site answered HTTP ${activity.mainStatus} to the submission` };
+    // No recognisable message, but the form is gone and the page has settled: a custom
+    // confirmation. Reported as submitted with the signal so a reviewer can check the evidence.
+    if (!entry.success && !errors.length && snap.complete && !snap.formShown && activity.quietFor(1000) && (activity.navigated || baseline.formShown))
+      return { outcome: 'submitted', signal: activity.navigated ? 'navigated' : 'form-gone' };
+    await waitForChange(page, args.formFrame, Math.min(400, Math.max(20, args.deadline - performance.now())));
+  }
+  return { outcome: 'timeout' };
+}

@@ -1,0 +1,144 @@
+/**
+ * Outcomes other than a clean submission, each decided from what the real page shows:
+ * CAPTCHA and bot walls (never submitted), validation errors (with the messages),
+ * unreachable pages, timeouts before and after the click, and evidence for all of them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { startSandboxSite, type SandboxSite } from '../../src/sandbox/site.js';
+import type { Submitter } from '../../src/submit/types.js';
+import { createWebformSubmitter } from '../../src/submit/webform.js';
+import { CHROMIUM, deps, hooks, job, project, START } from './helpers.js';
+
+let site: SandboxSite;
+let closedPort: number;
+let proj: ReturnType<typeof project>;
+let submitter: Submitter;
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+beforeAll(async () => {
+  site = await startSandboxSite({ clock: fixedClock(START) });
+  site.mount({ path: '/nothing-here', style: 'plain' });
+  closedPort = await freePort();
+  const u = (p: string) => site.urlOf(p);
+  proj = project({
+    browser: `executablePath: ${CHROMIUM}\nconcurrency: 4\ntimeout: 4s`,
+    entries: [
+      { id: 'recaptcha', url: u('/forms/captcha-recaptcha') },
+      { id: 'hcaptcha', url: u('/forms/captcha-hcaptcha') },
+      { id: 'turnstile', url: u('/forms/captcha-turnstile') },
+      { id: 'challenge', url: u('/forms/challenge') },
+      { id: 'validation', url: u('/forms/validation') },
+      { id: 'validation-server', url: u('/forms/validation-server') },
+      { id: 'refused', url: `http://127.0.0.1:${closedPort}/contact` },
+      { id: 'missing', url: u('/no/such/page') },
+      { id: 'slow', url: u('/forms/slow') },
+      { id: 'hang-submit', url: u('/forms/hang-submit') },
+      { id: 'home', url: u('/') },
+    ],
+  });
+  submitter = await createWebformSubmitter(deps(proj.loaded));
+});
+
+afterAll(async () => {
+  await submitter?.close();
+  await site?.close();
+  proj?.cleanup();
+});
+
+const evidenceOf = (r: { evidence?: Record<string, unknown> }) => ({
+  screenshot: existsSync(join(proj.loaded.reportsDir, String(r.evidence?.screenshot))),
+  html: existsSync(join(proj.loaded.reportsDir, String(r.evidence?.html))),
+});
+
+describe('CAPTCHA and bot walls: detected before submitting, never solved', () => {
+  for (const kind of ['recaptcha', 'hcaptcha', 'turnstile'] as const) {
+    it(`${kind}: blocked, nothing sent`, async () => {
+      const h = hooks();
+      const r = await submitter.submit(job(proj.loaded, kind), h);
+      expect(r).toMatchObject({ status: 'not-sent', outcome: 'blocked', details: { captcha: kind } });
+      expect(site.count(`/forms/captcha-${kind}`)).toBe(0);
+      expect(h.progressed).not.toContain('submitting');
+      expect(evidenceOf(r)).toEqual({ screenshot: true, html: true });
+    });
+  }
+
+  it('a challenge page (HTTP 503 interstitial) is blocked, not unreachable', async () => {
+    const r = await submitter.submit(job(proj.loaded, 'challenge'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'blocked', details: { captcha: 'challenge' } });
+  });
+});
+
+describe('validation errors carry the messages the page showed', () => {
+  it('inline (browser) validation refusing the plus-address: nothing reaches the site', async () => {
+    const r = await submitter.submit(job(proj.loaded, 'validation'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error' });
+    expect(r.details?.errors).toContain('Please enter a valid email address (the + sign is not allowed).');
+    expect(site.count('/forms/validation')).toBe(0);
+    expect(evidenceOf(r)).toEqual({ screenshot: true, html: true });
+  });
+
+  it('server-side validation re-rendering the form with errors', async () => {
+    const r = await submitter.submit(job(proj.loaded, 'validation-server'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error' });
+    expect(r.error).toContain('the + sign is not allowed');
+    expect(site.received.filter((s) => s.path === '/forms/validation-server').map((s) => s.accepted)).toEqual([false]);
+  });
+});
+
+describe('unreachable pages and timeouts', () => {
+  it('connection refused → unreachable', async () => {
+    const r = await submitter.submit(job(proj.loaded, 'refused'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'unreachable' });
+    expect(r.error).toContain('ERR_CONNECTION_REFUSED');
+  });
+
+  it('HTTP 404 → unreachable', async () => {
+    const r = await submitter.submit(job(proj.loaded, 'missing'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'unreachable', error: 'HTTP 404' });
+  });
+
+  it('a page that never loads → timeout before the click: not sent', async () => {
+    const h = hooks();
+    const r = await submitter.submit(job(proj.loaded, 'slow'), h);
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'timeout' });
+    expect(h.progressed).not.toContain('submitting');
+  });
+
+  it('a submission whose answer never comes → timeout after the click: unknown (it may have gone through)', async () => {
+    const j = job(proj.loaded, 'hang-submit');
+    const h = hooks();
+    const r = await submitter.submit(j, h);
+    expect(r).toMatchObject({ status: 'unknown', outcome: 'timeout' });
+    expect(h.confirmedAt).toEqual([]);
+    // …and indeed the site got it.
+    expect(site.received.find((s) => s.path === '/forms/hang-submit')?.fields['your-email']).toBe(j.shopper.email);
+    expect(evidenceOf(r).screenshot).toBe(true);
+  });
+
+  it('a page without a contact form fails without sending anything', async () => {
+    const r = await submitter.submit(job(proj.loaded, 'home'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'failed' });
+    expect(r.error).toMatch(/no contact form/);
+  });
+});
+
+describe('evidence', () => {
+  it('keeps the page HTML as it was when the outcome was decided', async () => {
+    const j = job(proj.loaded, 'validation');
+    const r = await submitter.submit(j, hooks());
+    const html = readFileSync(join(proj.loaded.reportsDir, String(r.evidence!.html)), 'utf8');
+    expect(html).toContain('the + sign is not allowed');
+    expect(String(r.evidence!.html)).toBe(`artifacts/${j.probe.token}/page.html`);
+  });
+});
