@@ -18,22 +18,30 @@ export async function watchMailbox(collector: ImapCollector, until: number, onRo
     idle = null;
     if (c) await c.close();
   };
+  // Set by new-mail notices, which may come while a sweep runs (before anyone waits).
+  let dirty = false;
   try {
     while (!signal.aborted && clock.now() < until) {
-      onRound(await collector.collectOnce());
-      if (signal.aborted || clock.now() >= until) break;
-      const waitMs = Math.max(0, Math.min(sweepEveryMs, idleRestartMs, until - clock.now()));
+      // IDLE's mailbox is selected before the sweep, so mail arriving during it is noticed.
       if (!idle || !idle.client.usable) {
         try {
           idle = await openImap(collector.settings);
           await idle.call('SELECT INBOX', (c) => c.mailboxOpen('INBOX'));
-          idle.client.on('exists', () => wake?.());
+          idle.client.on('exists', () => {
+            dirty = true;
+            wake?.();
+          });
         } catch (e) {
           // Without IDLE the periodic sweep still finds everything, just later.
-          log(`IMAP IDLE unavailable (${(e as Error).message}); polling every ${Math.round(waitMs / 1000)}s instead`);
+          log(`IMAP IDLE unavailable (${(e as Error).message}); sweeping every ${Math.round(Math.min(sweepEveryMs, idleRestartMs) / 1000)}s instead`);
           await closeIdle();
         }
       }
+      dirty = false;
+      onRound(await collector.collectOnce());
+      if (signal.aborted || clock.now() >= until) break;
+      if (dirty) continue;
+      const waitMs = Math.max(0, Math.min(sweepEveryMs, idleRestartMs, until - clock.now()));
       const woke = new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(t);
@@ -46,8 +54,10 @@ export async function watchMailbox(collector: ImapCollector, until: number, onRo
         wake = done;
       });
       // idle() resolves when IDLE ends (our NOOP below, or the server); explicit so new-mail
-      // notices arrive at once instead of after imapflow's auto-IDLE delay.
+      // notices arrive at once instead of after imapflow's auto-IDLE delay. Starting IDLE
+      // also reports anything that arrived since the sweep.
       const idling = idle ? idle.client.idle().catch(() => undefined) : Promise.resolve(undefined);
+      if (dirty) (wake as (() => void) | null)?.();
       await woke;
       if (idle?.client.usable) {
         try {

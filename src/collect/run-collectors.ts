@@ -25,11 +25,8 @@ export async function createCollectors(deps: CollectDeps): Promise<Collector[]> 
   const { channels } = deps.loaded.config;
   if (channels.imap) out.push(await (await import('./imap.js')).createImapCollector(deps));
   if (channels.twilio) {
-    // Written by the phone channel; loaded only when Twilio is configured.
-    const spec = './twilio.js';
-    const mod = (await import(spec).catch(() => null)) as { createTwilioCollector?: (d: CollectDeps) => Promise<Collector> } | null;
-    if (mod?.createTwilioCollector) out.push(await mod.createTwilioCollector(deps));
-    else deps.log('channels.twilio is configured but this build has no Twilio collector yet; skipped');
+    // Loaded only when Twilio is configured (the SDK is heavy).
+    out.push(await (await import('./twilio.js')).createTwilioCollector(deps));
   }
   return out;
 }
