@@ -17,6 +17,7 @@ export type FormStyle =
   | 'react'
   | 'spanish'
   | 'split'
+  | 'opaque'
   | 'slow'
   | 'hang-submit'
   | 'challenge';
@@ -32,6 +33,7 @@ export const FORM_STYLES: readonly FormStyle[] = [
   'react',
   'spanish',
   'split',
+  'opaque',
   'slow',
   'hang-submit',
   'challenge',
@@ -220,6 +222,15 @@ export function renderFormPage(m: FormMount, errors: Record<string, string> = {}
 <label for="s-hear">How did you hear about us?</label><select id="s-hear" name="referral"><option value="">Choose…</option><option>Search engine</option><option>Friend</option></select>
 <label for="s-notes">Additional details</label><textarea id="s-notes" name="notes"></textarea>
 <button type="submit">Request appointment</button></form>`,
+      );
+    case 'opaque':
+      // Hand-coded markup with generic names and no labels: only a `fields:` map can fill it.
+      return page(
+        title,
+        `<h1>${esc(title)}</h1><form method="post" action="${esc(m.path)}"><table>
+<tr><td>1.</td><td><input name="field_1" required></td></tr><tr><td>2.</td><td><input name="field_2" required></td></tr>
+<tr><td>3.</td><td><input name="field_3"></td></tr><tr><td>4.</td><td><input name="field_4" required></td></tr></table>
+<input type="submit" value="OK"></form>`,
       );
     case 'slow':
     case 'challenge':

@@ -54,7 +54,20 @@ const SUBMIT = /submit|send|enviar|request|solicitar|book|schedule|contact|get i
 export const remaining = (deadline: number) => Math.max(1, Math.round(deadline - performance.now()));
 
 /** The best-looking contact form of the page; waits for script-rendered forms and late iframes. */
+/** The form holding the first `fields:` selector that matches (for forms auto-detection does not recognise). */
+const FORM_OF_SELECTORS = `((sels) => {
+  for (const s of sels) {
+    let el = null;
+    try { el = document.querySelector(s); } catch { continue; }
+    if (!el) continue;
+    const f = el.closest('form');
+    return f ? [...document.querySelectorAll('form')].indexOf(f) : -1;
+  }
+  return null;
+})`;
+
 export async function findForm(page: Page, entry: WebformEntry, deadline: number): Promise<FoundForm | { blocked: string } | undefined> {
+  const selectors = entry.fields === 'auto' ? [] : Object.keys(entry.fields);
   let loadedAt: number | undefined;
   page
     .waitForLoadState('load', { timeout: remaining(deadline) })
@@ -65,6 +78,10 @@ export async function findForm(page: Page, entry: WebformEntry, deadline: number
     for (;;) {
       const frames = entry.frame ? await framesFor(page, entry.frame) : page.frames();
       let best: (FoundForm & { score: number }) | undefined;
+      for (const frame of selectors.length ? frames : []) {
+        const index = await evalIn<number | null>(frame, `${FORM_OF_SELECTORS}(${JSON.stringify(selectors)})`);
+        if (typeof index === 'number') return { frame, index };
+      }
       for (const frame of frames) {
         const cands = (await evalIn<{ index: number; score: number }[]>(frame, SCAN_FORMS)) ?? [];
         const top = cands[0];
@@ -117,7 +134,16 @@ async function check(loc: Locator, on: boolean, timeout: number): Promise<void> 
   try {
     await loc.setChecked(on, { timeout: Math.min(timeout, 2000) });
   } catch {
-    const done = await loc.evaluate(`(el, on) => { if (el.checked !== on) el.click(); return el.checked === on; }`, on).catch(() => false);
+    const done = await loc
+      .evaluate(
+        (el, want) => {
+          const box = el as HTMLInputElement;
+          if (box.checked !== want) box.click();
+          return box.checked === want;
+        },
+        on,
+      )
+      .catch(() => false);
     if (!done) throw new Error(`could not ${on ? 'tick' : 'untick'} a checkbox`);
   }
 }
@@ -126,7 +152,10 @@ async function check(loc: Locator, on: boolean, timeout: number): Promise<void> 
 async function applyExplicit(frame: Frame, selector: string, value: string, deadline: number): Promise<boolean> {
   const loc = frame.locator(selector).first();
   if ((await loc.count()) === 0) return false;
-  const kind = (await loc.evaluate(`(el) => el.tagName === 'SELECT' ? 'select' : (el.type === 'checkbox' || el.type === 'radio') ? 'check' : 'fill'`)) as string;
+  const kind = await loc.evaluate((el) => {
+    const type = (el as HTMLInputElement).type;
+    return el.tagName === 'SELECT' ? 'select' : type === 'checkbox' || type === 'radio' ? 'check' : 'fill';
+  });
   const timeout = Math.min(remaining(deadline), 5000);
   if (kind === 'select') {
     await loc.selectOption({ label: value }, { timeout: 1000 }).catch(() => loc.selectOption(value, { timeout }));
@@ -137,10 +166,10 @@ async function applyExplicit(frame: Frame, selector: string, value: string, dead
 }
 
 async function idxOf(frame: Frame, selector: string): Promise<number[]> {
-  const ids = (await frame
+  const ids = await frame
     .locator(selector)
-    .evaluateAll(`(els) => els.map((e) => Number(e.dataset.raIdx || 0))`)
-    .catch(() => [])) as number[];
+    .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.raIdx || 0)))
+    .catch(() => [] as number[]);
   return ids.filter(Boolean);
 }
 

@@ -132,6 +132,8 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   if (!found) {
     const snap = await snapshot(page);
     if (snap.captcha) return blocked(snap.captcha);
+    if (entry.fields !== 'auto')
+      return { status: 'not-sent', outcome: 'failed', error: `fields: ${Object.keys(entry.fields).join(', ')} matched nothing on the page, and no contact form was recognised` };
     return { status: 'not-sent', outcome: 'failed', error: 'no contact form found on the page (set frame:, fields: or script: in the entry point)' };
   }
   if ('blocked' in found) return blocked(found.blocked);

@@ -1,0 +1,154 @@
+/** fields: auto rules over control descriptions (no browser needed). */
+import { describe, expect, it } from 'vitest';
+import { bestOption, classifyField, formatDateFor, formatPhoneFor, isHoneypot, planFill, type FieldInfo, type FillContext } from '../../src/submit/webform-fields.js';
+
+let n = 0;
+function field(p: Partial<FieldInfo>): FieldInfo {
+  return {
+    idx: ++n,
+    tag: 'input',
+    type: 'text',
+    name: '',
+    id: '',
+    autocomplete: '',
+    placeholder: '',
+    ariaLabel: '',
+    label: '',
+    nearby: '',
+    required: false,
+    visible: true,
+    rendered: true,
+    offscreen: false,
+    tiny: false,
+    ariaHidden: false,
+    tabindexNeg: false,
+    inert: false,
+    disabled: false,
+    readOnly: false,
+    pattern: '',
+    maxLength: 0,
+    min: '',
+    max: '',
+    value: '',
+    checked: false,
+    optionValue: '',
+    groupLabel: '',
+    ...p,
+  };
+}
+
+const ctx: FillContext = {
+  firstName: 'Jordan',
+  lastName: 'Avery',
+  fullName: 'Jordan Avery',
+  email: 'jordan+tok@example.net',
+  phone: '+13125550101',
+  askCallback: true,
+  message: 'Hello',
+  subject: 'Question',
+  preferredDate: '2027-03-09',
+  serviceLine: 'Orthopedics',
+};
+
+describe('classifyField', () => {
+  it.each([
+    [{ label: 'First Name' }, 'first-name'],
+    [{ name: 'lastName' }, 'last-name'],
+    [{ name: 'your-name' }, 'full-name'],
+    [{ autocomplete: 'given-name', name: 'x1' }, 'first-name'],
+    [{ type: 'email' }, 'email'],
+    [{ label: 'Correo electrónico' }, 'email'],
+    [{ label: 'Teléfono' }, 'phone'],
+    [{ label: 'Móvil' }, 'phone'],
+    [{ label: 'Apellidos' }, 'last-name'],
+    [{ label: 'Nombre' }, 'name'],
+    [{ label: 'Nombre completo' }, 'full-name'],
+    [{ label: 'Asunto' }, 'subject'],
+    [{ tag: 'textarea', type: 'textarea', label: 'Mensaje' }, 'message'],
+    [{ label: 'Fecha preferida' }, 'date'],
+    [{ placeholder: 'Company name' }, 'company'],
+    [{ ariaLabel: 'E-mail address' }, 'email'],
+    [{ name: 'website', offscreen: true }, 'honeypot'],
+    [{ name: 'field_7', tabindexNeg: true }, 'honeypot'],
+    [{ label: 'Leave this field empty', name: 'x' }, 'honeypot'],
+    [{ name: 'zip' }, 'unknown'],
+  ] as [Partial<FieldInfo>, string][])('%o → %s', (p, role) => {
+    expect(classifyField(field(p))).toBe(role);
+  });
+});
+
+describe('planFill', () => {
+  it('splits the name where the form asks for first and last name (Spanish "nombre" + "apellidos")', () => {
+    const nombre = field({ label: 'Nombre' });
+    const apellidos = field({ label: 'Apellidos' });
+    const plan = planFill([nombre, apellidos], ctx);
+    expect(plan.actions.map((a) => [a.idx, a.value])).toEqual([
+      [nombre.idx, 'Jordan'],
+      [apellidos.idx, 'Avery'],
+    ]);
+  });
+
+  it('a lone "name" gets the full name', () => {
+    expect(planFill([field({ label: 'Name' })], ctx).actions[0]?.value).toBe('Jordan Avery');
+  });
+
+  it('leaves an optional phone empty when the inquiry does not ask for a call back, fills a required one', () => {
+    const quiet = { ...ctx, askCallback: false };
+    expect(planFill([field({ type: 'tel' })], quiet).actions).toEqual([]);
+    expect(planFill([field({ type: 'tel', required: true })], quiet).actions[0]?.value).toBe('(312) 555-0101');
+  });
+
+  it('ticks required and consent boxes, never marketing ones', () => {
+    const consent = field({ type: 'checkbox', label: 'I agree to the privacy policy' });
+    const required = field({ type: 'checkbox', label: 'Yes', required: true });
+    const news = field({ type: 'checkbox', label: 'I agree to receive the newsletter' });
+    const plan = planFill([consent, required, news], ctx);
+    expect(plan.actions.map((a) => a.idx)).toEqual([consent.idx, required.idx]);
+  });
+
+  it('chooses the service line in a select by text, and reports required fields it cannot fill', () => {
+    const sel = field({
+      tag: 'select',
+      type: 'select',
+      label: 'Especialidad',
+      options: [
+        { value: '', text: 'Seleccione', disabled: false },
+        { value: 'ped', text: 'Pediatría', disabled: false },
+        { value: 'orto', text: 'Ortopedia', disabled: false },
+      ],
+    });
+    const zip = field({ name: 'zip', required: true, label: 'ZIP code' });
+    const plan = planFill([sel, zip], ctx);
+    expect(plan.actions).toEqual([{ idx: sel.idx, kind: 'select', value: 'orto', role: 'service' }]);
+    expect(plan.unfilledRequired).toEqual(['ZIP code']);
+  });
+
+  it('skips hidden (later-step) fields and honeypots', () => {
+    const later = field({ type: 'email', visible: false, rendered: false });
+    const hp = field({ name: 'hp', offscreen: true });
+    expect(planFill([later, hp], ctx).actions).toEqual([]);
+    expect(isHoneypot(hp)).toBe(true);
+  });
+});
+
+describe('formats', () => {
+  it('phone: national by default, whatever the pattern or length allows', () => {
+    expect(formatPhoneFor({ pattern: '', maxLength: 0 }, '+13125550101')).toBe('(312) 555-0101');
+    expect(formatPhoneFor({ pattern: '[0-9]{10}', maxLength: 0 }, '+13125550101')).toBe('3125550101');
+    expect(formatPhoneFor({ pattern: '\\d{3}-\\d{3}-\\d{4}', maxLength: 0 }, '+13125550101')).toBe('312-555-0101');
+    expect(formatPhoneFor({ pattern: '\\+[0-9]+', maxLength: 0 }, '+13125550101')).toBe('+13125550101');
+  });
+
+  it('date: ISO for date inputs (within min/max), the placeholder\'s format for text', () => {
+    expect(formatDateFor({ type: 'date', placeholder: '', min: '', max: '' }, '2027-03-09')).toBe('2027-03-09');
+    expect(formatDateFor({ type: 'date', placeholder: '', min: '2027-04-01', max: '' }, '2027-03-09')).toBe('2027-04-01');
+    expect(formatDateFor({ type: 'text', placeholder: 'dd/mm/aaaa', min: '', max: '' }, '2027-03-09')).toBe('09/03/2027');
+    expect(formatDateFor({ type: 'text', placeholder: 'MM/DD/YYYY', min: '', max: '' }, '2027-03-09')).toBe('03/09/2027');
+  });
+
+  it('bestOption tolerates spelling and language differences', () => {
+    const o = (text: string) => ({ value: text, text, disabled: false });
+    expect(bestOption([o('Cardiology'), o('Orthopaedics & Sports Medicine')], 'Orthopedics')?.value).toBe('Orthopaedics & Sports Medicine');
+    expect(bestOption([o('Cardiología'), o('Ortopedia')], 'Orthopedics')?.value).toBe('Ortopedia');
+  });
+});
