@@ -207,5 +207,8 @@ export class ImapCollector implements Collector {
     } finally {
       lock.release();
     }
+    // Leave nothing selected: imapflow answers STATUS of the selected mailbox from its own
+    // cache, which would hide a recreated mailbox (new UIDVALIDITY) on the next sweep.
+    await conn.call(`CLOSE ${mb.path}`, (c) => c.mailboxClose());
   }
 }

@@ -52,7 +52,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startDovecot(opts: { users?: DovecotUser[]; dir?: string } = {}): Promise<DovecotInstance> {
+export interface DovecotOptions {
+  users?: DovecotUser[];
+  dir?: string;
+  /** Advertise only these capabilities (e.g. a server without CONDSTORE/QRESYNC/LIST-STATUS). */
+  capabilities?: string;
+}
+
+export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotInstance> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'respond-audit-dovecot-'));
   chmodSync(dir, 0o755);
   for (const d of ['base', 'state', 'home']) mkdirSync(join(dir, d), { recursive: true, mode: 0o755 });
@@ -71,6 +78,7 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 info_log_path = ${dir}/dovecot.log
 protocols = imap lmtp
+shutdown_clients = yes
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -133,6 +141,7 @@ service anvil {
 }
 protocol imap {
   mail_max_userip_connections = 100
+  ${opts.capabilities ? `imap_capability = ${opts.capabilities}` : ''}
 }
 `;
   const confPath = join(dir, 'dovecot.conf');
@@ -181,10 +190,19 @@ protocol imap {
       if (!c) return;
       child = null;
       const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      // Its per-connection processes too: a stop must cut open IMAP sessions like a crash would.
+      const children = descendants(c.pid);
       c.kill('SIGTERM');
       const t = setTimeout(() => c.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(t);
+      for (const pid of children) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
       // The master's children may still hold the listeners for a moment.
       await waitForPortClosed(imapPort, 5000);
     },
@@ -196,6 +214,26 @@ protocol imap {
   for (const u of opts.users ?? []) instance.addUser(u.user, u.pass);
   await instance.start();
   return instance;
+}
+
+/** Process ids below `pid` (this instance's own processes), from /proc. */
+function descendants(pid: number | undefined): number[] {
+  if (!pid) return [];
+  const out: number[] = [];
+  const walk = (p: number) => {
+    let kids: string[] = [];
+    try {
+      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      return;
+    }
+    for (const k of kids.map(Number)) {
+      out.push(k);
+      walk(k);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 function tail(file: string): string {
