@@ -1,7 +1,140 @@
-import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+/**
+ * `respond-audit report`: scorecards from the store in the format asked for. Exit 1 when a
+ * grade falls below --fail-under (or reports.failUnder), for nightly CI.
+ */
+import { Chalk } from 'chalk';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDuration } from '../config/duration.js';
+import { BelowThresholdError, UsageError } from '../errors.js';
+import { probeViews } from '../report/evidence.js';
+import { renderHtml } from '../report/html.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { defaultReportName, pathInside } from '../report/paths.js';
+import { renderTerminal } from '../report/terminal.js';
+import { writeReport } from '../report/write.js';
+import { buildReport, directoryFromConfig } from '../score/model.js';
+import { settingsFromConfig } from '../score/settings.js';
+import { MAX_TREND_RUNS } from '../score/trends.js';
+import { countUnmatchedEvents, probeFacts, runsWithProbes } from '../store/report-queries.js';
+import { Store } from '../store/store.js';
+import { loadForCommand, type CommandContext } from './context.js';
 
-// Placeholder until issue 6 lands; the CLI lists it so the command surface is fixed.
-export async function reportCommand(_ctx: CommandContext, _opts: object): Promise<number> {
-  throw new UsageError('`report` is not available in this build yet (tracked in issue 6)', 'ENOTYET');
+export type ReportFormat = 'terminal' | 'md' | 'html' | 'pdf' | 'json' | 'junit';
+
+export interface ReportOptions {
+  config?: string;
+  run?: string;
+  since?: string;
+  format?: ReportFormat;
+  out?: string;
+  failUnder?: string;
+  /** commander's --no-redact sets this false. */
+  redact?: boolean;
+}
+
+export async function reportCommand(ctx: CommandContext, opts: ReportOptions): Promise<number> {
+  const format = opts.format ?? 'terminal';
+  const runId = opts.run === undefined ? undefined : positiveInt(opts.run, '--run');
+  if (runId !== undefined && opts.since !== undefined) throw new UsageError('give either --run or --since, not both');
+  const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
+  if (opts.since !== undefined && sinceMs === undefined) throw new UsageError(`--since ${opts.since}: expected a duration such as 7d, 30d or 12h`);
+  const failUnderFlag = opts.failUnder === undefined ? undefined : Number(opts.failUnder);
+  if (failUnderFlag !== undefined && !(Number.isFinite(failUnderFlag) && failUnderFlag >= 0 && failUnderFlag <= 100))
+    throw new UsageError(`--fail-under ${opts.failUnder}: expected a grade from 0 to 100`);
+
+  const loaded = loadForCommand(ctx, opts.config);
+  if (!existsSync(loaded.storePath))
+    throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist. Run \`respond-audit run\` first.`, 'ENOSTORE');
+  const now = ctx.clock.now();
+  const since = sinceMs === undefined ? undefined : now - sinceMs;
+  const failUnder = failUnderFlag ?? loaded.config.reports.failUnder ?? null;
+  const settings = settingsFromConfig(loaded.config, now);
+
+  const store = new Store(loaded.storePath, ctx.clock, { mustExist: true });
+  let rendered: { text: string; built: ReturnType<typeof buildReport> };
+  try {
+    let runs = runsWithProbes(store, since === undefined ? {} : { since });
+    let facts;
+    if (runId !== undefined) {
+      const at = runs.findIndex((r) => r.id === runId);
+      if (at < 0) throw new UsageError(`run #${runId} has no probes in this store (see \`respond-audit status\`)`, 'ENORUN');
+      // The run's own scorecard, with the runs before it for the trends.
+      runs = runs.slice(Math.max(0, at + 1 - MAX_TREND_RUNS), at + 1);
+      facts = probeFacts(store, { runIds: runs.map((r) => r.id) });
+    } else facts = probeFacts(store, since === undefined ? {} : { since });
+    const built = buildReport({
+      facts,
+      ...(runId !== undefined ? { include: (f) => f.runId === runId } : {}),
+      runs,
+      directory: directoryFromConfig(loaded.config),
+      settings,
+      generatedAt: now,
+      selection: { runId: runId ?? null, since: since ?? null },
+      failUnder,
+      unmatchedEvents: countUnmatchedEvents(store, since),
+    });
+    const m = built.model;
+    const redact = opts.redact !== false;
+    let text: string;
+    switch (format) {
+      case 'terminal':
+        text = renderTerminal(m, { c: opts.out ? new Chalk({ level: 0 }) : ctx.io.c });
+        break;
+      case 'md':
+        text = renderMarkdown(m);
+        break;
+      case 'json':
+        text = renderJson(m);
+        break;
+      case 'junit':
+        text = renderJunit(m);
+        break;
+      case 'html':
+      case 'pdf':
+        text = renderHtml(m, { redacted: redact, probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }) });
+        break;
+      default:
+        throw new UsageError(`--format ${String(format)}: expected terminal, md, html, pdf, json or junit`);
+    }
+    rendered = { text, built };
+  } finally {
+    store.close();
+  }
+
+  const m = rendered.built.model;
+  const target = outputPath(ctx, format, opts.out, loaded.reportsDir, m.organization, now);
+  if (format === 'pdf') {
+    const { printPdf } = await import('../report/pdf.js');
+    await printPdf(rendered.text, target!, loaded, ctx.env);
+  } else if (target) writeReport(target, ctx.io.scrub(rendered.text));
+  else ctx.io.line(rendered.text.replace(/\n$/, ''));
+  if (target) ctx.io.info(`wrote ${format} report to ${target}`);
+
+  const breaches = m.threshold.breaches;
+  if (breaches.length) {
+    const list = breaches.slice(0, 10).map((b) => `${b.what} (${b.grade})`).join(', ');
+    throw new BelowThresholdError(`${breaches.length} grade${breaches.length === 1 ? '' : 's'} below ${failUnder}: ${list}${breaches.length > 10 ? ', …' : ''}`);
+  }
+  return 0;
+}
+
+/** Where to write, or undefined for stdout. html and pdf always go to a file. */
+function outputPath(ctx: CommandContext, format: ReportFormat, out: string | undefined, reportsDir: string, organization: string, now: number): string | undefined {
+  const name = defaultReportName(organization, now, format);
+  if (out !== undefined) {
+    if (out.includes('\0')) throw new UsageError('--out: the path contains a NUL byte');
+    const full = resolve(ctx.cwd, out);
+    const isDir = /[/\\]$/.test(out) || (existsSync(full) && statSync(full).isDirectory());
+    return isDir ? pathInside(full, name) : full;
+  }
+  return format === 'html' || format === 'pdf' ? pathInside(reportsDir, name) : undefined;
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} ${v}: expected a run number such as 12`);
+  return n;
 }

@@ -15,6 +15,7 @@ export const DAY = 24 * HOUR;
 /** Submission time of the first run; "now" is ten days later. */
 export const T0 = Date.UTC(2027, 2, 1, 14, 0);
 export const NOW = T0 + 10 * DAY;
+const DEFAULT_T0 = T0;
 
 export const SETTINGS: ScoreSettings = {
   now: NOW,
@@ -45,8 +46,8 @@ export class Builder {
   readonly store: Store;
   private n = 0;
   private runs = new Map<number, number>();
-  constructor(dir: string) {
-    this.store = new Store(join(dir, 'audit.db'), this.clock);
+  constructor(dir: string, file = 'audit.db') {
+    this.store = new Store(join(dir, file), this.clock);
   }
 
   run(n: number, at: number): number {
@@ -179,10 +180,16 @@ const CALL_DEFAULTS: CallDetails = {
  * G  lakeside/ortho/email campaign-aware human reply +30 min, no follow-up
  *    + an ambiguous callback on A (not scored) and an unattributed newsletter
  */
-export function scenario(dir: string, hostile = false): { b: Builder; ids: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G', number> } {
-  const b = new Builder(dir);
+export function scenario(
+  dir: string,
+  o: { hostile?: boolean; t0?: number; file?: string; screenshot?: string } = {},
+): { b: Builder; now: number; ids: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G', number> } {
+  const hostile = o.hostile ?? false;
+  const T0 = o.t0 ?? DEFAULT_T0;
+  const NOW = T0 + 10 * DAY;
+  const b = new Builder(dir, o.file);
   b.run(1, T0 - MIN);
-  const A = b.probe('north/ortho/webform', { at: T0, phone: true, evidence: {} });
+  const A = b.probe('north/ortho/webform', { at: T0, phone: true, evidence: o.screenshot ? { screenshot: o.screenshot, url: 'https://north.example.org/thanks' } : {} });
   b.event(A, 'auto-ack', T0 + 5 * MIN, { excerpt: 'Thank you for contacting North Clinic. We received your message.', subject: 'We got your message' });
   b.event(A, 'human-reply', T0 + 3 * HOUR, {
     passAlong: true,
@@ -206,5 +213,11 @@ export function scenario(dir: string, hostile = false): { b: Builder; ids: Recor
   b.event(G, 'human-reply', T0 + 30 * MIN, { campaignAware: true, excerpt: 'Yes, the Spring Knee Check is available at Lakeside. Call me at 312-555-0142. Dr. Ann Smith', sender: 'ann.smith@lakeside.example.org' });
   b.event(null, 'unattributed', T0 + DAY, { sender: 'news@example.com', subject: 'Newsletter' });
   b.clock.set(NOW);
-  return { b, ids: { A, B, C, D, E, F, G } };
+  return { b, now: NOW, ids: { A, B, C, D, E, F, G } };
 }
+
+/** A real 2×2 PNG (red, green, blue, white), for screenshot evidence. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=',
+  'base64',
+);

@@ -1,0 +1,190 @@
+/**
+ * Each probe's timeline and evidence for the HTML report: the steps (submitted → auto-ack →
+ * human reply → callback → follow-up), reply excerpts (redacted unless asked not to),
+ * call facts and the form's screenshot as a data: URI when it is small. Reads the store and
+ * the evidence files; the renderers get plain data.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { probeIssues } from '../score/findings.js';
+import type { ProbeScore } from '../score/probe.js';
+import type { ScoreSettings } from '../score/settings.js';
+import { probeEvidence, probeTimelines, type ProbeEvidenceRow, type TimelineEvent } from '../store/report-queries.js';
+import type { Store } from '../store/store.js';
+import { redactAddress, redactExcerpt, redactText } from './redact.js';
+
+export interface TimelineStep {
+  kind: 'submitted' | 'auto-ack' | 'human-reply' | 'callback' | 'follow-up' | 'sms-reply' | 'call' | 'bounce' | 'stop-request' | 'other';
+  label: string;
+  at: number;
+  /** ms after submission */
+  after: number;
+  attribution: string;
+  from: string | null;
+  subject: string | null;
+  excerpt: string | null;
+  notes: string[];
+}
+
+export interface ProbeView {
+  id: number;
+  token: string;
+  siteId: string;
+  serviceLineId: string;
+  channel: string;
+  entryKey: string;
+  state: string;
+  sentAt: number;
+  grade: number | null;
+  issues: string[];
+  steps: TimelineStep[];
+  call: {
+    reached: boolean;
+    status: string | null;
+    secondsToAnswer: number | null;
+    secondsOnHold: number | null;
+    gaveUp: boolean;
+    ivrCampaignReady: boolean | null;
+    ivrTranscript: string | null;
+    recorded: boolean;
+  } | null;
+  screenshot: string | null;
+  outcome: string | null;
+  error: string | null;
+}
+
+export interface EvidenceOptions {
+  redact: boolean;
+  /** evidence.screenshot paths are relative to this folder (reports/). */
+  reportsDir: string;
+  /** Screenshots larger than this are linked by name only, not embedded. */
+  maxScreenshotBytes?: number;
+  /** At most this many probes per site (the most recent). */
+  perSite?: number;
+  excerptChars?: number;
+}
+
+const STEP_LABEL: Record<string, string> = {
+  'auto-ack': 'automatic acknowledgement',
+  'human-reply': 'reply from a person',
+  'sms-reply': 'text reply',
+  callback: 'callback',
+  call: 'our test call',
+  bounce: 'bounce',
+  'stop-request': 'asked to stop',
+};
+
+export function probeViews(store: Store, scores: readonly ProbeScore[], s: ScoreSettings, o: EvidenceOptions): ProbeView[] {
+  const perSite = o.perSite ?? 40;
+  const bySite = new Map<string, ProbeScore[]>();
+  for (const p of scores) {
+    const l = bySite.get(p.facts.siteId) ?? [];
+    l.push(p);
+    bySite.set(p.facts.siteId, l);
+  }
+  const chosen: ProbeScore[] = [];
+  for (const list of bySite.values()) chosen.push(...list.sort((a, b) => b.facts.sentAt - a.facts.sentAt || b.facts.id - a.facts.id).slice(0, perSite));
+  const ids = chosen.map((p) => p.facts.id);
+  const timelines = probeTimelines(store, ids);
+  const evidence = probeEvidence(store, ids);
+  return chosen
+    .sort((a, b) => a.facts.entryKey.localeCompare(b.facts.entryKey) || a.facts.sentAt - b.facts.sentAt || a.facts.id - b.facts.id)
+    .map((p) => view(p, timelines.get(p.facts.id) ?? [], evidence.get(p.facts.id), s, o));
+}
+
+function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | undefined, s: ScoreSettings, o: EvidenceOptions): ProbeView {
+  const f = p.facts;
+  const text = (t: string | null) => (t === null ? null : o.redact ? redactText(t) : t);
+  const steps: TimelineStep[] = [
+    { kind: 'submitted', label: f.channel === 'phone' ? 'call placed' : 'inquiry submitted', at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
+  ];
+  let callDetails: Record<string, unknown> | null = null;
+  for (const e of events) {
+    if (e.kind === 'unattributed') continue;
+    if (e.kind === 'call') {
+      callDetails = e.details;
+      continue;
+    }
+    const kind: TimelineStep['kind'] = e.followUp ? 'follow-up' : ((STEP_LABEL[e.kind] ? e.kind : 'other') as TimelineStep['kind']);
+    const notes: string[] = [];
+    if (e.attribution !== 'exact') notes.push(`matched: ${e.attribution}`);
+    if (e.passAlong) notes.push('passed along');
+    if (e.campaignAware) notes.push('knows the campaign');
+    if (e.kind === 'callback' && e.details.voicemail) notes.push('left a voicemail');
+    for (const r of e.reasons.slice(0, 4)) notes.push(text(r)!);
+    const excerpt = e.excerpt ? clip(redactExcerpt(e.excerpt, o.redact), o.excerptChars ?? 600) : null;
+    steps.push({
+      kind,
+      label: e.followUp ? 'follow-up' : STEP_LABEL[e.kind] ?? e.kind,
+      at: e.occurredAt,
+      after: e.occurredAt - f.sentAt,
+      attribution: e.attribution,
+      from: e.sender === null ? null : o.redact ? redactText(redactAddress(e.sender)) : e.sender,
+      subject: text(e.subject),
+      excerpt,
+      notes,
+    });
+  }
+  const c = f.call;
+  return {
+    id: f.id,
+    token: ev?.token ?? '',
+    siteId: f.siteId,
+    serviceLineId: f.serviceLineId,
+    channel: f.channel,
+    entryKey: f.entryKey,
+    state: p.state,
+    sentAt: f.sentAt,
+    grade: p.grade,
+    issues: probeIssues(p, s).map((i) => i.text),
+    steps,
+    call: c
+      ? {
+          reached: c.reached,
+          status: c.status,
+          secondsToAnswer: c.secondsToAnswer,
+          secondsOnHold: c.secondsOnHold,
+          gaveUp: c.gaveUp,
+          ivrCampaignReady: c.ivrCampaignReady,
+          ivrTranscript: typeof callDetails?.ivrTranscript === 'string' ? clip(text(callDetails.ivrTranscript)!, o.excerptChars ?? 600) : null,
+          recorded: c.recorded,
+        }
+      : null,
+    screenshot: screenshotUri(ev?.evidence?.screenshot, o),
+    outcome: f.outcome,
+    error: f.error === null ? null : clip(text(f.error)!, 300),
+  };
+}
+
+function clip(t: string, n: number): string {
+  return t.length > n ? t.slice(0, n - 1) + '…' : t;
+}
+
+const PNG = [0x89, 0x50, 0x4e, 0x47];
+const JPEG = [0xff, 0xd8, 0xff];
+
+/**
+ * A screenshot as a data: URI, only when it is a real PNG/JPEG inside the reports folder and
+ * small enough. The path comes from the store; a tampered path cannot make us read elsewhere.
+ */
+export function screenshotUri(path: unknown, o: EvidenceOptions): string | null {
+  if (typeof path !== 'string' || !path || path.includes('\0')) return null;
+  const full = resolve(o.reportsDir, path);
+  const rel = relative(o.reportsDir, full);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return null;
+  try {
+    const st = statSync(full);
+    if (!st.isFile() || st.size > (o.maxScreenshotBytes ?? 400_000)) return null;
+    const buf = Buffer.alloc(st.size);
+    const fd = openSync(full, 'r');
+    try {
+      readSync(fd, buf, 0, st.size, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const mime = PNG.every((b, i) => buf[i] === b) ? 'image/png' : JPEG.every((b, i) => buf[i] === b) ? 'image/jpeg' : null;
+    return mime ? `data:${mime};base64,${buf.toString('base64')}` : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+/** The HTML report's only stylesheet (hashed into the CSP; no style attributes anywhere). */
+export const CSS = `
+:root { color-scheme: light; --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bad: #c62828; --warn: #b7791f; --good: #2e7d32; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 32px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 20px 0 6px; } .muted, .sel { color: var(--muted); }
+nav { margin: 12px 0 20px; display: flex; flex-wrap: wrap; gap: 4px 14px; } nav a { color: #1d4ed8; text-decoration: none; }
+.kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; margin: 12px 0; }
+.kpi { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
+.kpi b { display: block; font-size: 24px; } .kpi span { color: var(--muted); font-size: 12px; }
+.grade { font-weight: 700; } .g-good { color: var(--good); } .g-warn { color: var(--warn); } .g-bad { color: var(--bad); } .g-none { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 13px; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: right; vertical-align: top; }
+th:first-child, td:first-child, th.l, td.l { text-align: left; } tr.total td { font-weight: 600; background: #f9fafb; }
+ol.findings li { margin: 2px 0; } li.sev-1, li.sev-2 { color: var(--bad); } li.sev-3, li.sev-4 { color: var(--warn); }
+figure { margin: 12px 0; overflow-x: auto; } figcaption { color: var(--muted); font-size: 12px; }
+.regress { color: var(--bad); font-weight: 600; }
+section.site { break-before: page; }
+article.probe { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 10px 0; break-inside: avoid; }
+article.probe header { display: flex; justify-content: space-between; gap: 12px; flex-wrap: wrap; }
+ol.timeline { list-style: none; padding: 0; margin: 6px 0; border-left: 3px solid var(--line); }
+ol.timeline li { padding: 2px 0 4px 12px; position: relative; }
+ol.timeline li::before { content: ""; position: absolute; left: -7px; top: 8px; width: 11px; height: 11px; border-radius: 50%; background: #9aa3ad; }
+ol.timeline li.k-human-reply::before, ol.timeline li.k-sms-reply::before, ol.timeline li.k-callback::before { background: var(--good); }
+ol.timeline li.k-follow-up::before { background: #1d4ed8; } ol.timeline li.k-auto-ack::before { background: #b0bec5; }
+ol.timeline li.k-bounce::before, ol.timeline li.k-stop-request::before { background: var(--bad); }
+.t { color: var(--muted); font-variant-numeric: tabular-nums; } .note { font-size: 12px; color: var(--muted); }
+blockquote { margin: 4px 0 4px 0; padding: 6px 10px; background: #f9fafb; border-left: 3px solid #cbd5e1; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 13px; }
+ul.issues { margin: 4px 0; padding-left: 18px; color: var(--bad); }
+dl.call { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; } dl.call dt { color: var(--muted); }
+img.shot { max-width: 100%; max-height: 360px; border: 1px solid var(--line); margin-top: 6px; }
+details summary { cursor: pointer; color: var(--muted); }
+@media print { body { max-width: none; padding: 0; font-size: 11px; } nav { display: none; } h2 { break-after: avoid; } }
+`;

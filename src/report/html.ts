@@ -1,0 +1,212 @@
+/**
+ * One self-contained HTML file a consultant can hand to a client: no script, no network
+ * request (a strict Content-Security-Policy says so to the browser too), inline SVG charts,
+ * an executive summary, scorecards, trends, and per-site pages with each probe's timeline and
+ * evidence. Every piece of third-party text goes through esc(). Pure.
+ */
+import { createHash } from 'node:crypto';
+import type { GroupStats } from '../score/aggregate.js';
+import type { ReportModel, SiteSection } from '../score/model.js';
+import { PARTS } from '../score/settings.js';
+import type { ProbeView } from './evidence.js';
+import { durationWords, gradeText, percent, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, ROW_LEGEND, rowText, when, type RowText } from './format.js';
+import { distributionChart, gradeChart, trendChart } from './html-charts.js';
+import { CSS } from './html-css.js';
+import { anchor, esc } from './html-escape.js';
+import { selectionLine, summaryLine } from './terminal.js';
+
+export interface HtmlOptions {
+  /** Probe timelines and evidence (from evidence.ts); none for a summary-only report. */
+  probes?: readonly ProbeView[];
+  redacted: boolean;
+}
+
+const STYLE_HASH = createHash('sha256').update(CSS).digest('base64');
+/** Nothing may load, run, submit or navigate; only our one stylesheet and data: images. */
+export const CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+const COLUMNS: Array<keyof RowText> = ['probes', 'answered', 'first', 'human', 'inSla', 'passAlong', 'callback', 'followUp', 'phone', 'grade'];
+
+function gradeClass(g: number | null, failUnder: number | null): string {
+  if (g === null) return 'g-none';
+  if (failUnder !== null && g < failUnder) return 'g-bad';
+  return g >= 80 ? 'g-good' : g >= 60 ? 'g-warn' : 'g-bad';
+}
+
+export function renderHtml(m: ReportModel, o: HtmlOptions): string {
+  const fu = m.settings.failUnder;
+  const g = (st: GroupStats) => `<span class="grade ${gradeClass(st.grade, fu)}">${esc(gradeText(st.grade, st))}</span>`;
+  const title = `${m.organization}: response audit`;
+  const probesBySite = new Map<string, ProbeView[]>();
+  for (const p of o.probes ?? []) probesBySite.set(p.siteId, [...(probesBySite.get(p.siteId) ?? []), p]);
+
+  const table = (labels: string[], rows: Array<{ label: string[]; st: GroupStats; total?: boolean }>) => {
+    const texts = rows.map((r) => rowText(r.st));
+    const cols = COLUMNS.filter((k) => k === 'grade' || k === 'probes' || texts.some((t) => t[k] !== '—'));
+    return (
+      `<table><thead><tr>${labels.map((l) => `<th class="l">${esc(l)}</th>`).join('')}${cols.map((k) => `<th title="${esc(ROW_LEGEND[k])}">${esc(ROW_HEADERS[k])}</th>`).join('')}</tr></thead><tbody>` +
+      rows
+        .map((r, i) => `<tr${r.total ? ' class="total"' : ''}>${r.label.map((l) => `<td class="l">${esc(l)}</td>`).join('')}${cols.map((k) => `<td>${k === 'grade' ? g(r.st) : esc(texts[i]![k])}</td>`).join('')}</tr>`)
+        .join('') +
+      `</tbody></table>`
+    );
+  };
+
+  const out: string[] = [];
+  out.push(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">`,
+    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    `<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<meta name="generator" content="respond-audit"><title>${esc(title)}</title><style>${CSS}</style></head><body>`,
+    `<header><h1>${esc(title)}</h1><p class="sel">${esc(selectionLine(m))}</p></header>`,
+    `<nav><a href="#summary">Summary</a><a href="#findings">Findings</a><a href="#scorecards">Scorecards</a>${m.trends.some((t) => t.points.length > 1) ? '<a href="#trends">Trends</a>' : ''}${m.sites.map((s) => `<a href="#${anchor('site', s.id)}">${esc(s.name)}</a>`).join('')}<a href="#method">Method</a></nav>`,
+  );
+
+  // Executive summary
+  const ov = m.overall;
+  const kpi = (value: string, label: string, cls = '') => `<div class="kpi"><b class="${cls}">${esc(value)}</b><span>${esc(label)}</span></div>`;
+  const refs = referenceLines(ov);
+  out.push(
+    `<section id="summary"><h2>Executive summary</h2>`,
+    `<div class="kpis">${kpi(gradeText(ov.grade, ov), 'overall grade (0–100)', `grade ${gradeClass(ov.grade, fu)}`)}` +
+      kpi(String(ov.counts.tested), `inquiries tested${ov.counts.pending ? `, ${ov.counts.pending} still pending` : ''}`) +
+      refs.map((r) => kpi(r.ours, `${r.label} (reference: ${r.theirs})`)).join('') +
+      (ov.counts.messages ? kpi(quantileText(ov.firstHuman.median), 'median time to a reply from a person') : '') +
+      (ov.phone.calls ? kpi(percent(ov.phone.answerRate), `test calls answered; median hold ${quantileText(ov.phone.medianHold)}`) : '') +
+      `</div>`,
+    `<p>${esc(summaryLine(ov))}</p>`,
+    refs.length ? `<p class="note">Reference figures: ${esc(REFERENCE_NOTE)}.</p>` : '',
+  );
+  if (m.findings.length) out.push(`<h3>What needs attention first</h3><ol class="findings">${m.findings.slice(0, 5).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>`);
+  if (m.threshold.failUnder !== null)
+    out.push(
+      m.threshold.breaches.length
+        ? `<p class="regress">Below the threshold of ${esc(m.threshold.failUnder)}: ${esc(m.threshold.breaches.map((b) => `${b.what} (${b.grade})`).join(', '))}</p>`
+        : `<p>Every grade is at or above the threshold of ${esc(m.threshold.failUnder)}.</p>`,
+    );
+  out.push(`<figure>${gradeChart(m.sites, fu)}<figcaption>Grade per site${fu !== null ? ' (dashed line: the threshold)' : ''}.</figcaption></figure>`);
+  const dist = distributionChart(m.sites);
+  if (dist) out.push(`<figure>${dist}<figcaption>How long the first response to web forms, emails and texts took, per site.</figcaption></figure>`);
+  out.push(`</section>`);
+
+  // Findings
+  out.push(`<section id="findings"><h2>Findings</h2>`);
+  out.push(m.findings.length ? `<ol class="findings">${m.findings.slice(0, 300).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>` : '<p>None: every probe was answered in time and owned.</p>');
+  if (m.findings.length > 300) out.push(`<p class="note">… and ${m.findings.length - 300} more (the JSON format lists them all).</p>`);
+  if (m.unmatchedEvents) out.push(`<p class="note">${esc(m.unmatchedEvents)} replies or calls in the period could not be matched to an inquiry.</p>`);
+  out.push(`</section>`);
+
+  // Scorecards
+  out.push(`<section id="scorecards"><h2>Scorecards</h2>`, table(['Site'], m.sites.map((s) => ({ label: [s.name], st: s.stats }))));
+  for (const [by, groups] of [
+    ['Service line', m.groups.serviceLines],
+    ['Channel', m.groups.channels],
+    ['Region', m.groups.regions],
+    ['Unit', m.groups.units],
+  ] as const)
+    if (groups.length > 1) out.push(`<h3>By ${esc(by.toLowerCase())}</h3>`, table([by], groups.map((x) => ({ label: [x.name], st: x.stats }))));
+  out.push(`</section>`);
+
+  // Trends
+  const trends = m.trends.filter((t) => t.points.length > 1);
+  if (trends.length) {
+    out.push(`<section id="trends"><h2>Trends</h2><figure>${trendChart(m)}<figcaption>Grade per site, run after run (red dots: a regression).</figcaption></figure>`);
+    out.push(`<table><thead><tr><th class="l">Site</th><th class="l">Grade by run (oldest first)</th><th>Median 1st reply now</th><th class="l">Regression</th></tr></thead><tbody>`);
+    for (const t of trends) {
+      const name = m.sites.find((s) => s.id === t.siteId)?.name ?? t.siteId;
+      out.push(`<tr><td class="l">${esc(name)}</td><td class="l">${esc(t.points.map((p) => gradeText(p.grade)).join(' → '))}</td><td>${esc(quantileText(t.points.at(-1)!.medianFirstResponse))}</td><td class="l regress">${esc(t.regressions.join('; '))}</td></tr>`);
+    }
+    out.push(`</tbody></table></section>`);
+  }
+
+  for (const site of m.sites) out.push(siteSection(m, site, probesBySite.get(site.id) ?? [], table, g));
+  out.push(methodSection(m, o.redacted));
+  out.push(`<footer class="note"><p>Generated by respond-audit at ${esc(when(m.generatedAt))}. Report format version ${m.schemaVersion}.</p></footer></body></html>`);
+  return out.join('\n') + '\n';
+}
+
+type TableFn = (labels: string[], rows: Array<{ label: string[]; st: GroupStats; total?: boolean }>) => string;
+
+function siteSection(m: ReportModel, site: SiteSection, probes: ProbeView[], table: TableFn, g: (st: GroupStats) => string): string {
+  const out: string[] = [];
+  const where = [site.region, site.unit].filter(Boolean).join(' · ');
+  out.push(`<section class="site" id="${anchor('site', site.id)}"><h2>${esc(site.name)}: grade ${g(site.stats)}</h2>${where ? `<p class="muted">${esc(where)}</p>` : ''}`);
+  const rows: Array<{ label: string[]; st: GroupStats; total?: boolean }> = [];
+  for (const line of site.serviceLines) {
+    for (const cell of line.channels) rows.push({ label: [line.name, cell.channel], st: cell.stats });
+    if (line.channels.length > 1) rows.push({ label: [line.name, 'all'], st: line.stats, total: true });
+  }
+  out.push(table(['Service line', 'Channel'], rows));
+  const findings = m.findings.filter((f) => f.siteId === site.id);
+  if (findings.length) out.push(`<ol class="findings">${findings.slice(0, 50).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>`);
+  if (probes.length) {
+    out.push(`<h3>Probes</h3>`);
+    if (probes.length < site.stats.counts.probes) out.push(`<p class="note">The ${probes.length} most recent of ${site.stats.counts.probes} probes.</p>`);
+    for (const p of probes) out.push(probeArticle(m, site, p));
+  }
+  out.push(`</section>`);
+  return out.join('\n');
+}
+
+function probeArticle(m: ReportModel, site: SiteSection, p: ProbeView): string {
+  const line = site.serviceLines.find((l) => l.id === p.serviceLineId)?.name ?? p.serviceLineId;
+  const out: string[] = [];
+  out.push(
+    `<article class="probe" id="${anchor('probe', String(p.id))}"><header><strong>${esc(`${line} · ${p.channel}`)}</strong><span class="muted">${esc(`probe ${p.token} · ${p.state}${p.grade !== null ? ` · grade ${p.grade}` : ''}`)}</span></header>`,
+  );
+  if (p.issues.length) out.push(`<ul class="issues">${p.issues.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`);
+  if (p.error) out.push(`<p class="note">${esc(`${p.outcome ?? ''}: ${p.error}`)}</p>`);
+  out.push(`<ol class="timeline">`);
+  for (const s of p.steps) {
+    const kind = s.kind.replace(/[^a-z-]/g, '');
+    out.push(
+      `<li class="k-${kind}"><span class="t">${esc(when(s.at))}${s.after > 0 ? ` (+${esc(durationWords(s.after))})` : ''}</span> <strong>${esc(s.label)}</strong>` +
+        (s.from ? ` <span class="muted">from ${esc(s.from)}</span>` : '') +
+        (s.subject ? ` <span class="muted">“${esc(s.subject)}”</span>` : '') +
+        (s.notes.length ? `<div class="note">${esc(s.notes.join(' · '))}</div>` : '') +
+        (s.excerpt ? `<blockquote>${esc(s.excerpt)}</blockquote>` : '') +
+        `</li>`,
+    );
+  }
+  out.push(`</ol>`);
+  if (p.call) {
+    const c = p.call;
+    const dd = (k: string, v: string) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`;
+    out.push(
+      `<dl class="call">${dd('answered', c.reached ? 'yes' : `no (${c.status ?? 'no answer'})`)}` +
+        (c.secondsToAnswer !== null ? dd('time to answer', durationWords(c.secondsToAnswer * 1000)) : '') +
+        (c.secondsOnHold !== null ? dd('on hold', durationWords(c.secondsOnHold * 1000) + (c.gaveUp ? ', then the caller gave up' : '')) : '') +
+        (c.ivrCampaignReady !== null ? dd('phone menu knows the campaign', c.ivrCampaignReady ? 'yes' : `no${m.settings.campaign ? ` (${m.settings.campaign})` : ''}`) : '') +
+        (c.ivrTranscript ? dd('phone menu said', c.ivrTranscript) : '') +
+        dd('recorded', c.recorded ? 'yes' : 'no') +
+        `</dl>`,
+    );
+  }
+  if (p.screenshot && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(p.screenshot))
+    out.push(`<details><summary>Screenshot of the form after submitting</summary><img class="shot" alt="screenshot of the form page" src="${p.screenshot}"></details>`);
+  out.push(`</article>`);
+  return out.join('\n');
+}
+
+function methodSection(m: ReportModel, redacted: boolean): string {
+  const w = m.settings.weights;
+  const sla = m.settings.sla;
+  const part: Record<(typeof PARTS)[number], string> = {
+    responded: 'share of web forms, emails and texts that got any response',
+    speed: 'share with a first response within sla.firstResponse',
+    human: 'share with a reply from a person within sla.humanResponse',
+    ownership: 'not passed along to another number or department; and, when the inquiry gave a phone number, a callback within sla.callback (mean of the two)',
+    followUp: 'share of answered inquiries someone followed up on',
+    campaign: 'replies and phone menus that know the current campaign',
+    phone: 'test calls answered, answered within sla.phoneAnswer, and the caller not giving up on hold (mean of the three)',
+  };
+  return (
+    `<section id="method"><h2>Method</h2>` +
+    `<p>The grade is the weighted mean of the parts below that apply to a group (a part with nothing to measure, such as phone for a site without a phone line, is left out and the other weights share its place). Configure the weights under <code>scoring.weights</code>.</p>` +
+    `<table><thead><tr><th class="l">Part</th><th>Weight</th><th class="l">Measures</th></tr></thead><tbody>${PARTS.map((p) => `<tr><td class="l">${esc(p)}</td><td>${esc(w[p])}</td><td class="l">${esc(part[p])}</td></tr>`).join('')}</tbody></table>` +
+    `<p>Service levels: first response ${esc(durationWords(sla.firstResponse))}; reply from a person ${esc(durationWords(sla.humanResponse))}; callback ${esc(durationWords(sla.callback))}; phone answered within ${esc(durationWords(sla.phoneAnswer))}; follow-up between ${esc(durationWords(sla.followUpAfter))} after the first reply and ${esc(durationWords(sla.followUpWindow))} after the inquiry; each probe waits ${esc(durationWords(sla.waitWindow))} unless it says otherwise.</p>` +
+    `<p>Pending and never answered: a probe still inside its wait window with nothing back is <em>pending</em>, not a failure; past it, it is <em>never answered</em>. Times to a response are Kaplan–Meier estimates: every probe counts for as long as it was watched, so a probe sent an hour ago neither drags the median up nor disappears. A median shown as “&gt; x” was not reached: fewer than half were answered within the x watched. Probes that could not be sent (a CAPTCHA, for example) or whose submission is unconfirmed are listed as findings and left out of the figures.</p>` +
+    `<p>${redacted ? 'Staff names, phone numbers and email addresses in reply excerpts are redacted; signatures and quoted text are left out.' : 'Reply excerpts are shown unredacted (--no-redact).'} All text from replies is shown as text: nothing in it can run or load.</p>` +
+    `<p>Reference: ${esc(REFERENCE_NOTE)}: 37% of companies answered within an hour, 23% never answered, and those that answered took 42 hours on average.</p></section>`
+  );
+}
