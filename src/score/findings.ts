@@ -123,9 +123,10 @@ export interface Finding {
   where: string;
   /** "no reply after 3 days" (the worst case among the probes). */
   what: string;
-  /** Probes with this finding, of the tested probes of this entry point. */
+  /** Probes with this finding, of the probes of this entry point. */
   count: number;
   of: number;
+  /** Up to EXAMPLES probe ids with this finding. */
   probeIds: number[];
   /** The whole sentence. */
   text: string;
@@ -148,24 +149,30 @@ export function entryLabel(labels: Labels, siteId: string, serviceLineId: string
   return `${labels.site(siteId)} ${lineWords(labels.serviceLine(siteId, serviceLineId))} ${channelWords(channel)}`;
 }
 
+/** Example probe ids kept per finding. */
+export const EXAMPLES = 5;
+
 /** Per-probe issues gathered per entry point and code, worst first. */
 export function gatherFindings(scores: readonly ProbeScore[], s: ScoreSettings, labels: Labels): Finding[] {
-  const byKey = new Map<string, { f: Finding; issue: ProbeIssue }>();
+  const byEntry = new Map<string, Map<FindingCode, { f: Finding; issue: ProbeIssue }>>();
   const testedPerEntry = new Map<string, number>();
+  // The words are written once per finding, for its worst probe: 100,000 probes stay cheap.
+  const lazy = (p: ProbeScore): ProbeIssue[] => (p.tested && p.state === 'answered' && isClean(p) ? [] : probeIssues(p, s));
   for (const p of scores) {
     const k = p.facts.entryKey;
     testedPerEntry.set(k, (testedPerEntry.get(k) ?? 0) + 1);
-    for (const issue of probeIssues(p, s)) {
-      const key = `${k}\u0000${issue.code}`;
-      const seen = byKey.get(key);
+    let codes = byEntry.get(k);
+    if (!codes) byEntry.set(k, (codes = new Map()));
+    for (const issue of lazy(p)) {
+      const seen = codes.get(issue.code);
       if (seen) {
         seen.f.count++;
-        if (seen.f.probeIds.length < 20) seen.f.probeIds.push(p.facts.id);
+        if (seen.f.probeIds.length < EXAMPLES) seen.f.probeIds.push(p.facts.id);
         if (worse(issue, seen.issue)) seen.issue = issue;
         continue;
       }
       const where = entryLabel(labels, p.facts.siteId, p.facts.serviceLineId, p.facts.channel);
-      byKey.set(key, {
+      codes.set(issue.code, {
         issue,
         f: {
           code: issue.code,
@@ -185,13 +192,31 @@ export function gatherFindings(scores: readonly ProbeScore[], s: ScoreSettings, 
     }
   }
   const out: Finding[] = [];
-  for (const { f, issue } of byKey.values()) {
+  for (const { f, issue } of [...byEntry.values()].flatMap((m) => [...m.values()])) {
     f.of = testedPerEntry.get(f.entryKey) ?? f.count;
     f.what = issue.text;
     f.text = `${f.where}: ${issue.text}${f.of > 1 ? ` (${f.count} of ${f.of} inquiries)` : ''}`;
     out.push(f);
   }
   return out.sort((a, b) => a.severity - b.severity || b.count / b.of - a.count / a.of || b.count - a.count || a.text.localeCompare(b.text));
+}
+
+/** A message probe answered in time, owned, followed up and aware: nothing to say. */
+function isClean(p: ProbeScore): boolean {
+  const f = p.facts;
+  return (
+    p.kind === 'message' &&
+    !f.stopRequested &&
+    !f.bounced &&
+    p.within.firstResponse !== false &&
+    p.within.human !== false &&
+    p.firstHuman?.ms !== null &&
+    (!p.callback || p.within.callback !== false) &&
+    (!p.callback || p.callback.ms !== null || p.watchedMs < p.windowMs) &&
+    !p.passedAlong &&
+    p.followedUp !== false &&
+    p.campaignAware !== false
+  );
 }
 
 function worse(a: ProbeIssue, b: ProbeIssue): boolean {

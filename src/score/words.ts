@@ -4,7 +4,7 @@ export function durationWords(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 90) return `${s} s`;
   const m = Math.round(ms / 60_000);
-  if (m < 90) return `${m} min`;
+  if (m < 60) return `${m} min`;
   const h = ms / 3_600_000;
   if (h < 36) return `${round1(h)} h`;
   const d = ms / 86_400_000;
