@@ -160,7 +160,8 @@ export const PAGE_STATE = `(() => {${HELPERS}
     .map((el) => ((el.labels && el.labels[0] && raOwnText(el.labels[0])) || el.name || el.id || '').slice(0, 80));
   const form = document.querySelector('[data-ra-form]');
   const formShown = !!form && raRendered(form) && [...form.querySelectorAll('input,select,textarea')].some(raRendered);
-  return { url: location.href, title: document.title, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
+  const named = (root) => [...root.querySelectorAll('input[name],select[name],textarea[name]')].filter((el) => el.type !== 'hidden' && raRendered(el)).map((el) => el.name).slice(0, 200);
+  return { names: document.body ? named(document.body) : [], formNames: form ? named(form) : [], url: location.href, title: document.title, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
 })()`;
 
 /** Resolves as soon as the frame's DOM changes (or after ms). */

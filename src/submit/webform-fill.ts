@@ -203,7 +203,7 @@ export async function fillForm(args: {
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
     }
-    for (const [sel, value] of [...pendingExplicit]) {
+    for (const [sel, value] of pendingExplicit) {
       if (await applyExplicit(frame, sel, value, deadline)) {
         pendingExplicit.delete(sel);
         filled.push({ role: `fields[${sel}]`, idx: 0 });

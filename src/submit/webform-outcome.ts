@@ -19,6 +19,9 @@ export interface PageSnapshot {
   /** The form we filled is still shown somewhere. */
   formShown: boolean;
   hasMarker: boolean;
+  /** Names of the rendered controls of the page, and of our form. */
+  names: string[];
+  formNames: string[];
   /** Every frame answered (a page held by a pending navigation does not). */
   complete: boolean;
 }
@@ -98,6 +101,8 @@ export async function snapshot(page: Page): Promise<PageSnapshot> {
     captcha: states.find((s) => s.captcha)?.captcha ?? null,
     formShown: states.some((s) => s.formShown),
     hasMarker: states.some((s) => s.hasMarker) || (main?.hasMarker ?? false),
+    names: states.flatMap((s) => s.names),
+    formNames: states.flatMap((s) => s.formNames),
     complete: states.length === frames.length,
   };
 }
@@ -192,6 +197,15 @@ async function configuredSuccess(page: Page, success: NonNullable<WebformEntry['
   return !!(success.text || success.url || success.selector);
 }
 
+/** Our form is still (or again, after a reload) on the page: the same field names are shown. */
+function formStillThere(snap: PageSnapshot, baseline: PageSnapshot): boolean {
+  if (snap.formShown) return true;
+  const ours = new Set(baseline.formNames);
+  if (!ours.size) return false;
+  const shown = new Set(snap.names);
+  return [...ours].filter((n) => shown.has(n)).length / ours.size >= 0.5;
+}
+
 /**
  * After the click: polls (woken by DOM changes and navigations) until the page shows an
  * outcome or the deadline passes.
@@ -231,7 +245,7 @@ export async function waitForOutcome(args: {
       return { outcome: 'failed', error: `the site answered HTTP ${activity.mainStatus} to the submission` };
     // No recognisable message, but the form is gone and the page has settled: a custom
     // confirmation. Reported as submitted with the signal so a reviewer can check the evidence.
-    if (!entry.success && !errors.length && snap.complete && !snap.formShown && activity.quietFor(1000) && (activity.navigated || baseline.formShown))
+    if (!entry.success && !errors.length && snap.complete && !formStillThere(snap, baseline) && activity.quietFor(1000) && (activity.navigated || baseline.formShown))
       return { outcome: 'submitted', signal: activity.navigated ? 'navigated' : 'form-gone' };
     await waitForChange(page, args.formFrame, Math.min(400, Math.max(20, args.deadline - performance.now())));
   }

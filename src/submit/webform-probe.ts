@@ -144,6 +144,9 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   hooks.progress('filling the form');
   const filled = await fillAll(page, job, entry, deadline, hooks, found, opts);
   st.formFrame = filled.frame;
+  st.details.filled = filled.filled.map((f) => f.role);
+  if (filled.steps > 1) st.details.steps = filled.steps;
+  if (filled.unfilledRequired.length) st.details.unfilledRequired = filled.unfilledRequired;
   if (filled.maybeSent) st.clicked = true;
   if (filled.unmatched.length)
     return { status: st.clicked ? 'unknown' : 'not-sent', outcome: 'failed', error: `fields: ${filled.unmatched.join(', ')} matched nothing on the page` };
@@ -151,7 +154,7 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   const snap = await snapshot(page);
   if (snap.captcha) return blocked(snap.captcha);
   const invalid = await nativeInvalid(filled.frame);
-  if (invalid.length) return { status: 'not-sent', outcome: 'validation-error', error: invalid.join('; '), details: { errors: invalid } };
+  if (invalid.length) return fromOutcome({ outcome: 'validation-error', errors: invalid }, st);
   if (opts.signal.aborted) return { status: 'not-sent', outcome: 'canceled', error: 'the run was interrupted before the form was sent' };
   return clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
 }
@@ -254,6 +257,8 @@ async function runScript(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: Pr
 const REQUEST_SUBMIT = `(() => { const f = document.querySelector('form[data-ra-form]') || document.querySelector('form'); if (!f) return false; f.requestSubmit(); return true; })()`;
 
 function fromOutcome(o: Outcome, st: Progress): SubmitResult {
+  const unfilled = st.details.unfilledRequired as string[] | undefined;
+  if (o.outcome === 'validation-error' && unfilled?.length) o.errors.push(`required fields auto-fill could not fill: ${unfilled.join(', ')} (add them to the entry point's fields: map)`);
   switch (o.outcome) {
     case 'submitted':
       return { status: 'submitted', outcome: 'submitted', submittedAt: st.clickedAt!, details: { signal: o.signal } };

@@ -56,7 +56,7 @@ askCallback: ${opts.askCallback ?? true}
 variants:
   - "Hello, I would like an appointment for {serviceLine.name} at {site.name}. Please call me back. {shopper.name}"
 `,
-    ...(opts.files ?? {}),
+    ...opts.files,
   };
   for (const [rel, content] of Object.entries(files)) {
     const p = join(root, rel);
