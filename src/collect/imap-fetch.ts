@@ -121,15 +121,23 @@ function ref(n: MessageStructureObject, key: string, type: string): PartRef {
 export async function fetchBodies(conn: ImapConnection, uids: number[], maxBytes: number): Promise<Map<number, ReplyMessage>> {
   const out = new Map<number, ReplyMessage>();
   if (!uids.length) return out;
-  const structures = await conn.call('FETCH (BODYSTRUCTURE, header)', (c) =>
-    c.fetchAll(compactUids(uids), { uid: true, bodyStructure: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true }),
+  // One FETCH for structure, header and part 1, which is the text of most replies
+  // (single-part, or multipart/alternative starting with text/plain).
+  const first = await conn.call('FETCH (BODYSTRUCTURE, header, part 1)', (c) =>
+    c.fetchAll(compactUids(uids), { uid: true, bodyStructure: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }, { key: '1', maxLength: maxBytes }] }, { uid: true }),
   );
-  // One FETCH per distinct set of part numbers (most messages share "1" or "1.1").
+  // The rest: one FETCH per distinct set of part numbers.
   const groups = new Map<string, { parts: PartRef[]; uids: number[] }>();
   const headersOf = new Map<number, string>();
-  for (const m of structures) {
-    headersOf.set(m.uid, m.headers ? decodeCharset(m.headers, 'utf-8') : '');
+  for (const m of first) {
+    const header = m.headers ? decodeCharset(m.headers, 'utf-8') : '';
     const parts = textParts(m.bodyStructure);
+    const part1 = m.bodyParts?.get('1');
+    if (parts.length === 1 && parts[0]!.key === '1' && part1) {
+      out.set(m.uid, buildMessage(header, [{ type: parts[0]!.type, text: decodePart(part1, parts[0]!) }]));
+      continue;
+    }
+    headersOf.set(m.uid, header);
     const k = parts.map((p) => p.key).join(' ');
     const g = groups.get(k) ?? { parts, uids: [] };
     g.uids.push(m.uid);

@@ -19,7 +19,7 @@ async function intake(o: Parameters<typeof startMailIntake>[0]): Promise<MailInt
 }
 
 function setupFor(port: number, auth?: { user: string; pass: string }, extra = '') {
-  const s = emailSetup({ smtp: { port, ...(auth ?? {}) }, extra });
+  const s = emailSetup({ smtp: { port, ...auth }, extra });
   closers.push(async () => s.store.close());
   return s;
 }
