@@ -1,0 +1,56 @@
+/**
+ * The CLI end to end on loopback: `run --only email` sends through the sandbox intake, the
+ * front desk answers into the shopper's Dovecot mailbox, `collect` stores the events and
+ * `status` shows what came back and what is still awaited.
+ */
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { FrontDesk } from '../../src/sandbox/frontdesk.js';
+import { imapAppendWriter } from '../../src/sandbox/mailbox-writer.js';
+import { startMailIntake } from '../../src/sandbox/mail.js';
+import { cli } from '../helpers/cli.js';
+import { useDovecot } from '../helpers/dovecot.js';
+import { emailSetup } from './setup.js';
+
+const dovecot = useDovecot();
+
+describe('respond-audit run → collect → status (email)', () => {
+  it('sends, collects the replies and shows them per probe', async () => {
+    const u = dovecot.freshUser();
+    const writer = imapAppendWriter({ host: dovecot.server.host, port: dovecot.server.imapPort, user: u.user, pass: u.pass });
+    const desk = new FrontDesk({
+      clock: systemClock,
+      writer,
+      organization: 'Lakeside Health',
+      scripts: {
+        'ortho@north.example.org': { from: 'North Ortho <ortho@north.example.org>', replies: [{ style: 'auto-ack', after: 0 }, { style: 'pass-along', after: 0 }] },
+        'cardio@north.example.org': { from: 'Cardio <cardio@north.example.org>', replies: [{ style: 'stop', after: 0 }] },
+      },
+    });
+    const intake = await startMailIntake({ clock: systemClock, onMessage: (m) => desk.onEmail(m) });
+    try {
+      const s = emailSetup({ smtp: { port: intake.port }, imap: { port: dovecot.server.imapPort, user: u.user, pass: u.pass } });
+      s.store.close();
+      const run = await cli(['run', 'configs/audit.yaml', '--only', 'email', '--json'], { cwd: s.dir, env: s.env });
+      expect(run.code, run.stderr).toBe(0);
+      expect(intake.received.map((m) => m.to[0]).sort()).toEqual(['cardio@north.example.org', 'ortho@north.example.org', 'ortho@south.example.org']);
+      const col = await cli(['collect', 'configs/audit.yaml', '--json'], { cwd: s.dir, env: s.env });
+      expect(col.code, col.stderr).toBe(0);
+      expect(JSON.parse(col.stdout).sources[0]).toMatchObject({ source: 'imap', added: 3, attributed: 3 });
+      const st = await cli(['status', 'configs/audit.yaml', '--json'], { cwd: s.dir, env: s.env });
+      const open = JSON.parse(st.stdout).openProbes as Array<{ entry: string; received: Array<{ kind: string }>; awaiting: string[] }>;
+      const byEntry = Object.fromEntries(open.map((p) => [p.entry, p]));
+      expect(byEntry['north/ortho/email']!.received.map((e) => e.kind)).toEqual(['auto-ack', 'human-reply']);
+      expect(byEntry['north/ortho/email']!.awaiting).toEqual(['follow-up']);
+      expect(byEntry['north/cardio/email']!.received.map((e) => e.kind).sort()).toEqual(['human-reply', 'stop-request']);
+      expect(byEntry['south/ortho/email']!.received).toEqual([]);
+      // The stop request suppresses the site: the next run sends nothing to north.
+      const again = await cli(['run', 'configs/audit.yaml', '--only', 'email', '--before-campaign', '--json'], { cwd: s.dir, env: s.env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(intake.received.filter((m) => m.to[0]!.endsWith('@north.example.org'))).toHaveLength(2);
+    } finally {
+      await intake.close();
+      await writer.close();
+    }
+  });
+});
