@@ -17,7 +17,7 @@ export interface ProbeStatusView {
   outcome: string | null;
   submittedAt: number | null;
   closesAt: number | null;
-  received: Array<{ kind: string; at: number; attribution: string }>;
+  received: Array<{ kind: string; at: number; attribution: string; passAlong: boolean; campaignAware: boolean; followUp: boolean }>;
   awaiting: string[];
   error: string | null;
 }
@@ -55,7 +55,7 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
     const now = ctx.clock.now();
     for (const v of views) {
       const age = v.submittedAt ? `${formatDuration(now - v.submittedAt)} ago` : 'not confirmed';
-      const got = v.received.length ? v.received.map((e) => e.kind).join(', ') : 'nothing yet';
+      const got = v.received.length ? v.received.map(receivedText).join(', ') : 'nothing yet';
       ctx.io.line(`  ${v.entry} [${v.channel}] ${v.token} ${v.status === 'unknown' ? c.yellow('unknown') : 'sent'} ${age}; received: ${got}; awaiting: ${v.awaiting.join(', ') || '—'}`);
       if (v.status === 'unknown' && v.error) ctx.io.line(`      ${c.yellow(v.error)}`);
     }
@@ -92,10 +92,16 @@ function view(p: ProbeRow, events: EventRow[]): ProbeStatusView {
     outcome: p.outcome,
     submittedAt: p.submittedAt,
     closesAt: p.closesAt,
-    received: events.map((e) => ({ kind: e.kind, at: e.occurredAt, attribution: e.attribution })),
+    received: events.map((e) => ({ kind: e.kind, at: e.occurredAt, attribution: e.attribution, passAlong: e.passAlong, campaignAware: e.campaignAware, followUp: e.followUp })),
     awaiting,
     error: p.error,
   };
+}
+
+/** "human-reply (pass-along, likely)" */
+function receivedText(e: ProbeStatusView['received'][number]): string {
+  const tags = [e.passAlong && 'pass-along', e.campaignAware && 'knows the campaign', e.followUp && 'follow-up', e.attribution !== 'exact' && e.attribution].filter(Boolean);
+  return tags.length ? `${e.kind} (${tags.join(', ')})` : e.kind;
 }
 
 function summaryText(s: Record<string, unknown> | null): string {

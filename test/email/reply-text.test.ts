@@ -1,0 +1,38 @@
+/** classifyReplyText (shared with SMS replies) and the front desk's weekday scheduling. */
+import { describe, expect, it } from 'vitest';
+import { classifyReplyText } from '../../src/classify/text.js';
+import { nextWorkingMoment } from '../../src/sandbox/frontdesk.js';
+
+const ctx = { campaign: { name: 'Spring Knee Check', keywords: ['free knee screening'] }, shopperPhones: ['+13125550101'] };
+
+describe('classifyReplyText', () => {
+  it('texts: STOP is a stop request; a hand-off to another number is a pass-along', () => {
+    expect(classifyReplyText('STOP', { ...ctx, plain: true })).toMatchObject({ stopRequest: true, passAlong: false });
+    const v = classifyReplyText('Hi! Please call our scheduling line at 312-555-0177 to book.', { ...ctx, plain: true });
+    expect(v).toMatchObject({ passAlong: true, phoneNumbers: ['+13125550177'] });
+    expect(v.reasons.some((r) => r.startsWith('pass-along'))).toBe(true);
+  });
+
+  it('an answer that books the shopper, or echoes the shopper\'s own number, is not a pass-along', () => {
+    expect(classifyReplyText('I booked you for Tuesday 10am. Questions? Call me at 312-555-0188.', { ...ctx, plain: true }).passAlong).toBe(false);
+    expect(classifyReplyText('We will call you back at 312-555-0101 today.', { ...ctx, plain: true }).passAlong).toBe(false);
+  });
+
+  it('campaign awareness tolerates wording; every verdict has reasons', () => {
+    expect(classifyReplyText('yes the spring knee-checks are on, free screening for knees', ctx).campaignAware).toBe(true);
+    expect(classifyReplyText('We offer a free knee screening this month', ctx).campaignAware).toBe(true);
+    const none = classifyReplyText('What service do you mean?', ctx);
+    expect(none.campaignAware).toBe(false);
+    expect(none.reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe('front desk weekday scheduling', () => {
+  it('moves a reply to the next working weekday at 09:30 local', () => {
+    // Saturday 2026-03-07 12:00 in Chicago → Monday 09:30 when only Mon/Wed answer.
+    const sat = Date.parse('2026-03-07T18:00:00Z');
+    expect(new Date(nextWorkingMoment(sat, [1, 3], 'America/Chicago')).toISOString()).toBe('2026-03-09T14:30:00.000Z');
+    const mon = Date.parse('2026-03-09T16:00:00Z');
+    expect(nextWorkingMoment(mon, [1, 3], 'America/Chicago')).toBe(mon);
+  });
+});
