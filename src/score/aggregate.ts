@@ -57,17 +57,26 @@ export interface GroupStats {
 
 const HOUR = 3_600_000;
 
+/** Times and event flags, preallocated (a group holds at most all its probes). */
 class TimeSeries {
-  t: number[] = [];
-  e: number[] = [];
+  readonly t: Float64Array;
+  readonly e: Uint8Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.t = new Float64Array(capacity);
+    this.e = new Uint8Array(capacity);
+  }
   add(ms: number | null, watchedMs: number) {
-    this.t.push(ms ?? watchedMs);
-    this.e.push(ms === null ? 0 : 1);
+    this.t[this.length] = ms ?? watchedMs;
+    this.e[this.length++] = ms === null ? 0 : 1;
+  }
+  curve() {
+    return kaplanMeier(this.t.subarray(0, this.length), this.e.subarray(0, this.length));
   }
 }
 
 function timeStats(series: TimeSeries, sla: number) {
-  const curve = kaplanMeier(series.t, series.e);
+  const curve = series.curve();
   return {
     curve,
     stats: {
@@ -92,9 +101,9 @@ export function median(values: number[]): number | null {
 
 export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): GroupStats {
   const counts = { probes: scores.length, tested: 0, answered: 0, pending: 0, never: 0, notSent: 0, unknown: 0, messages: 0, calls: 0 };
-  const first = new TimeSeries();
-  const human = new TimeSeries();
-  const callback = new TimeSeries();
+  const first = new TimeSeries(scores.length);
+  const human = new TimeSeries(scores.length);
+  const callback = new TimeSeries(scores.length);
   let answeredMsSum = 0;
   let answeredN = 0;
   let voicemail = 0;
@@ -113,7 +122,7 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
   let ivrYes = 0;
   let ivrN = 0;
   const answerSecs: number[] = [];
-  const hold = new TimeSeries();
+  const hold = new TimeSeries(scores.length);
   for (const p of scores) {
     if (p.state === 'not-sent') counts.notSent++;
     if (!p.tested) {
@@ -128,7 +137,10 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
       counts.messages++;
       first.add(p.firstResponse.ms, p.firstResponse.watchedMs);
       human.add(p.firstHuman.ms, p.firstHuman.watchedMs);
-      if (p.firstResponse.ms !== null) (answeredMsSum += p.firstResponse.ms, answeredN++);
+      if (p.firstResponse.ms !== null) {
+        answeredMsSum += p.firstResponse.ms;
+        answeredN++;
+      }
       if (p.callback) {
         callback.add(p.callback.ms, p.callback.watchedMs);
         if (p.callback.ms !== null && p.facts.callbackVoicemail) voicemail++;
@@ -137,8 +149,14 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
         humanAnswered++;
         if (p.passedAlong) passAlong++;
         if (p.followedUp === null) followUpPending++;
-        else (followUpDecided++, p.followedUp && followUpYes++);
-        if (p.campaignAware !== null) (campaignN++, p.campaignAware && campaignYes++);
+        else {
+          followUpDecided++;
+          if (p.followedUp) followUpYes++;
+        }
+        if (p.campaignAware !== null) {
+          campaignN++;
+          if (p.campaignAware) campaignYes++;
+        }
       }
     } else if (p.phone) {
       counts.calls++;
@@ -149,15 +167,21 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
         if (ph.gaveUp) gaveUp++;
         if (ph.answerSeconds !== null) answerSecs.push(ph.answerSeconds);
         if (ph.holdSeconds !== null) hold.add(ph.gaveUp ? null : ph.holdSeconds * 1000, ph.holdSeconds * 1000);
-        if (ph.ivrCampaignReady !== null) (ivrN++, ph.ivrCampaignReady && ivrYes++);
+        if (ph.ivrCampaignReady !== null) {
+          ivrN++;
+          if (ph.ivrCampaignReady) ivrYes++;
+        }
       }
-      if (ph.withinSla !== null) (slaN++, ph.withinSla && inSla++);
+      if (ph.withinSla !== null) {
+        slaN++;
+        if (ph.withinSla) inSla++;
+      }
     }
   }
   const f = timeStats(first, s.sla.firstResponse);
   const h = timeStats(human, s.sla.humanResponse);
   const cb = timeStats(callback, s.sla.callback);
-  const holdCurve = kaplanMeier(hold.t, hold.e);
+  const holdCurve = hold.curve();
   const medianHold = quantile(holdCurve, 0.5);
   const passAlongRate = ratio(passAlong, humanAnswered);
   const followUpRate = ratio(followUpYes, followUpDecided);
@@ -179,7 +203,7 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
     counts,
     firstResponse: { ...f.stats, withinHour: shareWithin(f.curve, HOUR), meanAnsweredMs: answeredN ? answeredMsSum / answeredN : null },
     firstHuman: h.stats,
-    callback: { ...cb.stats, expected: callback.t.length, voicemail },
+    callback: { ...cb.stats, expected: callback.length, voicemail },
     humanAnswered,
     passAlongRate,
     followUpRate,

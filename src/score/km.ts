@@ -51,8 +51,9 @@ export function kaplanMeier(times: ArrayLike<number>, events: ArrayLike<number>)
     if (t > maxTime) maxTime = t;
   }
   keys.sort();
-  const outT: number[] = [];
-  const outS: number[] = [];
+  const outT = new Float64Array(n);
+  const outS = new Float64Array(n);
+  let m = 0;
   let atRisk = n;
   let s = 1;
   let i = 0;
@@ -68,12 +69,12 @@ export function kaplanMeier(times: ArrayLike<number>, events: ArrayLike<number>)
     }
     if (d > 0) {
       s *= 1 - d / atRisk;
-      outT.push(t);
-      outS.push(s);
+      outT[m] = t;
+      outS[m++] = s;
     }
     atRisk -= d + c;
   }
-  return { times: Float64Array.from(outT), surv: Float64Array.from(outS), n, events: nEvents, maxTime };
+  return { times: outT.subarray(0, m), surv: outS.subarray(0, m), n, events: nEvents, maxTime };
 }
 
 /** S(t): the estimated share still without an answer at time t (1 before the first event). */

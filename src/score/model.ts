@@ -241,7 +241,10 @@ function distribution(list: readonly ProbeScore[]): Distribution {
   for (const p of list) {
     if (!p.tested || p.kind !== 'message' || !p.firstResponse) continue;
     const ms = p.firstResponse.ms;
-    if (ms === null) p.state === 'pending' ? d.pending++ : d.never++;
+    if (ms === null) {
+      if (p.state === 'pending') d.pending++;
+      else d.never++;
+    }
     else if (ms <= HOUR) d.within1h++;
     else if (ms <= 24 * HOUR) d.within1d++;
     else if (ms <= 72 * HOUR) d.within3d++;

@@ -52,6 +52,10 @@ export interface ProbeScore {
   grade: number | null;
 }
 
+// Shared by every probe until its own are computed (frozen: never written to).
+const NOT_DECIDED = Object.freeze({ firstResponse: null, human: null, callback: null });
+const NO_PARTS: Parts = Object.freeze({ responded: null, speed: null, human: null, ownership: null, followUp: null, campaign: null, phone: null });
+
 // Phone outcomes that are the organization's doing (the line did not pick up), not ours.
 const UNANSWERED_OUTCOMES = new Set(['busy', 'no-answer']);
 
@@ -73,12 +77,12 @@ export function scoreProbe(f: ProbeFacts, s: ScoreSettings): ProbeScore {
     firstResponse: null,
     firstHuman: null,
     callback: null,
-    within: { firstResponse: null, human: null, callback: null },
+    within: NOT_DECIDED,
     passedAlong: null,
     followedUp: null,
     campaignAware: null,
     phone: null,
-    parts: { responded: null, speed: null, human: null, ownership: null, followUp: null, campaign: null, phone: null },
+    parts: NO_PARTS,
     grade: null,
   };
   if (!tested) return base;

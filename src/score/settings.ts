@@ -51,10 +51,21 @@ export function gradeOf(parts: Parts, weights: Weights): number | null {
   return w > 0 ? Math.round((100 * sum) / w) : null;
 }
 
-/** Mean of the values that are not null; null when all are. */
-export function meanOf(...values: Array<number | null>): number | null {
+/** Mean of the values that are not null; null when all are. (No rest array: called per probe.) */
+export function meanOf(a: number | null, b: number | null, c: number | null = null): number | null {
   let s = 0;
   let n = 0;
-  for (const v of values) if (v !== null) (s += v, n++);
+  if (a !== null) {
+    s += a;
+    n++;
+  }
+  if (b !== null) {
+    s += b;
+    n++;
+  }
+  if (c !== null) {
+    s += c;
+    n++;
+  }
   return n ? s / n : null;
 }

@@ -102,9 +102,13 @@ ORDER BY occurred_at, id`;
 function whereOf(filter: ProbeFilter): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (filter.runId !== undefined) (where.push('run_id = ?'), args.push(filter.runId));
-  if (filter.runIds !== undefined) (where.push('run_id IN (SELECT value FROM json_each(?))'), args.push(JSON.stringify(filter.runIds)));
-  if (filter.since !== undefined) (where.push('planned_at >= ?'), args.push(filter.since));
+  const add = (sql: string, arg: unknown) => {
+    where.push(sql);
+    args.push(arg);
+  };
+  if (filter.runId !== undefined) add('run_id = ?', filter.runId);
+  if (filter.runIds !== undefined) add('run_id IN (SELECT value FROM json_each(?))', JSON.stringify(filter.runIds));
+  if (filter.since !== undefined) add('planned_at >= ?', filter.since);
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
 }
 
