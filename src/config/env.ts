@@ -9,11 +9,13 @@ export interface EnvResult {
   /** Paths whose whole value came from one ${ENV} reference. */
   refPaths: Set<string>;
   missing: Array<{ path: PathSeg[]; name: string }>;
-  /** Every value substituted, so logs can scrub them. */
+  /** Values that are secrets (secret fields, or variables named like one), so logs can scrub them. */
   secrets: string[];
 }
 
-export function interpolateEnv(data: unknown, env: Record<string, string | undefined>): EnvResult {
+const SECRET_NAME = /PASS|TOKEN|SECRET|KEY|SID|CREDENTIAL|AUTH/i;
+
+export function interpolateEnv(data: unknown, env: Record<string, string | undefined>, secretPaths: readonly string[] = []): EnvResult {
   const refPaths = new Set<string>();
   const missing: EnvResult['missing'] = [];
   const secrets: string[] = [];
@@ -27,7 +29,7 @@ export function interpolateEnv(data: unknown, env: Record<string, string | undef
           missing.push({ path, name });
           return '';
         }
-        secrets.push(val);
+        if (SECRET_NAME.test(name) || secretPaths.includes(path.join('.'))) secrets.push(val);
         return val;
       });
     }

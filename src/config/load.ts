@@ -8,7 +8,7 @@ import { interpolateEnv, pathKey } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
 import type { PathSeg } from './positions.js';
 import { RULES } from './rules.js';
-import { configSchema, type AuditConfig, type EntryPoint, type ServiceLine, type Site } from './schema.js';
+import { SECRET_PATHS, configSchema, type AuditConfig, type EntryPoint, type ServiceLine, type Site } from './schema.js';
 import { zodIssue } from './zod-issues.js';
 import { readYamlFile } from './yaml-file.js';
 
@@ -52,7 +52,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   const f = readYamlFile(full, shownAs);
   if ('issues' in f) return { ok: false, issues: f.issues };
 
-  const env = interpolateEnv(f.data, opts.env);
+  const env = interpolateEnv(f.data, opts.env, SECRET_PATHS);
   const issues: ConfigIssue[] = env.missing.map((m) =>
     f.issue(m.path, `environment variable ${m.name} is not set (needed here; set it in the environment, never in the file)`),
   );

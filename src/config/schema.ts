@@ -28,6 +28,12 @@ const port = (fallback: number, description: string) =>
     .pipe(z.number().int().min(1).max(65535))
     .prefault(fallback)
     .describe(description);
+/** A boolean; also accepted as "true"/"false" so it can come from ${ENV}. */
+const flag = (fallback: boolean, description: string) =>
+  z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .prefault(fallback)
+    .describe(description);
 const secret = (what: string) =>
   z.string().min(1).describe(`${what}. Only as \${ENV_NAME}: secrets come from the environment, never the file.`);
 
@@ -154,7 +160,7 @@ const twilioSchema = z.strictObject({
   accountSid: secret('Twilio Account SID'),
   authToken: secret('Twilio Auth Token'),
   apiBaseUrl: z.string().optional().describe('Sandbox only: a Twilio-compatible API on loopback (requires safety.allowLocal).'),
-  record: z.boolean().default(false).describe('Record test calls (consent rules differ by jurisdiction; off by default).'),
+  record: flag(false, 'Record test calls (consent rules differ by jurisdiction; off by default).'),
   ratePerMinute: z.number().min(0).default(0.014).describe('Estimated cost per call minute (USD), for the spend cap.'),
   smsRate: z.number().min(0).default(0.0079).describe('Estimated cost per text (USD).'),
   ringTimeout: duration('Give up when nobody answers within this time.').prefault('30s'),
