@@ -30,8 +30,23 @@ const raControls = (root) => [...root.querySelectorAll('input,select,textarea')]
   !['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password'].includes((el.getAttribute('type') || '').toLowerCase()) || el.type === 'password');
 `;
 
-/** Candidate forms of this frame, best first, with a score. index -1 = controls outside any form. */
-export const SCAN_FORMS = `(() => {${HELPERS}
+/** Which CAPTCHA or bot wall the frame shows, if any (a statement setting `captcha`). */
+const CAPTCHA_DETECT = String.raw`
+  const q = (s) => document.querySelector(s);
+  let captcha = null;
+  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"]')) captcha = 'recaptcha';
+  else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
+  else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
+  else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input, input[name*="captcha" i]')) captcha = 'captcha';
+  else if (q('#challenge-form, #cf-challenge-running, #challenge-running') || window._cf_chl_opt ||
+    /^(just a moment|attention required|access denied|checking your browser|are you a robot|ddos-guard|please verify you are a human)/i.test(document.title)) captcha = 'challenge';
+`;
+
+/**
+ * Candidate forms of this frame, best first, with a score (index -1 = controls outside any
+ * form), and any CAPTCHA or bot wall, in one round trip.
+ */
+export const SCAN_FORMS = `(() => {${HELPERS}${CAPTCHA_DETECT}
   const score = (root) => {
     const els = raControls(root).filter((el) => raVisible(el) || (el.type === 'checkbox' && raRendered(el.closest('label') || el)));
     const sig = (el) => [el.name, el.id, el.type, el.placeholder, el.autocomplete, el.getAttribute('aria-label'), ...(el.labels ? [...el.labels].map(raOwnText) : [])].join(' ').toLowerCase();
@@ -54,7 +69,7 @@ export const SCAN_FORMS = `(() => {${HELPERS}
       if (s > 0) out.push({ index: -1, score: s });
     }
   }
-  return out.sort((a, b) => b.score - a.score);
+  return { cands: out.sort((a, b) => b.score - a.score), captcha };
 })()`;
 
 /** Describes the fields and buttons of form #index (marking them with data-ra-* ids). */
@@ -128,25 +143,11 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
   return { fields, buttons, isForm, noValidate: isForm ? root.noValidate : true };
 })`;
 
-/** Native constraint validation of the marked form: [] when valid, else the browser's messages. */
-export const NATIVE_INVALID = `(() => {
-  const root = document.querySelector('form[data-ra-form]');
-  if (!root || root.noValidate) return [];
-  return [...root.elements].filter((el) => el.willValidate && !el.checkValidity())
-    .map((el) => ((el.labels && el.labels[0] && el.labels[0].textContent.trim()) || el.name || el.id) + ': ' + el.validationMessage);
-})()`;
+/** Just the CAPTCHA check: cheap enough to run before filling. */
+export const CAPTCHA_STATE = `(() => {${CAPTCHA_DETECT} return captcha; })()`;
 
 /** What the frame shows: text, error messages, CAPTCHA / bot-wall markers, the form's presence. */
-export const PAGE_STATE = `(() => {${HELPERS}
-  const q = (s) => document.querySelector(s);
-  let captcha = null;
-  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"]')) captcha = 'recaptcha';
-  else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
-  else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
-  else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input, input[name*="captcha" i]')) captcha = 'captcha';
-  else if (q('#challenge-form, #cf-challenge-running, #challenge-running') || window._cf_chl_opt ||
-    /^(just a moment|attention required|access denied|checking your browser|are you a robot|ddos-guard|please verify you are a human)/i.test(document.title)) captcha = 'challenge';
-  const errSel = '[role=alert], [aria-live=assertive], .error, .errors, .error-message, .field-error, .form-error, .invalid-feedback, ' +
+export const PAGE_STATE = `(() => {${HELPERS}${CAPTCHA_DETECT}  const errSel = '[role=alert], [aria-live=assertive], .error, .errors, .error-message, .field-error, .form-error, .invalid-feedback, ' +
     '.wpcf7-not-valid-tip, .wpcf7-response-output.wpcf7-validation-errors, .validation_message, .gfield_validation_message, .hs-error-msg, ' +
     '.parsley-errors-list li, .help-block.with-errors, .nf-error-msg, .ff-el-is-error .error, .text-danger, [class*="error" i], [id*="error" i]';
   const errors = [];
@@ -159,9 +160,14 @@ export const PAGE_STATE = `(() => {${HELPERS}
   const invalid = [...document.querySelectorAll('[aria-invalid="true"]')].filter(raVisible)
     .map((el) => ((el.labels && el.labels[0] && raOwnText(el.labels[0])) || el.name || el.id || '').slice(0, 80));
   const form = document.querySelector('[data-ra-form]');
+  // The browser's own constraint validation of our form (it blocks the submit without a word in the DOM).
+  const nativeInvalid = form && form.tagName === 'FORM' && !form.noValidate
+    ? [...form.elements].filter((el) => el.willValidate && !el.validity.valid)
+        .map((el) => ((el.labels && el.labels[0] && el.labels[0].textContent.trim()) || el.name || el.id) + ': ' + el.validationMessage)
+    : [];
   const formShown = !!form && raRendered(form) && [...form.querySelectorAll('input,select,textarea')].some(raRendered);
   const named = (root) => [...root.querySelectorAll('input[name],select[name],textarea[name]')].filter((el) => el.type !== 'hidden' && raRendered(el)).map((el) => el.name).slice(0, 200);
-  return { names: document.body ? named(document.body) : [], formNames: form ? named(form) : [], url: location.href, title: document.title, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
+  return { nativeInvalid, names: document.body ? named(document.body) : [], formNames: form ? named(form) : [], url: location.href, title: document.title, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
 })()`;
 
 /** Resolves as soon as the frame's DOM changes (or after ms). */

@@ -68,6 +68,26 @@ const FORM_OF_SELECTORS = `((sels) => {
 
 export async function findForm(page: Page, entry: WebformEntry, deadline: number): Promise<FoundForm | { blocked: string } | undefined> {
   const selectors = entry.fields === 'auto' ? [] : Object.keys(entry.fields);
+  const scan = async (): Promise<FoundForm | { blocked: string } | undefined> => {
+    const frames = entry.frame ? await framesFor(page, entry.frame) : page.frames();
+    const scans = await Promise.all(frames.map((f) => evalIn<{ cands: { index: number; score: number }[]; captcha: string | null }>(f, SCAN_FORMS)));
+    const wall = scans.find((s) => s?.captcha)?.captcha;
+    if (wall) return { blocked: wall };
+    for (const frame of selectors.length ? frames : []) {
+      const index = await evalIn<number | null>(frame, `${FORM_OF_SELECTORS}(${JSON.stringify(selectors)})`);
+      if (typeof index === 'number') return { frame, index };
+    }
+    let best: (FoundForm & { score: number }) | undefined;
+    scans.forEach((s, i) => {
+      const top = s?.cands[0];
+      if (top && (!best || top.score > best.score)) best = { frame: frames[i]!, index: top.index, score: top.score };
+    });
+    return best && { frame: best.frame, index: best.index };
+  };
+  const first = await scan();
+  if (first) return first;
+  // Script-rendered forms and late iframes: keep looking until the page has loaded and its
+  // network has been quiet for a while (8 s after load at the latest).
   let loadedAt: number | undefined;
   page
     .waitForLoadState('load', { timeout: remaining(deadline) })
@@ -76,26 +96,12 @@ export async function findForm(page: Page, entry: WebformEntry, deadline: number
   const activity = new ActivityTracker(page);
   try {
     for (;;) {
-      const frames = entry.frame ? await framesFor(page, entry.frame) : page.frames();
-      let best: (FoundForm & { score: number }) | undefined;
-      for (const frame of selectors.length ? frames : []) {
-        const index = await evalIn<number | null>(frame, `${FORM_OF_SELECTORS}(${JSON.stringify(selectors)})`);
-        if (typeof index === 'number') return { frame, index };
-      }
-      for (const frame of frames) {
-        const cands = (await evalIn<{ index: number; score: number }[]>(frame, SCAN_FORMS)) ?? [];
-        const top = cands[0];
-        if (top && (!best || top.score > best.score)) best = { frame, index: top.index, score: top.score };
-      }
-      if (best) return { frame: best.frame, index: best.index };
-      const snap = await snapshot(page);
-      if (snap.captcha === 'challenge') return { blocked: 'challenge' };
+      await waitForChange(page, undefined, 250);
+      const found = await scan();
+      if (found) return found;
       const now = performance.now();
       if (now >= deadline) throw Object.assign(new Error('timed out waiting for the form'), { name: 'TimeoutError' });
-      // Script-rendered forms and late iframes: give up once the page has loaded and its
-      // network has been quiet for a while (or 8 s after load at the latest).
       if (loadedAt !== undefined && (activity.quietFor(1500) || now - loadedAt > 8000)) return undefined;
-      await waitForChange(page, undefined, 250);
     }
   } finally {
     activity.stop();

@@ -5,7 +5,7 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import type { EntryPoint } from '../config/schema.js';
-import { NATIVE_INVALID, PAGE_STATE, WAIT_FOR_MUTATION } from './webform-dom.js';
+import { CAPTCHA_STATE, PAGE_STATE, WAIT_FOR_MUTATION } from './webform-dom.js';
 import { norm } from './webform-fields.js';
 
 export type WebformEntry = Extract<EntryPoint, { type: 'webform' }>;
@@ -22,6 +22,8 @@ export interface PageSnapshot {
   /** Names of the rendered controls of the page, and of our form. */
   names: string[];
   formNames: string[];
+  /** The browser's constraint-validation messages for our form (it refuses to submit). */
+  nativeInvalid: string[];
   /** Every frame answered (a page held by a pending navigation does not). */
   complete: boolean;
 }
@@ -86,12 +88,8 @@ export function evalIn<T>(frame: Frame, expression: string, ms = 2000): Promise<
 
 /** The state of every frame of the page, merged. Frames that navigate away mid-read are skipped. */
 export async function snapshot(page: Page): Promise<PageSnapshot> {
-  const states: FrameState[] = [];
   const frames = page.frames();
-  for (const f of frames) {
-    const s = await evalIn<FrameState>(f, PAGE_STATE);
-    if (s) states.push(s);
-  }
+  const states = (await Promise.all(frames.map((f) => evalIn<FrameState>(f, PAGE_STATE)))).filter((s): s is FrameState => !!s);
   const main = states[0];
   return {
     url: page.url(),
@@ -103,6 +101,7 @@ export async function snapshot(page: Page): Promise<PageSnapshot> {
     hasMarker: states.some((s) => s.hasMarker) || (main?.hasMarker ?? false),
     names: states.flatMap((s) => s.names),
     formNames: states.flatMap((s) => s.formNames),
+    nativeInvalid: states.flatMap((s) => s.nativeInvalid),
     complete: states.length === frames.length,
   };
 }
@@ -172,9 +171,10 @@ export async function waitForChange(page: Page, frame: Frame | undefined, ms: nu
   }
 }
 
-export async function nativeInvalid(frame: Frame): Promise<string[]> {
-  if (frame.isDetached()) return [];
-  return (await evalIn<string[]>(frame, NATIVE_INVALID)) ?? [];
+/** The first CAPTCHA or bot wall shown in any frame (a cheap check, before filling). */
+export async function captchaShown(page: Page): Promise<string | null> {
+  const found = await Promise.all(page.frames().map((f) => evalIn<string | null>(f, CAPTCHA_STATE)));
+  return found.find((c) => !!c) ?? null;
 }
 
 async function configuredSuccess(page: Page, success: NonNullable<WebformEntry['success']>, snap: PageSnapshot): Promise<boolean> {
@@ -233,8 +233,7 @@ export async function waitForOutcome(args: {
         return { outcome: 'submitted', signal: 'url' };
     }
     if (snap.captcha && snap.captcha !== baseline.captcha) return { outcome: 'blocked', captcha: snap.captcha };
-    const native = args.formFrame ? await nativeInvalid(args.formFrame) : [];
-    if (native.length && !activity.navigated) return { outcome: 'validation-error', errors: native };
+    if (snap.nativeInvalid.length && !activity.navigated) return { outcome: 'validation-error', errors: snap.nativeInvalid };
     const errors = [...snap.errors.filter((e) => !baseErrors.has(e)), ...snap.invalid.map((l) => `${l}: invalid`)];
     if (errors.length) {
       errorsSince ??= performance.now();

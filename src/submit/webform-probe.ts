@@ -12,7 +12,7 @@ import type { ProbeJob, SubmitHooks, SubmitResult } from './types.js';
 import { saveEvidence } from './webform-evidence.js';
 import { fillForm, findForm, remaining, type FilledForm } from './webform-fill.js';
 import type { FillContext } from './webform-fields.js';
-import { ActivityTracker, evalIn, nativeInvalid, snapshot, waitForOutcome, type Outcome, type PageSnapshot, type WebformEntry } from './webform-outcome.js';
+import { ActivityTracker, captchaShown, evalIn, snapshot, waitForOutcome, type Outcome, type PageSnapshot, type WebformEntry } from './webform-outcome.js';
 import { loadWebformScript, type WebformScriptResult } from './webform-script.js';
 
 export interface ProbeOptions {
@@ -117,15 +117,18 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
     if (isTimeout(e) || /ERR_TIMED_OUT/.test(m)) return { status: 'not-sent', outcome: 'timeout', error: 'the page did not load in time' };
     return { status: 'not-sent', outcome: 'unreachable', error: netError(m) };
   }
-  const first = await snapshot(page);
   if (response && response.status() >= 400) {
-    if (first.captcha) return blocked(first.captcha);
+    const wall = await captchaShown(page);
+    if (wall) return blocked(wall);
     return { status: 'not-sent', outcome: 'unreachable', error: `HTTP ${response.status()}` };
   }
   if (!/^https?:$/.test(new URL(page.url()).protocol)) return { status: 'not-sent', outcome: 'failed', error: 'the page moved to a non-http address' };
-  if (first.captcha) return blocked(first.captcha);
 
-  if (entry.script) return runScript(page, job, hooks, opts, entry, deadline, st);
+  if (entry.script) {
+    const wall = await captchaShown(page);
+    if (wall) return blocked(wall);
+    return runScript(page, job, hooks, opts, entry, deadline, st);
+  }
 
   hooks.progress('looking for the form');
   const found = await findForm(page, entry, deadline);
@@ -138,8 +141,6 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   }
   if ('blocked' in found) return blocked(found.blocked);
   st.formFrame = found.frame;
-  const pre = await snapshot(page);
-  if (pre.captcha) return blocked(pre.captcha);
 
   hooks.progress('filling the form');
   const filled = await fillAll(page, job, entry, deadline, hooks, found, opts);
@@ -153,8 +154,7 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   if (filled.stepErrors) return { status: 'not-sent', outcome: 'validation-error', error: filled.stepErrors.join('; '), details: { errors: filled.stepErrors } };
   const snap = await snapshot(page);
   if (snap.captcha) return blocked(snap.captcha);
-  const invalid = await nativeInvalid(filled.frame);
-  if (invalid.length) return fromOutcome({ outcome: 'validation-error', errors: invalid }, st);
+  if (snap.nativeInvalid.length) return fromOutcome({ outcome: 'validation-error', errors: snap.nativeInvalid }, st);
   if (opts.signal.aborted) return { status: 'not-sent', outcome: 'canceled', error: 'the run was interrupted before the form was sent' };
   return clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
 }
