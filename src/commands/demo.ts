@@ -47,7 +47,8 @@ export async function demo(ctx: CommandContext, opts: DemoOptions): Promise<numb
   io.info(`sandbox: web site ${org.env.DEMO_SITE_URL}, mail intake :${org.env.DEMO_SMTP_PORT}, IMAP :${org.env.DEMO_IMAP_PORT} (${org.imapKind}), phone API ${org.env.DEMO_TWILIO_URL}`);
   if (org.env.DEMO_RECORD !== 'true') io.warn('espeak-ng or sox is missing: the sandbox phone lines are not recorded, so hold times and IVR messages are not measured');
   try {
-    const dctx: CommandContext = { ...ctx, env: { ...ctx.env, ...org.env }, clock };
+    // Under --json only the report's JSON goes to stdout; run and collect keep quiet there.
+    const dctx: CommandContext = { ...ctx, io: io.withJson(false), env: { ...ctx.env, ...org.env }, clock };
     const storePath = resolve(PACKAGE_ROOT, 'reports/demo.db');
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(storePath + suffix)) rmSync(storePath + suffix);
 

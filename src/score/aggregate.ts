@@ -197,7 +197,7 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
     ownership: meanOf(passAlongRate === null ? null : 1 - passAlongRate, cb.stats.withinSla),
     followUp: followUpRate,
     campaign: meanOf(s.campaign ? campaignAwareRate : null, ivrRate),
-    phone: calls ? meanOf(answerRate, phoneWithin, gaveUpRate === null ? null : 1 - gaveUpRate) : null,
+    phone: calls ? meanOf(ratio(reached - gaveUp, calls), phoneWithin) : null,
   };
   return {
     counts,

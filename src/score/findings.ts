@@ -102,7 +102,7 @@ export function probeIssues(p: ProbeScore, s: ScoreSettings): ProbeIssue[] {
   }
   if (p.callback) {
     if (p.callback.ms === null && p.watchedMs >= p.windowMs)
-      add('callback-missing', p.watchedMs, `asked for a callback; none came in ${durationWords(p.watchedMs)}`);
+      add('callback-missing', p.watchedMs, `gave a phone number; nobody called back in ${durationWords(p.watchedMs)}`);
     else if (p.within.callback === false && p.callback.ms !== null)
       add('callback-late', p.callback.ms, `callback came after ${durationWords(p.callback.ms)} (target ${durationWords(s.sla.callback)})`);
   }

@@ -153,7 +153,8 @@ function scorePhone(p: ProbeScore, f: ProbeFacts, s: ScoreSettings, unanswered: 
     answerSeconds,
     holdSeconds: c?.secondsOnHold ?? null,
     gaveUp: c?.gaveUp ?? false,
-    withinSla: !reached ? false : answerSeconds === null ? null : answerSeconds * 1000 <= s.sla.phoneAnswer,
+    // A caller who gave up on hold was not answered in time, whatever picked up first.
+    withinSla: !reached || c?.gaveUp ? false : answerSeconds === null ? null : answerSeconds * 1000 <= s.sla.phoneAnswer,
     ivrCampaignReady: c?.ivrCampaignReady ?? null,
     status: c?.status ?? f.outcome,
   };
@@ -164,7 +165,8 @@ function scorePhone(p: ProbeScore, f: ProbeFacts, s: ScoreSettings, unanswered: 
     ownership: null,
     followUp: null,
     campaign: reached ? num(phone.ivrCampaignReady) : null,
-    phone: meanOf(reached ? 1 : 0, num(phone.withinSla), reached ? (phone.gaveUp ? 0 : 1) : null),
+    // Got through (picked up, and the caller did not give up on hold), and answered in time.
+    phone: meanOf(reached && !phone.gaveUp ? 1 : 0, num(phone.withinSla)),
   };
   p.state = reached ? 'answered' : 'never';
   p.phone = phone;

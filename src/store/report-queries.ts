@@ -63,6 +63,9 @@ const RESPONSE_KINDS = "('auto-ack', 'human-reply', 'sms-reply', 'callback', 'st
 // Kinds where a person of the organization reached the shopper.
 const HUMAN_KINDS = "('human-reply', 'sms-reply', 'callback')";
 
+// A callback is expected where a web form took the shopper's phone number (the seeds: "if
+// the form asked for a phone number, a person calls back"); a number volunteered in an email
+// or a text is welcome to be called but its silence is not a missed callback.
 // Three scans merged in JS: probes, the events summed per probe, and the test calls. One
 // joined query was measured slower (an automatic index on the aggregate plus wide rows).
 // Lean on purpose: site, service line and entry point come from entry_key (800 distinct
@@ -70,7 +73,7 @@ const HUMAN_KINDS = "('human-reply', 'sms-reply', 'callback')";
 const PROBES_SQL = (where: string) => `
 SELECT id, run_id, entry_key, channel, status, outcome, CASE WHEN status != 'submitted' THEN error END,
   COALESCE(submitted_at, submitting_at, planned_at), planned_at, closes_at,
-  (shopper_phone IS NOT NULL AND shopper_phone != '')
+  (channel = 'webform' AND shopper_phone IS NOT NULL AND shopper_phone != '')
 FROM probes ${where} ORDER BY id`;
 
 // Only 'exact' and 'likely' attributions are scored; `x AND kind IN (…)` lets SQLite skip

@@ -35,7 +35,7 @@ describe('respond-audit report', () => {
     const { root } = project();
     const r = await run(root, '--fail-under', '60');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/3 grades below 60: North Clinic \(47\), North Clinic \/ Orthopedics \/ email \(0\)/);
+    expect(r.stderr).toMatch(/3 grades below 60: North Clinic \(40\), North Clinic \/ Orthopedics \/ email \(0\)/);
     expect((await run(root, '--fail-under', '0')).code).toBe(0);
     const configured = project(BASE_CONFIG.replace('sites:\n', 'reports:\n  failUnder: 50\nsites:\n'));
     expect((await run(configured.root, '--format', 'json')).code).toBe(1);

@@ -35,8 +35,9 @@ describe('scores from hand-built events', () => {
     expect(pending.parts.responded).toBeNull();
 
     const phone = score(ids.D);
-    expect(phone.phone).toMatchObject({ reached: true, answerSeconds: 12, holdSeconds: 400, gaveUp: true, withinSla: true, ivrCampaignReady: false });
-    expect(phone.grade).toBe(44); // phone (1+1+0)/3 ×10, campaign 0 ×5
+    expect(phone.phone).toMatchObject({ reached: true, answerSeconds: 12, holdSeconds: 400, gaveUp: true, withinSla: false, ivrCampaignReady: false });
+    // The caller gave up on hold: not got through, not answered in time → phone 0; campaign 0.
+    expect(phone.grade).toBe(0);
 
     expect(score(ids.E)).toMatchObject({ tested: false, state: 'not-sent' });
     expect(score(ids.F)).toMatchObject({ tested: false, state: 'unknown' });
@@ -73,8 +74,9 @@ describe('scores from hand-built events', () => {
     expect(st.phone.medianHold).toEqual({ ms: null, atLeastMs: 400_000 });
     expect(st.parts.responded).toBeCloseTo(1 / 3);
     expect(st.parts.ownership).toBeCloseTo(0.5);
-    expect(st.parts.phone).toBeCloseTo(2 / 3);
-    expect(st.grade).toBe(47);
+    // The one call: the caller gave up on hold, so it neither got through nor was answered in time.
+    expect(st.parts.phone).toBe(0);
+    expect(st.grade).toBe(40); // was 47 with phone 2/3: 47 − 10 × 2/3 over weights summing to 100
     expect(north.distribution).toEqual({ within1h: 1, within1d: 0, within3d: 0, later: 0, never: 1, pending: 1 });
 
     const texts = model.findings.map((f) => f.text);
