@@ -24,6 +24,7 @@ export function buildProgram(
     .description('A mystery shopper for response mechanisms: asks through every web form, inbox and phone line, watches what comes back, and scores each site and service line on speed and ownership.')
     .version(VERSION)
     .showSuggestionAfterError(true)
+    .option('--debug', 'print what the tool is doing to stderr (also RESPOND_AUDIT_DEBUG=1); secrets are never printed')
     .configureHelp({ sortSubcommands: false });
 
   const examples = (cmd: Command, lines: string[]) =>
@@ -143,6 +144,7 @@ export function buildProgram(
       .command('demo')
       .summary('run the whole audit against a simulated organization on this machine')
       .option('--out <path>', 'HTML report path', 'reports/demo.html')
+      .option('--store <path>', 'where the demo keeps its results (default: reports/demo.db; replaced each time)')
       .option('--json', 'print the scorecard as JSON')
       .action((o: object) => run(async () => (await import('../commands/demo.js')).demo as Action, [o])),
     ['respond-audit demo', 'npm run demo'],
@@ -181,6 +183,7 @@ export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
   let code: number = ExitCode.ok;
   const program = buildProgram(async (load, args) => {
     const opts = args[0] as { json?: boolean };
+    out.debugEnabled = !!program.opts().debug || env.RESPOND_AUDIT_DEBUG === '1';
     const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson(!!opts?.json), clock, signal: abort.signal };
     const action = await load();
     code = await (action as (c: CommandContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);

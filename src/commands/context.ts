@@ -32,6 +32,12 @@ export function resolveConfigPath(ctx: CommandContext, given?: string): string {
 /** Loads the config (exit 2 with every issue when invalid), printing its warnings. */
 export function loadForCommand(ctx: CommandContext, given?: string): LoadedConfig {
   const loaded = loadConfigOrThrow(resolveConfigPath(ctx, given), { cwd: ctx.cwd, env: ctx.env });
+  // RESPOND_AUDIT_STORE puts the store elsewhere (a CI cache folder, a scratch copy).
+  if (ctx.env.RESPOND_AUDIT_STORE) loaded.storePath = resolve(ctx.cwd, ctx.env.RESPOND_AUDIT_STORE);
   ctx.io.addSecrets(loaded.secrets);
+  const c = loaded.config;
+  ctx.io.debug(
+    `config ${loaded.shownAs}: ${c.sites.length} site(s), ${loaded.entryPoints.length} entry point(s); channels ${Object.keys(c.channels).filter((k) => c.channels[k as keyof typeof c.channels]).join(', ') || 'none'}; store ${loaded.storePath}; ${loaded.secrets.length} secret value(s) will be masked`,
+  );
   return loaded;
 }

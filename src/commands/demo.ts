@@ -16,6 +16,8 @@ import { runCommand } from './run.js';
 
 export interface DemoOptions {
   out?: string;
+  /** Where the demo's store goes (default reports/demo.db beside the package); replaced each time. */
+  store?: string;
   json?: boolean;
 }
 
@@ -48,8 +50,8 @@ export async function demo(ctx: CommandContext, opts: DemoOptions): Promise<numb
   if (org.env.DEMO_RECORD !== 'true') io.warn('espeak-ng or sox is missing: the sandbox phone lines are not recorded, so hold times and IVR messages are not measured');
   try {
     // Under --json only the report's JSON goes to stdout; run and collect keep quiet there.
-    const dctx: CommandContext = { ...ctx, io: io.withJson(false), env: { ...ctx.env, ...org.env }, clock };
-    const storePath = resolve(PACKAGE_ROOT, 'reports/demo.db');
+    const storePath = opts.store ? resolve(ctx.cwd, opts.store) : resolve(PACKAGE_ROOT, 'reports/demo.db');
+    const dctx: CommandContext = { ...ctx, io: io.withJson(false), env: { ...ctx.env, ...org.env, RESPOND_AUDIT_STORE: storePath }, clock };
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(storePath + suffix)) rmSync(storePath + suffix);
 
     io.info(io.c.bold('\n1. run: submitting the inquiries (web forms in Chromium, emails over SMTP, calls and a text through the Twilio-compatible API)'));

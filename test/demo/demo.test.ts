@@ -1,0 +1,128 @@
+/**
+ * The demo end to end: `respond-audit demo` itself, then what it found per site and
+ * service line, read back from its store and its JSON scorecard.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import type { EventRow, ProbeRow } from '../../src/store/types.js';
+import { ROOT, cliProcess } from '../helpers/cli.js';
+import { tempTree } from '../helpers/tmp.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** The simulated clock runs on during the run: allow for the seconds a form or call takes. */
+const TOLERANCE = 3 * MIN;
+
+interface Site {
+  id: string;
+  stats: { grade: number | null };
+}
+
+let report: { sites: Site[]; overall: { grade: number } };
+let probes: Map<string, ProbeRow>;
+let events: Map<string, EventRow[]>;
+let stderr = '';
+let htmlPath = '';
+
+beforeAll(async () => {
+  const out = tempTree();
+  htmlPath = join(out, 'demo.html');
+  const storePath = join(out, 'demo.db');
+  const r = await cliProcess(['demo', '--json', '--out', htmlPath, '--store', storePath], { cwd: ROOT, timeoutMs: 240_000 });
+  stderr = r.stderr;
+  expect(r.code, r.stderr).toBe(0);
+  report = JSON.parse(r.stdout);
+  const store = new Store(storePath);
+  probes = new Map(store.listProbes().map((p) => [p.entryKey, p]));
+  events = new Map([...probes].map(([k, p]) => [k, store.eventsForProbe(p.id)]));
+  store.close();
+}, 300_000);
+
+const ev = (key: string, kind: string) => (events.get(key) ?? []).filter((e) => e.kind === kind);
+const after = (key: string, e: EventRow) => e.occurredAt - probes.get(key)!.submittedAt!;
+const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(TOLERANCE);
+
+describe('respond-audit demo', () => {
+  it('says plainly that it is a simulation, and writes the HTML report', () => {
+    expect(stderr).toMatch(/a SIMULATION/);
+    expect(stderr).toMatch(/no real organization is contacted/);
+    expect(existsSync(htmlPath)).toBe(true);
+    expect(readFileSync(htmlPath, 'utf8')).toContain('Riverside Medical Center');
+  });
+
+  it('probes every entry point once', () => {
+    expect(probes.size).toBe(14);
+    expect(probes.get('east/orthopedics/webform')).toMatchObject({ status: 'not-sent', outcome: 'blocked' });
+    for (const [key, p] of probes) if (key !== 'east/orthopedics/webform') expect(p.status, key).toBe('submitted');
+  });
+
+  it('the control answers fast, knows the campaign, calls back and follows up', () => {
+    const k = 'riverside/orthopedics/webform';
+    const [ack] = ev(k, 'auto-ack');
+    near(after(k, ack!), 1 * MIN);
+    const human = ev(k, 'human-reply');
+    expect(human).toHaveLength(2);
+    near(after(k, human[0]!), 40 * MIN);
+    expect(human[0]).toMatchObject({ campaignAware: true, passAlong: false, followUp: false, attribution: 'exact' });
+    near(after(k, human[1]!), 3 * DAY);
+    expect(human[1]!.followUp).toBe(true);
+    const [callback] = ev(k, 'callback');
+    near(after(k, callback!), 2 * HOUR);
+    expect(callback!.attribution).toBe('exact');
+
+    const mail = 'riverside/cardiology/email';
+    near(after(mail, ev(mail, 'human-reply')[0]!), 55 * MIN);
+    expect(ev(mail, 'human-reply').map((e) => e.followUp)).toEqual([false, true]);
+
+    const [call] = ev('riverside/orthopedics/phone', 'call');
+    expect(call!.details).toMatchObject({ reached: true, gaveUp: false });
+    expect(call!.details['secondsToAnswer']).toBeLessThanOrEqual(10); // two rings
+    expect(call!.details['ivrCampaignReady']).toBe(true);
+  });
+
+  it('North: a promised callback never comes, an inbox nobody reads, a hold until the caller gives up', () => {
+    const form = 'north/orthopedics/webform';
+    expect(ev(form, 'auto-ack')).toHaveLength(1);
+    expect(ev(form, 'human-reply')).toEqual([]);
+    expect(ev(form, 'callback')).toEqual([]);
+    expect(events.get('north/cardiology/email')).toEqual([]);
+    const [call] = ev('north/primary-care/phone', 'call');
+    expect(call!.details).toMatchObject({ gaveUp: true });
+  });
+
+  it('Lakeside: a pass-along, a terse uninformed reply, an IVR without the campaign', () => {
+    const [pass] = ev('lakeside/orthopedics/email', 'human-reply');
+    expect(pass).toMatchObject({ passAlong: true });
+    near(after('lakeside/orthopedics/email', pass!), 3 * HOUR);
+    const [terse] = ev('lakeside/cardiology/webform', 'human-reply');
+    expect(terse).toMatchObject({ campaignAware: false, passAlong: false });
+    near(after('lakeside/cardiology/webform', terse!), 5 * HOUR);
+    const [call] = ev('lakeside/primary-care/phone', 'call');
+    expect(call!.details).toMatchObject({ reached: true, ivrCampaignReady: false, gaveUp: false });
+    expect(Math.abs((call!.details['secondsOnHold'] as number) - 40)).toBeLessThanOrEqual(3);
+  });
+
+  it('East Valley: a CAPTCHA, an inbox read only on Thursdays, an answer with no follow-up, a text reply', () => {
+    const [thursday] = ev('east/cardiology/email', 'human-reply');
+    expect(DateTime.fromMillis(thursday!.occurredAt, { zone: 'America/Chicago' }).weekday).toBe(4);
+    const replies = ev('east/primary-care/webform', 'human-reply');
+    expect(replies).toHaveLength(1);
+    near(after('east/primary-care/webform', replies[0]!), 5 * HOUR);
+    const [sms] = ev('east/primary-care/sms', 'sms-reply');
+    near(after('east/primary-care/sms', sms!), 3 * HOUR);
+    expect(sms!.campaignAware).toBe(true);
+  });
+
+  it('grades the control best and the silent site worst', () => {
+    const grade = (id: string) => report.sites.find((s) => s.id === id)!.stats.grade!;
+    const order = [...report.sites].sort((a, b) => b.stats.grade! - a.stats.grade!).map((s) => s.id);
+    expect(order[0]).toBe('riverside');
+    expect(order.at(-1)).toBe('north');
+    expect(grade('riverside')).toBeGreaterThanOrEqual(90);
+    expect(grade('north')).toBeLessThan(40);
+  });
+});
