@@ -14,6 +14,8 @@ export class Output {
   readonly color: boolean;
   /** True when a live progress display makes sense (a TTY, not CI). */
   readonly interactive: boolean;
+  /** --debug or RESPOND_AUDIT_DEBUG=1: `debug()` lines go to stderr (scrubbed like the rest). */
+  debugEnabled = false;
   private secrets: string[] = [];
   constructor(
     readonly stdout: Writable,
@@ -28,7 +30,7 @@ export class Output {
 
   withJson(jsonMode: boolean): Output {
     const o = new Output(this.stdout, this.stderr, {}, jsonMode);
-    Object.assign(o, { c: this.c, color: this.color, interactive: this.interactive, secrets: this.secrets });
+    Object.assign(o, { c: this.c, color: this.color, interactive: this.interactive, secrets: this.secrets, debugEnabled: this.debugEnabled });
     return o;
   }
 
@@ -50,6 +52,16 @@ export class Output {
   /** Diagnostics, progress and warnings: always stderr. */
   info(text: string): void {
     this.stderr.write(this.scrub(text) + '\n');
+  }
+
+  /** What the tool is doing, for --debug: never values of secrets (scrubbed anyway). */
+  debug(text: string): void {
+    if (this.debugEnabled) this.stderr.write(this.scrub(this.c.dim('debug: ') + text) + '\n');
+  }
+
+  /** A debug sink for adapters (collectors, submitters), or undefined when debugging is off. */
+  get debugSink(): ((text: string) => void) | undefined {
+    return this.debugEnabled ? (t: string) => this.debug(t) : undefined;
   }
 
   warn(text: string): void {

@@ -45,13 +45,13 @@ export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> =
 }
 
 /** Connects (with the timeout) and returns a connection whose every call is timed. */
-export async function openImap(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}): Promise<ImapConnection> {
+export async function openImap(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}, debug?: (text: string) => void): Promise<ImapConnection> {
   const client = newImapClient(s, extra);
   const where = imapWhere(s);
   const conn: ImapConnection = {
     client,
     where,
-    call: (what, fn) => timed(client, s, what, () => fn(client)),
+    call: (what, fn) => (debug?.(`imap ${where}: ${what}`), timed(client, s, what, () => fn(client))),
     async close() {
       try {
         if (client.usable) await timed(client, s, 'LOGOUT', () => client.logout());

@@ -96,7 +96,7 @@ export class ImapCollector implements Collector {
   async connection(): Promise<ImapConnection> {
     if (this.conn && this.conn.client.usable) return this.conn;
     await this.dropConnection();
-    this.conn = await openImap(this.settings);
+    this.conn = await openImap(this.settings, {}, this.deps.debug);
     return this.conn;
   }
 
@@ -154,6 +154,7 @@ export class ImapCollector implements Collector {
     try {
       const found = await conn.call(`UID SEARCH in ${mb.path}`, (c) => c.search({ uid: `${lastUid + 1}:*` }, { uid: true }));
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
+      this.deps.debug?.(`imap ${mb.path}: ${uids.length} message(s) after UID ${lastUid} (UIDVALIDITY ${uidValidity}), in chunks of ${this.opts.chunkSize}`);
       const oldest = earliestProbeStart(store);
       let skippedOld = 0;
       for (let i = 0; i < uids.length; i += this.opts.chunkSize) {

@@ -26,7 +26,7 @@ interface Cursor {
 export const createTwilioCollector: CollectorFactory = async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('collecting calls and texts needs channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t);
+  const handle = createTwilioClient(t, deps.debug ? { debug: deps.debug } : {});
   return { name: 'twilio', collectOnce: () => collectOnce(deps, handle), close: async () => {} } satisfies Collector;
 };
 

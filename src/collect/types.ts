@@ -13,6 +13,8 @@ export interface CollectDeps {
   clock: Clock;
   env: Record<string, string | undefined>;
   log: (text: string) => void;
+  /** --debug lines (what is being asked of which server); absent when debugging is off. */
+  debug?: (text: string) => void;
   signal: AbortSignal;
 }
 

@@ -112,6 +112,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   } else if (target) writeReport(target, ctx.io.scrub(rendered.text));
   else ctx.io.line(rendered.text.replace(/\n$/, ''));
   if (target) ctx.io.info(`wrote ${format} report to ${target}`);
+  ctx.io.debug(`report: ${format}, ${m.sites.length} site(s), ${m.findings.length} finding(s), ${target ? `written to ${target}` : 'printed to stdout'}${opts.redact === false ? ', not redacted' : ', staff details redacted'}`);
 
   const breaches = m.threshold.breaches;
   if (breaches.length) {

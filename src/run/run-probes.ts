@@ -70,6 +70,8 @@ export async function executeRun(deps: RunDeps, req: RunRequest): Promise<RunRep
   store.markInterruptedProbesUnknown();
   store.closeExpiredProbes();
   const plan = planFromStore(deps, req);
+  for (const p of plan.due) io.debug(`plan: ${p.entry.key} [${p.channel}] due (${p.why})`);
+  for (const s of plan.skipped) if (s.code !== 'filtered') io.debug(`plan: ${s.entry.key} skipped, ${s.code}: ${s.reason}`);
   const runId = store.startRun('run', loaded.file);
   const report: RunReport = { runId, plan, probes: [], unavailable: [] };
   const progress = new Progress(io, plan.due.length);
@@ -81,6 +83,7 @@ export async function executeRun(deps: RunDeps, req: RunRequest): Promise<RunRep
     env: deps.env,
     artifactsDir: join(loaded.reportsDir, 'artifacts'),
     log: (t) => io.info(t),
+    ...(io.debugSink ? { debug: io.debugSink } : {}),
     signal: deps.signal,
     store,
   };
@@ -156,6 +159,7 @@ async function submitOne(
     details: { why: p.why, estCost: p.estCost, subject: message.subject },
   });
   progress.start(p.entry.key, `${p.channel} → ${p.target}`);
+  deps.io.debug(`submit: ${p.entry.key} [${p.channel}] probe ${token} → ${p.target}`);
   const wait = loaded.config.sla.waitWindow;
   let result: SubmitResult;
   try {
@@ -193,6 +197,7 @@ async function submitOne(
     details: { ...(current.details ?? {}), ...(result.details ?? {}) },
     evidence: result.evidence ?? current.evidence,
   });
+  deps.io.debug(`submit: ${p.entry.key} probe ${token}: ${result.status} (${result.outcome})${result.error ? `: ${result.error}` : ''}`);
   const ok = result.status === 'submitted';
   progress.finish(p.entry.key, `${result.outcome}${result.error ? ` (${result.error})` : ''}`, ok);
   return {

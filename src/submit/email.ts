@@ -62,6 +62,7 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
         name: job.shopper.email.split('@')[1] || undefined,
       } as never);
       hooks.progress(`sending to ${to}`);
+      deps.debug?.(`smtp ${smtp.host}:${smtp.port}: sending ${messageId} to ${to}${smtp.user ? ` (login as ${smtp.user})` : ''}`);
       try {
         const info = await transport.sendMail({
           from: { name: job.shopper.name, address: job.shopper.email },
@@ -74,6 +75,7 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
           envelope: { from: smtp.from ?? job.shopper.email, to: [to] },
         });
         const submittedAt = deps.clock.now();
+        deps.debug?.(`smtp ${smtp.host}:${smtp.port}: accepted ${messageId} (${String((info as { response?: string }).response ?? '').slice(0, 80)})`);
         hooks.confirmed({ submittedAt, messageId });
         return {
           status: 'submitted',

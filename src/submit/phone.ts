@@ -16,7 +16,7 @@ import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, Sub
 export const createPhoneSubmitterWith = (clientOptions: TwilioClientOptions): SubmitterFactory => async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('phone probes need channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t, clientOptions);
+  const handle = createTwilioClient(t, deps.debug ? { ...clientOptions, debug: deps.debug } : clientOptions);
   return {
     channel: 'phone',
     submit: (job, hooks) => placeCall(deps, handle, job, hooks),

@@ -11,7 +11,7 @@ import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, Sub
 export const createSmsSubmitter: SubmitterFactory = async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('sms probes need channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t);
+  const handle = createTwilioClient(t, deps.debug ? { debug: deps.debug } : {});
   return { channel: 'sms', submit: (job, hooks) => sendText(deps, handle, job, hooks), close: async () => {} } satisfies Submitter;
 };
 

@@ -69,6 +69,8 @@ export interface SubmitterDeps {
   /** Absolute folder for evidence (reports/artifacts). */
   artifactsDir: string;
   log: (text: string) => void;
+  /** --debug lines (what is being asked of which server); absent when debugging is off. */
+  debug?: (text: string) => void;
   signal: AbortSignal;
   /** The run's store (the phone channel records the call result as an event). */
   store?: Store;

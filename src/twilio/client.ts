@@ -30,6 +30,8 @@ export interface TwilioClientOptions {
   /** Longest single wait we accept from Retry-After before giving up. */
   maxRetryAfterMs?: number;
   onRetry?: (info: { uri: string; attempt: number; delayMs: number }) => void;
+  /** --debug: each request's method and path (the account SID in the path is masked). */
+  debug?: (text: string) => void;
 }
 
 export interface TwilioHandle {
@@ -74,13 +76,24 @@ class AuditRequestClient extends twilio.RequestClient {
   override async request<TData>(opts: RequestClientBase.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
     const uri = rewriteUri(opts.uri, this.apiBaseUrl);
     for (let attempt = 1; ; attempt++) {
+      this.o.debug?.(`twilio: ${opts.method.toUpperCase()} ${maskedPath(opts.uri)}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       const res = await super.request({ ...opts, uri, headers: { ...opts.headers } });
+      this.o.debug?.(`twilio: ${res.statusCode} for ${opts.method.toUpperCase()} ${maskedPath(opts.uri)}`);
       if (res.statusCode !== 429 || attempt > this.o.maxRetries) return res;
       const delayMs = retryAfterMs(res.headers?.['retry-after']) ?? backoffMs(attempt);
       if (delayMs > this.o.maxRetryAfterMs) return res;
       this.o.onRetry?.({ uri: opts.uri, attempt, delayMs });
       await this.o.sleep(delayMs);
     }
+  }
+}
+
+/** The path of a Twilio URL without the account SID (a credential) or query values. */
+export function maskedPath(uri: string): string {
+  try {
+    return new URL(uri).pathname.replace(/\/Accounts\/[^/]+/, '/Accounts/…');
+  } catch {
+    return '(unreadable URL)';
   }
 }
 
@@ -101,7 +114,7 @@ export function createTwilioClient(creds: TwilioCredentials, opts: TwilioClientO
           await o.sleep(retryAfterMs(res.headers.get('retry-after')) ?? backoffMs(attempt));
           continue;
         }
-        if (!res.ok) throw new DependencyError(`Twilio media ${res.status} for ${new URL(url).pathname}`, 'ETWILIO', 'twilio');
+        if (!res.ok) throw new DependencyError(`Twilio media ${res.status} for ${maskedPath(url)}`, 'ETWILIO', 'twilio');
         return Buffer.from(await res.arrayBuffer());
       }
     },
