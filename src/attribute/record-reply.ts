@@ -130,6 +130,13 @@ export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) 
   };
 }
 
+/** Paragraphs kept (reports show them, and redaction finds a closing name line by them); runs of blanks folded. */
 function excerptOf(v: EmailVerdict): string {
-  return v.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
+  return v.body
+    .split(/\r?\n/)
+    .map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+    .slice(0, EXCERPT);
 }

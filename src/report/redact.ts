@@ -11,7 +11,11 @@ const EMAIL = /[A-Z0-9._%+-]+@([A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,})/gi;
 const PHONE = /\+?\(?\d[\d\s().-]{5,}\d\b/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NAME = "[A-Z][a-zA-Z'’-]+";
-const INTRO = new RegExp(`\\b(my name is|this is|I am|I'm|speaking with|ask for|regards,?|thanks,?)\\s+(${NAME}(?:\\s+${NAME})?)`, 'g');
+// Lead words in either case ("This is Dana …" opens many replies); the name itself must be capitalised.
+const INTRO = new RegExp(`\\b([Mm]y name is|[Tt]his is|I am|I'm|[Ss]peaking with|[Aa]sk for|[Rr]egards,?|[Tt]hanks,?)\\s+(${NAME}(?:\\s+${NAME})?)`, 'g');
+// A closing paragraph that starts with only a name, or a name and a role ("Dana Whitfield,
+// Patient Access"), signs many replies without a sign-off word: it is a signature too.
+const NAME_LINE = new RegExp(`^\\s*${NAME}(?:\\s+${NAME}){0,2}\\s*(?:[,|\u2013\u2014-]\\s*[^.?!]{0,60})?$`);
 const TITLE = new RegExp(`\\b(Dr|Mr|Mrs|Ms|Miss|Nurse|Prof)\\.?\\s+(${NAME}(?:\\s+${NAME})?)`, 'g');
 // Words that look like names after "this is" but are not people.
 const NOT_NAMES = new Set(['The', 'A', 'An', 'Our', 'We', 'It', 'That', 'This', 'North', 'South', 'East', 'West', 'Please', 'Thank', 'Thanks', 'Dr', 'Mr', 'Mrs', 'Ms', 'Miss', 'Nurse', 'Prof']);
@@ -39,7 +43,18 @@ export function redactText(text: string): string {
 export function redactExcerpt(text: string, redact: boolean): string {
   if (!redact) return text;
   const parts = splitReply(text);
-  const body = parts.body.trim() || (parts.signature || parts.quoted ? '' : text);
-  const notes = [parts.signature.trim() ? '[signature removed]' : '', parts.quoted.trim() ? '[quoted text omitted]' : ''].filter(Boolean);
+  const whole = parts.body.trim() || (parts.signature || parts.quoted ? '' : text);
+  const { body, signature } = closingNameOff(whole);
+  const notes = [parts.signature.trim() || signature ? '[signature removed]' : '', parts.quoted.trim() ? '[quoted text omitted]' : ''].filter(Boolean);
   return [redactText(body), ...notes].filter(Boolean).join('\n');
+}
+
+/** Splits off a last paragraph that is a bare name line (with a role or a few short lines under it). */
+function closingNameOff(text: string): { body: string; signature: boolean } {
+  const paras = text.trimEnd().split(/\n\s*\n/);
+  const last = paras[paras.length - 1]!.split('\n');
+  const first = last[0]!.trim();
+  const isName = NAME_LINE.test(first) && !NOT_NAMES.has(first.split(/[\s,]+/)[0]!) && last.length <= 4 && last.every((l) => l.length <= 80);
+  if (paras.length < 2 || !isName) return { body: text, signature: false };
+  return { body: paras.slice(0, -1).join('\n\n'), signature: true };
 }
