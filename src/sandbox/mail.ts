@@ -37,11 +37,14 @@ export interface MailIntake {
   host: string;
   port: number;
   received: ReceivedMail[];
+  /** SMTP sessions opened, whatever came of them (a dry run must leave it at 0). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
 export async function startMailIntake(opts: MailIntakeOptions): Promise<MailIntake> {
   const received: ReceivedMail[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     logger: false,
     banner: 'sandbox mail intake',
@@ -49,6 +52,10 @@ export async function startMailIntake(opts: MailIntakeOptions): Promise<MailInta
     disabledCommands: opts.users ? [] : ['AUTH'],
     allowInsecureAuth: true,
     size: 25 * 1024 * 1024,
+    onConnect(_session, cb) {
+      connections++;
+      cb();
+    },
     onAuth(auth, _session, cb) {
       if (opts.users && opts.users[auth.username ?? ''] === auth.password) return cb(null, { user: auth.username });
       return cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -94,6 +101,9 @@ export async function startMailIntake(opts: MailIntakeOptions): Promise<MailInta
     host: '127.0.0.1',
     port,
     received,
+    get connections() {
+      return connections;
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -54,6 +54,8 @@ export interface SandboxSite {
   /** Origin, e.g. http://127.0.0.1:40123 */
   url: string;
   received: Submission[];
+  /** Every HTTP request the site got, of any kind (a dry run must leave it at 0). */
+  readonly requests: number;
   /** Submissions that reached a form (accepted or not). */
   count(path: string, opts?: { accepted?: boolean }): number;
   /** Adds (or replaces) a form; returns its absolute URL. */
@@ -81,6 +83,7 @@ export async function startSandboxSite(opts: SandboxSiteOptions): Promise<Sandbo
   const received: Submission[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  let requests = 0;
 
   const record = (m: FormMount, fields: Record<string, string>, extra: Partial<Submission>): Submission => {
     const spam = HONEYPOTS.some((h) => (fields[h] ?? '') !== '');
@@ -93,6 +96,7 @@ export async function startSandboxSite(opts: SandboxSiteOptions): Promise<Sandbo
   };
 
   const server = createServer((req, res) => {
+    requests++;
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, page('Error', `<h1>Server error</h1><p>${String(e)}</p>`));
     });
@@ -166,6 +170,9 @@ export async function startSandboxSite(opts: SandboxSiteOptions): Promise<Sandbo
   return {
     url: origin,
     received,
+    get requests() {
+      return requests;
+    },
     count: (path, o = {}) =>
       received.filter((r) => r.path === normalise(path) && (o.accepted === undefined || r.accepted === o.accepted)).length,
     mount(form) {
