@@ -56,6 +56,7 @@ beforeAll(async () => {
       { id: 'mapped-wrong', url: u('/forms/opaque'), extra: `fields:\n  "[name=field_9]": "{shopper.email}"` },
       { id: 'override', url: u('/forms/plain'), extra: `fields:\n  "#subject": "Custom subject for {site.name}"` },
       { id: 'quiet', url: u('/quiet-ajax'), extra: 'success:\n  text: "All set"' },
+      { id: 'wizard-empty-email', url: u('/forms/multistep'), extra: `fields:\n  "#em": ""` },
       { id: 'script-js', url: u('/forms/opaque'), extra: 'script: probes/opaque.mjs' },
       { id: 'script-ts', url: u('/forms/opaque'), extra: 'script: probes/opaque-ts.ts' },
       { id: 'script-dies', url: u('/forms/plain'), extra: 'script: probes/dying.mjs' },
@@ -106,6 +107,16 @@ describe('fields: map', () => {
     const r = await submitter.submit(j, hooks());
     expect(r.status).toBe('submitted');
     expect(lastAt('/forms/plain')?.fields).toMatchObject({ 'your-subject': 'Custom subject for North Clinic', 'your-email': j.shopper.email });
+  });
+});
+
+describe('multi-step', () => {
+  it('a Next step that refuses to advance is a validation error with the page\'s message', async () => {
+    const before = site.count('/forms/multistep');
+    const r = await submitter.submit(job(proj.loaded, 'wizard-empty-email'), hooks());
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error' });
+    expect(r.details?.errors).toContain('Please complete the required fields.');
+    expect(site.count('/forms/multistep')).toBe(before);
   });
 });
 
