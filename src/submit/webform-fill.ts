@@ -118,11 +118,17 @@ async function describe(frame: Frame, index: number): Promise<Described | null> 
   return (await frame.evaluate(`${DESCRIBE_FORM}(${index})`)) as Described | null;
 }
 
+/**
+ * One field may not use the whole form's budget, but a starved machine (a busy CI runner)
+ * can take seconds to type: 5 s proved too tight under load.
+ */
+const FIELD_TIMEOUT_MS = 15_000;
+
 const byIdx = (frame: Frame, idx: number) => frame.locator(`[data-ra-idx="${idx}"]`);
 
 async function apply(frame: Frame, a: FillAction, deadline: number): Promise<void> {
   const loc = byIdx(frame, a.idx);
-  const timeout = Math.min(remaining(deadline), 5000);
+  const timeout = Math.min(remaining(deadline), FIELD_TIMEOUT_MS);
   if (a.viaScript) {
     await frame.evaluate(`${SET_VALUE_WITH_EVENTS}(${JSON.stringify([a.idx, a.value])})`);
     return;
@@ -162,7 +168,7 @@ async function applyExplicit(frame: Frame, selector: string, value: string, dead
     const type = (el as HTMLInputElement).type;
     return el.tagName === 'SELECT' ? 'select' : type === 'checkbox' || type === 'radio' ? 'check' : 'fill';
   });
-  const timeout = Math.min(remaining(deadline), 5000);
+  const timeout = Math.min(remaining(deadline), FIELD_TIMEOUT_MS);
   if (kind === 'select') {
     await loc.selectOption({ label: value }, { timeout: 1000 }).catch(() => loc.selectOption(value, { timeout }));
   } else if (kind === 'check') {
