@@ -10,7 +10,7 @@ import type { ListResponse } from 'imapflow';
 import { attributeExact, bodyCouldAttribute, tokenPatterns } from '../attribute/email.js';
 import { recordMail, type CollectedMail } from '../attribute/record-reply.js';
 import { UsageError } from '../errors.js';
-import { cacheStatements, earliestProbeStart } from '../store/imap-queries.js';
+import { earliestProbeStart } from '../store/imap-queries.js';
 import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
 import { fetchBodies, fetchPass1, sourceIdFor } from './imap-fetch.js';
 import { emptyStats, type CollectDeps, type Collector, type CollectorFactory, type CollectStats } from './types.js';
@@ -63,7 +63,6 @@ export class ImapCollector implements Collector {
     this.account = `${s.user.toLowerCase()}@${s.host.toLowerCase()}`;
     this.opts = { ...DEFAULT_IMAP_OPTIONS, ...opts };
     this.patterns = tokenPatterns(deps.loaded);
-    cacheStatements(deps.store);
   }
 
   async collectOnce(): Promise<CollectStats> {

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type DB = Database.Database;
+export type Statement = Database.Statement;
 
 export interface OpenOptions {
   readonly?: boolean;

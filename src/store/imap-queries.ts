@@ -4,24 +4,23 @@ import type { Store } from './store.js';
 
 /** The first moment any probe started: mail older than that cannot answer one. */
 export function earliestProbeStart(store: Store): number | null {
-  const r = store.db.prepare("SELECT MIN(COALESCE(submitting_at, planned_at)) AS t FROM probes WHERE status != 'planned'").get() as { t: number | null };
+  const r = store.statement("SELECT MIN(COALESCE(submitting_at, planned_at)) AS t FROM probes WHERE status != 'planned'").get() as { t: number | null };
   return r.t;
 }
 
 /** Message-IDs compare case-insensitively here (some relays change case). */
 export function probeByMessageIdAnyCase(store: Store, messageId: string): ProbeRow | undefined {
-  const r = store.db.prepare('SELECT id FROM probes WHERE lower(message_id) = lower(?) LIMIT 1').get(messageId) as { id: number } | undefined;
+  const r = store.statement('SELECT id FROM probes WHERE lower(message_id) = lower(?) LIMIT 1').get(messageId) as { id: number } | undefined;
   return r ? store.getProbe(r.id) : undefined;
 }
 
 export function setEventFollowUp(store: Store, eventId: number, followUp: boolean): void {
-  store.db.prepare('UPDATE events SET follow_up = ? WHERE id = ?').run(followUp ? 1 : 0, eventId);
+  store.statement('UPDATE events SET follow_up = ? WHERE id = ?').run(followUp ? 1 : 0, eventId);
 }
 
 /** Probes that were sent (or may have been) to a site and can still receive replies at `at`. */
 export function probesAwaitingAt(store: Store, siteId: string, at: number): ProbeRow[] {
-  const rows = store.db
-    .prepare(
+  const rows = store.statement(
       `SELECT id FROM probes WHERE site_id = ? AND status IN ('submitted', 'unknown')
          AND COALESCE(submitted_at, submitting_at) <= ? AND (closes_at IS NULL OR closes_at >= ?) ORDER BY id`,
     )
@@ -31,31 +30,5 @@ export function probesAwaitingAt(store: Store, siteId: string, at: number): Prob
 
 /** Observation counts by source and mailbox (status, the bench). */
 export function observationCount(store: Store, source = 'imap'): number {
-  return (store.db.prepare('SELECT COUNT(*) AS n FROM observations WHERE source = ?').get(source) as { n: number }).n;
-}
-
-const CACHED = Symbol('respond-audit.statementCache');
-
-/**
- * Store methods prepare their SQL on every call; collecting 10,000 messages spent more time
- * compiling the same few statements than storing rows. This caches prepared statements per
- * connection, keyed by SQL text (all Store queries run synchronously to completion, so a
- * statement is never in use twice at once). Idempotent. (A cache inside Store itself would
- * make this unnecessary.)
- */
-export function cacheStatements(store: Store): void {
-  const db = store.db as typeof store.db & { [CACHED]?: true };
-  if (db[CACHED]) return;
-  const original = db.prepare.bind(db);
-  const cache = new Map<string, ReturnType<typeof original>>();
-  db.prepare = ((sql: string) => {
-    let s = cache.get(sql);
-    if (!s) {
-      if (cache.size >= 256) cache.clear();
-      s = original(sql);
-      cache.set(sql, s);
-    }
-    return s;
-  }) as typeof db.prepare;
-  db[CACHED] = true;
+  return (store.statement('SELECT COUNT(*) AS n FROM observations WHERE source = ?').get(source) as { n: number }).n;
 }

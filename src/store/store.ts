@@ -1,7 +1,7 @@
 /** The store's queries. Small, named, and the only place (with db.ts) that runs SQL. */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { HOST, immediate, openDatabase, type DB, type OpenOptions } from './db.js';
+import { HOST, immediate, openDatabase, type DB, type OpenOptions, type Statement } from './db.js';
 import type {
   EventInput,
   EventRow,
@@ -14,7 +14,13 @@ import type {
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 const parse = <T>(s: unknown): T | null => (typeof s === 'string' ? (JSON.parse(s) as T) : null);
-const camel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+// Column names are few; converting each once keeps row conversion off the regex engine.
+const camelNames = new Map<string, string>();
+const camel = (k: string) => {
+  let c = camelNames.get(k);
+  if (c === undefined) camelNames.set(k, (c = k.replace(/_([a-z])/g, (_m, x: string) => x.toUpperCase())));
+  return c;
+};
 
 function rowOf<T>(r: Record<string, unknown> | undefined, jsonCols: string[] = [], boolCols: string[] = []): T | undefined {
   if (!r) return undefined;
@@ -62,8 +68,13 @@ export interface ProbeUpdate {
   evidence?: Record<string, unknown> | null;
 }
 
+// Dynamic SQL (updateProbe's SET list, listProbes' filters) has a bounded number of shapes;
+// the cap only guards against a caller building unbounded SQL texts.
+const MAX_CACHED_STATEMENTS = 256;
+
 export class Store {
   readonly db: DB;
+  private readonly statements = new Map<string, Statement>();
   constructor(
     readonly path: string,
     readonly clock: Clock = systemClock,
@@ -73,7 +84,25 @@ export class Store {
   }
 
   close(): void {
+    this.statements.clear();
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * The prepared statement for `sql`, compiled once per connection. Preparing costs more than
+   * running the small statements collectors issue per message, so every query of src/store/
+   * goes through here. Callers must not change a cached statement's mode (raw/pluck/expand):
+   * use db.prepare for those. Safe to share because every use runs to completion before the
+   * next one starts (no iterate() here).
+   */
+  statement(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
   }
 
   tx<T>(fn: () => T): T {
@@ -84,27 +113,25 @@ export class Store {
   startRun(kind: string, configPath: string, dryRun = false): number {
     return this.tx(
       () =>
-        this.db
-          .prepare('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
+        this.statement('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
           .run(kind, configPath, this.clock.now(), dryRun ? 1 : 0, process.pid).lastInsertRowid as number,
     );
   }
 
   finishRun(id: number, status: 'finished' | 'failed' | 'interrupted', summary?: Record<string, unknown>): void {
     this.tx(() =>
-      this.db.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(this.clock.now(), status, json(summary), id),
+      this.statement('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(this.clock.now(), status, json(summary), id),
     );
   }
 
   listRuns(limit = 20): RunRow[] {
-    return this.db
-      .prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?')
+    return this.statement('SELECT * FROM runs ORDER BY id DESC LIMIT ?')
       .all(limit)
       .map((r) => rowOf<RunRow>(r as Record<string, unknown>, ['summary'], ['dry_run'])!);
   }
 
   getRun(id: number): RunRow | undefined {
-    return rowOf<RunRow>(this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>, ['summary'], ['dry_run']);
+    return rowOf<RunRow>(this.statement('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>, ['summary'], ['dry_run']);
   }
 
   // ── probes ──────────────────────────────────────────────────────────────────
@@ -112,8 +139,7 @@ export class Store {
   createProbe(p: NewProbe): ProbeRow {
     const now = this.clock.now();
     return this.tx(() => {
-      const id = this.db
-        .prepare(
+      const id = this.statement(
           `INSERT INTO probes (token, run_id, entry_key, site_id, service_line_id, entry_point_id, channel, target, status,
              planned_at, submitting_at, closes_at, shopper_name, shopper_email, shopper_phone, inquiry, variant, details)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -141,23 +167,23 @@ export class Store {
       vals.push(k === 'details' || k === 'evidence' ? json(v) : v);
     }
     if (!sets.length) return;
-    this.tx(() => this.db.prepare(`UPDATE probes SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id));
+    this.tx(() => this.statement(`UPDATE probes SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id));
   }
 
   getProbe(id: number): ProbeRow | undefined {
-    return probeOf(this.db.prepare('SELECT * FROM probes WHERE id = ?').get(id));
+    return probeOf(this.statement('SELECT * FROM probes WHERE id = ?').get(id));
   }
 
   probeByToken(token: string): ProbeRow | undefined {
-    return probeOf(this.db.prepare('SELECT * FROM probes WHERE token = ?').get(token.toLowerCase()));
+    return probeOf(this.statement('SELECT * FROM probes WHERE token = ?').get(token.toLowerCase()));
   }
 
   probeByMessageId(messageId: string): ProbeRow | undefined {
-    return probeOf(this.db.prepare('SELECT * FROM probes WHERE message_id = ?').get(messageId));
+    return probeOf(this.statement('SELECT * FROM probes WHERE message_id = ?').get(messageId));
   }
 
   probeByExternalId(externalId: string): ProbeRow | undefined {
-    return probeOf(this.db.prepare('SELECT * FROM probes WHERE external_id = ?').get(externalId));
+    return probeOf(this.statement('SELECT * FROM probes WHERE external_id = ?').get(externalId));
   }
 
   listProbes(filter: { runId?: number; status?: ProbeStatus[]; open?: boolean; since?: number; entryKey?: string; siteId?: string } = {}): ProbeRow[] {
@@ -170,13 +196,12 @@ export class Store {
     if (filter.entryKey !== undefined) (where.push('entry_key = ?'), vals.push(filter.entryKey));
     if (filter.siteId !== undefined) (where.push('site_id = ?'), vals.push(filter.siteId));
     const sql = `SELECT * FROM probes ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
-    return this.db.prepare(sql).all(...vals).map((r) => probeOf(r)!);
+    return this.statement(sql).all(...vals).map((r) => probeOf(r)!);
   }
 
   /** The latest probe per entry point (for cadence and "never twice while open"). */
   lastProbeByEntry(): Map<string, ProbeRow> {
-    const rows = this.db
-      .prepare("SELECT * FROM probes WHERE id IN (SELECT MAX(id) FROM probes WHERE status != 'not-sent' GROUP BY entry_key)")
+    const rows = this.statement("SELECT * FROM probes WHERE id IN (SELECT MAX(id) FROM probes WHERE status != 'not-sent' GROUP BY entry_key)")
       .all()
       .map((r) => probeOf(r)!);
     return new Map(rows.map((r) => [r.entryKey, r]));
@@ -186,8 +211,7 @@ export class Store {
   markInterruptedProbesUnknown(): number {
     return this.tx(
       () =>
-        this.db
-          .prepare("UPDATE probes SET status = 'unknown', outcome = COALESCE(outcome, 'interrupted'), error = COALESCE(error, 'the run stopped between starting and confirming this submission; it may or may not have reached the organization') WHERE status = 'submitting'")
+        this.statement("UPDATE probes SET status = 'unknown', outcome = COALESCE(outcome, 'interrupted'), error = COALESCE(error, 'the run stopped between starting and confirming this submission; it may or may not have reached the organization') WHERE status = 'submitting'")
           .run().changes,
     );
   }
@@ -196,8 +220,7 @@ export class Store {
   closeExpiredProbes(now = this.clock.now()): number {
     return this.tx(
       () =>
-        this.db
-          .prepare("UPDATE probes SET closed_at = ? WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ? AND status IN ('submitted', 'unknown')")
+        this.statement("UPDATE probes SET closed_at = ? WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ? AND status IN ('submitted', 'unknown')")
           .run(now, now).changes,
     );
   }
@@ -207,14 +230,13 @@ export class Store {
     const vals: unknown[] = [since];
     if (filter.entryKey) (sql += ' AND entry_key = ?', vals.push(filter.entryKey));
     if (filter.channel) (sql += ' AND channel = ?', vals.push(filter.channel));
-    return (this.db.prepare(sql).get(...vals) as { n: number }).n;
+    return (this.statement(sql).get(...vals) as { n: number }).n;
   }
 
   // ── observations & events ───────────────────────────────────────────────────
   /** Inserts an observation; returns its id and whether it was new (unique by source + sourceId). */
   addObservation(o: ObservationInput): { id: number; isNew: boolean } {
-    const r = this.db
-      .prepare(
+    const r = this.statement(
         `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, excerpt, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING`,
       )
@@ -223,22 +245,21 @@ export class Store {
         o.recipient ?? null, o.subject ?? null, o.messageId ?? null, o.inReplyTo ?? null, o.refs ?? null, o.excerpt ?? null, json(o.data),
       );
     if (r.changes === 1) return { id: Number(r.lastInsertRowid), isNew: true };
-    const existing = this.db.prepare('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
+    const existing = this.statement('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
     return { id: existing.id, isNew: false };
   }
 
   hasObservation(source: string, sourceId: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM observations WHERE source = ? AND source_id = ?').get(source, sourceId);
+    return !!this.statement('SELECT 1 FROM observations WHERE source = ? AND source_id = ?').get(source, sourceId);
   }
 
   getObservation(id: number): ObservationRow | undefined {
-    return rowOf<ObservationRow>(this.db.prepare('SELECT * FROM observations WHERE id = ?').get(id) as Record<string, unknown>, ['data']);
+    return rowOf<ObservationRow>(this.statement('SELECT * FROM observations WHERE id = ?').get(id) as Record<string, unknown>, ['data']);
   }
 
   /** Inserts or replaces the event of this kind for the observation. */
   upsertEvent(e: EventInput): number {
-    const r = this.db
-      .prepare(
+    const r = this.statement(
         `INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (observation_id, kind) DO UPDATE SET probe_id = excluded.probe_id, attribution = excluded.attribution,
@@ -254,7 +275,7 @@ export class Store {
   }
 
   eventsForProbe(probeId: number): EventRow[] {
-    return this.db.prepare('SELECT * FROM events WHERE probe_id = ? ORDER BY occurred_at, id').all(probeId).map((r) => eventOf(r)!);
+    return this.statement('SELECT * FROM events WHERE probe_id = ? ORDER BY occurred_at, id').all(probeId).map((r) => eventOf(r)!);
   }
 
   listEvents(filter: { probeIds?: number[]; kind?: string; since?: number } = {}): EventRow[] {
@@ -264,12 +285,11 @@ export class Store {
     if (filter.since !== undefined) (where.push('occurred_at >= ?'), vals.push(filter.since));
     if (filter.probeIds) where.push(`probe_id IN (SELECT value FROM json_each(?))`), vals.push(JSON.stringify(filter.probeIds));
     const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY occurred_at, id`;
-    return this.db.prepare(sql).all(...vals).map((r) => eventOf(r)!);
+    return this.statement(sql).all(...vals).map((r) => eventOf(r)!);
   }
 
   unattributed(limit = 50): Array<EventRow & { sender: string | null; subject: string | null }> {
-    return this.db
-      .prepare(
+    return this.statement(
         `SELECT e.*, o.sender, o.subject FROM events e JOIN observations o ON o.id = e.observation_id
          WHERE e.probe_id IS NULL ORDER BY e.occurred_at DESC LIMIT ?`,
       )
@@ -279,38 +299,35 @@ export class Store {
 
   // ── cursors ─────────────────────────────────────────────────────────────────
   getCursor<T>(name: string): T | undefined {
-    const r = this.db.prepare('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
+    const r = this.statement('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
     return r ? (JSON.parse(r.value) as T) : undefined;
   }
 
   /** Call inside the same tx() as the writes the cursor covers. */
   setCursor(name: string, value: unknown): void {
-    this.db
-      .prepare('INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    this.statement('INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
       .run(name, JSON.stringify(value), this.clock.now());
   }
 
   // ── suppressions (do-not-contact learned from replies) ──────────────────────
   suppress(scope: string, reason: string, observationId?: number): void {
-    this.db
-      .prepare('INSERT INTO suppressions (scope, reason, created_at, observation_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO NOTHING')
+    this.statement('INSERT INTO suppressions (scope, reason, created_at, observation_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO NOTHING')
       .run(scope, reason, this.clock.now(), observationId ?? null);
   }
 
   suppressions(): Array<{ scope: string; reason: string; createdAt: number }> {
-    return this.db.prepare('SELECT scope, reason, created_at AS createdAt FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
+    return this.statement('SELECT scope, reason, created_at AS createdAt FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
   }
 
   // ── locks ───────────────────────────────────────────────────────────────────
   /** Takes a named lock, or returns who holds it. A lock whose process is gone is taken over. */
   acquireLock(name: string): { ok: true } | { ok: false; pid: number; host: string; since: number } {
     return this.tx(() => {
-      const held = this.db.prepare('SELECT pid, host, acquired_at AS since FROM locks WHERE name = ?').get(name) as
+      const held = this.statement('SELECT pid, host, acquired_at AS since FROM locks WHERE name = ?').get(name) as
         | { pid: number; host: string; since: number }
         | undefined;
       if (held && held.pid !== process.pid && (held.host !== HOST || processAlive(held.pid))) return { ok: false as const, ...held };
-      this.db
-        .prepare('INSERT INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+      this.statement('INSERT INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
         .run(name, process.pid, HOST, this.clock.now());
       return { ok: true as const };
     });
@@ -318,7 +335,7 @@ export class Store {
 
   releaseLock(name: string): void {
     if (!this.db.open) return;
-    this.tx(() => this.db.prepare('DELETE FROM locks WHERE name = ? AND pid = ?').run(name, process.pid));
+    this.tx(() => this.statement('DELETE FROM locks WHERE name = ? AND pid = ?').run(name, process.pid));
   }
 
   integrityCheck(): string {
