@@ -56,6 +56,8 @@ export interface SandboxSite {
   received: Submission[];
   /** Every HTTP request the site got, of any kind (a dry run must leave it at 0). */
   readonly requests: number;
+  /** Method and path of every request, in order (tests act when a page is fetched). */
+  requestLog: Array<{ method: string; path: string; at: number }>;
   /** Submissions that reached a form (accepted or not). */
   count(path: string, opts?: { accepted?: boolean }): number;
   /** Adds (or replaces) a form; returns its absolute URL. */
@@ -84,6 +86,7 @@ export async function startSandboxSite(opts: SandboxSiteOptions): Promise<Sandbo
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   let requests = 0;
+  const requestLog: SandboxSite['requestLog'] = [];
 
   const record = (m: FormMount, fields: Record<string, string>, extra: Partial<Submission>): Submission => {
     const spam = HONEYPOTS.some((h) => (fields[h] ?? '') !== '');
@@ -97,6 +100,7 @@ export async function startSandboxSite(opts: SandboxSiteOptions): Promise<Sandbo
 
   const server = createServer((req, res) => {
     requests++;
+    requestLog.push({ method: req.method ?? 'GET', path: normalise(new URL(req.url ?? '/', 'http://sandbox').pathname), at: opts.clock.now() });
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, page('Error', `<h1>Server error</h1><p>${String(e)}</p>`));
     });
@@ -173,6 +177,7 @@ export async function startSandboxSite(opts: SandboxSiteOptions): Promise<Sandbo
     get requests() {
       return requests;
     },
+    requestLog,
     count: (path, o = {}) =>
       received.filter((r) => r.path === normalise(path) && (o.accepted === undefined || r.accepted === o.accepted)).length,
     mount(form) {
