@@ -114,6 +114,7 @@ function scoreTable(c: ChalkInstance, labels: string[], rows: Array<{ label: str
 // other text (wide or combining characters, emoji, line breaks) still goes through cli-table3.
 // (Exported for the test that holds it to cli-table3.) Layout as cli-table3 draws it with PLAIN_CHARS and no padding: a leading space, cells padded
 // to their column's width (at least 1), two spaces between columns.
+// eslint-disable-next-line no-control-regex -- ANSI colour codes are what this strips
 const SGR = /\u001b\[(?:\d*;){0,5}\d*m/g;
 
 export function narrowTable(head: string[], body: string[][]): string | null {
