@@ -93,10 +93,18 @@ export async function runWebformProbe(
     if (!opts.allowLocal) await context.route(isPrivateRequest, (route) => route.abort('blockedbyclient'));
     const page = await context.newPage();
     st.page = page;
+    page.once('crash', () => (st.details.pageCrashed = true));
     result = await probe(page, job, hooks, opts, entry, deadline, st);
   } catch (e) {
     result = fromError(e, st);
   }
+  // A browser that died mid-probe makes the page look empty ("no form found"): say what happened.
+  if (result.status !== 'submitted' && (!browser.isConnected() || st.details.pageCrashed) && !/closed or crashed/.test(result.error ?? ''))
+    result = {
+      status: st.clicked ? 'unknown' : result.status,
+      outcome: 'failed',
+      error: `the browser closed or crashed during the probe${st.clicked ? ', after the click' : ', before anything was sent'}${result.error ? ` (then: ${result.error})` : ''}`,
+    };
   if (result.status === 'submitted') hooks.confirmed({ submittedAt: result.submittedAt ?? opts.clock.now() });
   hooks.progress(result.outcome);
   if (st.page && !st.page.isClosed()) {

@@ -104,7 +104,7 @@ describe('browser crash and page hang mid-form', () => {
     try {
       const p = byLine(store);
       expect(p.get('hang')).toMatchObject({ status: 'unknown' });
-      expect(p.get('hang')!.error ?? '').toMatch(/browser|closed|crash|target/i);
+      expect(p.get('hang')!.error ?? '').toMatch(/the browser closed or crashed/);
       expect(p.get('slow')).toMatchObject({ outcome: 'timeout' });
       expect(['not-sent', 'unknown']).toContain(p.get('slow')!.status);
       const ev = p.get('slow')!.evidence as Record<string, unknown> | null;
@@ -142,7 +142,7 @@ describe('browser crash and page hang mid-form', () => {
     try {
       const p = byLine(store);
       expect(['not-sent', 'unknown']).toContain(p.get('late')!.status);
-      expect(p.get('late')!.error ?? '').toMatch(/browser|closed|crash|target/i);
+      expect(p.get('late')!.error ?? '').toMatch(/the browser closed or crashed during the probe, before anything was sent/);
       expect(p.get('plain')).toMatchObject({ status: 'submitted' });
       expect(p.get('multi')).toMatchObject({ status: 'submitted' });
     } finally {
