@@ -100,4 +100,106 @@ export const MIGRATIONS: string[] = [
     acquired_at INTEGER NOT NULL
   );
   `,
+  // 2: probe_facts, one row per probe with scored events: what the report needs of a probe's
+  // events, summed when the events change instead of over 1,000,000 events per report.
+  // Only 'exact' and 'likely' attributions count. The call_ columns are the figures of the
+  // probe's latest test call (by time, then id: a retried call replaces the earlier one).
+  // Kept by triggers, so every writer (upserts, follow-up recomputation, re-attribution,
+  // tools writing SQL) keeps it right: each change recomputes the affected probes' rows from
+  // their events (a few rows each, by the events_probe index). A probe without scored events
+  // has no row. Columns carry no type so values are kept exactly as the events hold them.
+  `
+  CREATE TABLE probe_facts (
+    probe_id INTEGER PRIMARY KEY,
+    first_response_at, first_human_at, first_callback_at, callback_voicemail, pass_along, follow_up_at,
+    campaign_aware, bounced, stop_requested, call_event_id,
+    call_at, call_reached, call_status, call_answered_by, call_seconds_to_answer, call_seconds_to_human,
+    call_seconds_on_hold, call_gave_up, call_ivr_campaign_ready, call_ivr_expected, call_recorded
+  );
+  INSERT INTO probe_facts
+    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
+      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
+      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
+      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
+    FROM (SELECT probe_id,
+        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
+        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
+        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
+        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
+        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
+        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MAX(kind = 'bounce'),
+        MAX(kind = 'stop-request'),
+        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
+         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
+      FROM events WHERE probe_id IS NOT NULL AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
+    LEFT JOIN events c ON c.id = a.call_event_id;
+  CREATE TRIGGER probe_facts_insert AFTER INSERT ON events WHEN NEW.probe_id IS NOT NULL BEGIN
+    DELETE FROM probe_facts WHERE probe_id = NEW.probe_id;
+    INSERT INTO probe_facts
+    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
+      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
+      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
+      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
+    FROM (SELECT probe_id,
+        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
+        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
+        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
+        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
+        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
+        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MAX(kind = 'bounce'),
+        MAX(kind = 'stop-request'),
+        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
+         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
+      FROM events WHERE probe_id = NEW.probe_id AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
+    LEFT JOIN events c ON c.id = a.call_event_id;
+  END;
+  CREATE TRIGGER probe_facts_update AFTER UPDATE ON events WHEN OLD.probe_id IS NOT NULL OR NEW.probe_id IS NOT NULL BEGIN
+    DELETE FROM probe_facts WHERE probe_id IN (OLD.probe_id, NEW.probe_id);
+    INSERT INTO probe_facts
+    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
+      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
+      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
+      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
+    FROM (SELECT probe_id,
+        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
+        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
+        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
+        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
+        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
+        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MAX(kind = 'bounce'),
+        MAX(kind = 'stop-request'),
+        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
+         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
+      FROM events WHERE probe_id IN (OLD.probe_id, NEW.probe_id) AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
+    LEFT JOIN events c ON c.id = a.call_event_id;
+  END;
+  CREATE TRIGGER probe_facts_delete AFTER DELETE ON events WHEN OLD.probe_id IS NOT NULL BEGIN
+    DELETE FROM probe_facts WHERE probe_id = OLD.probe_id;
+    INSERT INTO probe_facts
+    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
+      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
+      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
+      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
+    FROM (SELECT probe_id,
+        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
+        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
+        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
+        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
+        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
+        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MAX(kind = 'bounce'),
+        MAX(kind = 'stop-request'),
+        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
+         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
+      FROM events WHERE probe_id = OLD.probe_id AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
+    LEFT JOIN events c ON c.id = a.call_event_id;
+  END;
+  `,
 ];

@@ -1,8 +1,9 @@
 /**
- * The report's reads. One aggregate query turns probes + events into one row of facts per
- * probe (first response, first human contact, callback, flags, the test call's figures), so
- * scoring never walks the events table itself: 1,000,000 events are summed inside SQLite.
- * Timelines (every event with its excerpt) are read only for the few probes a report shows.
+ * The report's reads. One query turns probes + their probe_facts rows (events summed per
+ * probe as they are written; migration 2) into one row of facts per probe (first response,
+ * first human contact, callback, flags, the test call's figures), so scoring never walks the
+ * events table itself. Timelines (every event with its excerpt) are read only for the few
+ * probes a report shows.
  */
 import type { Store } from './store.js';
 
@@ -58,56 +59,30 @@ export interface ProbeFilter {
   since?: number;
 }
 
-// Kinds that count as "something came back". A bounce is not an answer; it is a finding.
-const RESPONSE_KINDS = "('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request')";
-// Kinds where a person of the organization reached the shopper.
-const HUMAN_KINDS = "('human-reply', 'sms-reply', 'callback')";
+// One scan of the probes, each joined with its probe_facts row (its events summed by the
+// triggers of migration 2: first response, first human contact, callback, flags, latest test
+// call's figures). A callback is expected where a web form took the shopper's
+// phone number (the seeds: "if the form asked for a phone number, a person calls back"); a
+// number volunteered in an email or a text is welcome to be called but its silence is not a
+// missed callback. Lean on purpose: site, service line and entry point come from entry_key
+// (800 distinct strings, split once each); tokens are read later only for the probes a
+// report shows. Summing 1,000,000 events here on every report took most of its time.
+const FACTS_SQL = (where: string) => `
+SELECT p.id, p.run_id, p.entry_key, p.channel, p.status, p.outcome, CASE WHEN p.status != 'submitted' THEN p.error END,
+  COALESCE(p.submitted_at, p.submitting_at, p.planned_at), p.planned_at, p.closes_at,
+  (p.channel = 'webform' AND p.shopper_phone IS NOT NULL AND p.shopper_phone != ''),
+  f.first_response_at, f.first_human_at, f.first_callback_at, f.callback_voicemail, f.pass_along, f.follow_up_at,
+  f.campaign_aware, f.bounced, f.stop_requested, f.call_event_id,
+  f.call_at, f.call_reached, f.call_status, f.call_answered_by, f.call_seconds_to_answer, f.call_seconds_to_human,
+  f.call_seconds_on_hold, f.call_gave_up, f.call_ivr_campaign_ready, f.call_ivr_expected, f.call_recorded
+FROM probes p LEFT JOIN probe_facts f ON f.probe_id = p.id
+${where} ORDER BY p.id`;
 
-// A callback is expected where a web form took the shopper's phone number (the seeds: "if
-// the form asked for a phone number, a person calls back"); a number volunteered in an email
-// or a text is welcome to be called but its silence is not a missed callback.
-// Three scans merged in JS: probes, the events summed per probe, and the test calls. One
-// joined query was measured slower (an automatic index on the aggregate plus wide rows).
-// Lean on purpose: site, service line and entry point come from entry_key (800 distinct
-// strings, split once each); tokens are read later only for the probes a report shows.
-const PROBES_SQL = (where: string) => `
-SELECT id, run_id, entry_key, channel, status, outcome, CASE WHEN status != 'submitted' THEN error END,
-  COALESCE(submitted_at, submitting_at, planned_at), planned_at, closes_at,
-  (channel = 'webform' AND shopper_phone IS NOT NULL AND shopper_phone != '')
-FROM probes ${where} ORDER BY id`;
-
-// Only 'exact' and 'likely' attributions are scored; `x AND kind IN (…)` lets SQLite skip
-// the string comparisons for the common 0 flags (measured: ~20 % faster on 1M events).
-const EVENTS_SQL = (probeFilter: string) => `
-SELECT probe_id,
-  MIN(CASE WHEN kind IN ${RESPONSE_KINDS} THEN occurred_at END),
-  MIN(CASE WHEN kind IN ${HUMAN_KINDS} THEN occurred_at END),
-  MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
-  MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
-  MAX(pass_along AND kind IN ${HUMAN_KINDS}),
-  MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
-  MAX(campaign_aware AND kind IN ${HUMAN_KINDS}),
-  MAX(kind = 'bounce'), MAX(kind = 'stop-request')
-FROM events
-WHERE probe_id IS NOT NULL AND attribution IN ('exact', 'likely') ${probeFilter}
-GROUP BY probe_id
-ORDER BY probe_id`;
-
-const CALLS_SQL = (probeFilter: string) => `
-SELECT probe_id, occurred_at,
-  json_extract(details, '$.reached'), json_extract(details, '$.status'), json_extract(details, '$.answeredBy'),
-  json_extract(details, '$.secondsToAnswer'), json_extract(details, '$.secondsToHuman'), json_extract(details, '$.secondsOnHold'),
-  json_extract(details, '$.gaveUp'), json_extract(details, '$.ivrCampaignReady'), json_array_length(details, '$.ivrExpected'),
-  json_extract(details, '$.recorded')
-FROM events
-WHERE kind = 'call' AND probe_id IS NOT NULL AND attribution IN ('exact', 'likely') ${probeFilter}
-ORDER BY probe_id, occurred_at, id`;
-
-function whereOf(filter: ProbeFilter): { sql: string; args: unknown[] } {
+function whereOf(filter: ProbeFilter, table = ''): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   const add = (sql: string, arg: unknown) => {
-    where.push(sql);
+    where.push(table + sql);
     args.push(arg);
   };
   if (filter.runId !== undefined) add('run_id = ?', filter.runId);
@@ -118,12 +93,10 @@ function whereOf(filter: ProbeFilter): { sql: string; args: unknown[] } {
 
 /** One row of facts per probe matching the filter, in id order. */
 export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[] {
-  const w = whereOf(filter);
-  // With a filter, sum only the events of the selected probes.
-  const eventFilter = w.sql ? `AND probe_id IN (SELECT id FROM probes ${w.sql})` : '';
+  const w = whereOf(filter, 'p.');
   const facts: ProbeFacts[] = [];
   const keys = new Map<string, [string, string, string]>();
-  for (const r of store.db.prepare(PROBES_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
+  for (const r of store.db.prepare(FACTS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
     const entryKey = r[2] as string;
     let parts = keys.get(entryKey);
     if (!parts) {
@@ -131,7 +104,7 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
       parts = p.length === 3 ? [p[0]!, p[1]!, p[2]!] : [entryKey, '', ''];
       keys.set(entryKey, parts);
     }
-    const f: ProbeFacts = {
+    facts.push({
       id: r[0] as number,
       runId: r[1] as number,
       entryKey,
@@ -146,56 +119,32 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
       plannedAt: r[8] as number,
       closesAt: r[9] as number | null,
       callbackExpected: r[10] === 1,
-      firstResponseAt: null,
-      firstHumanAt: null,
-      firstCallbackAt: null,
-      callbackVoicemail: false,
-      passAlong: false,
-      followUpAt: null,
-      campaignAware: false,
-      bounced: false,
-      stopRequested: false,
-      call: null,
-    };
-    facts.push(f);
-  }
-  // Both lists come in probe id order: a merge join, no lookup table for 100,000 probes.
-  let at = 0;
-  const find = (id: number): ProbeFacts | undefined => {
-    while (at < facts.length && facts[at]!.id < id) at++;
-    return facts[at]?.id === id ? facts[at] : undefined;
-  };
-  for (const r of store.db.prepare(EVENTS_SQL(eventFilter)).raw().iterate(...w.args) as Iterable<unknown[]>) {
-    const f = find(r[0] as number);
-    if (!f) continue;
-    f.firstResponseAt = r[1] as number | null;
-    f.firstHumanAt = r[2] as number | null;
-    f.firstCallbackAt = r[3] as number | null;
-    f.callbackVoicemail = r[4] === 1;
-    f.passAlong = r[5] === 1;
-    f.followUpAt = r[6] as number | null;
-    f.campaignAware = r[7] === 1;
-    f.bounced = r[8] === 1;
-    f.stopRequested = r[9] === 1;
-  }
-  // Ordered by probe, then time: when a probe has several test calls (a retry), the last one stands.
-  at = 0;
-  for (const r of store.db.prepare(CALLS_SQL(eventFilter)).raw().iterate(...w.args) as Iterable<unknown[]>) {
-    const f = find(r[0] as number);
-    if (!f) continue;
-    f.call = {
-      at: r[1] as number,
-      reached: r[2] === 1,
-      status: r[3] as string | null,
-      answeredBy: r[4] as string | null,
-      secondsToAnswer: r[5] as number | null,
-      secondsToHuman: r[6] as number | null,
-      secondsOnHold: r[7] as number | null,
-      gaveUp: r[8] === 1,
-      ivrCampaignReady: r[9] === null || r[9] === undefined ? null : r[9] === 1,
-      ivrExpected: (r[10] as number | null) ?? 0,
-      recorded: r[11] === 1,
-    };
+      firstResponseAt: r[11] as number | null,
+      firstHumanAt: r[12] as number | null,
+      firstCallbackAt: r[13] as number | null,
+      callbackVoicemail: r[14] === 1,
+      passAlong: r[15] === 1,
+      followUpAt: r[16] as number | null,
+      campaignAware: r[17] === 1,
+      bounced: r[18] === 1,
+      stopRequested: r[19] === 1,
+      call:
+        r[20] === null
+          ? null
+          : {
+              at: r[21] as number,
+              reached: r[22] === 1,
+              status: r[23] as string | null,
+              answeredBy: r[24] as string | null,
+              secondsToAnswer: r[25] as number | null,
+              secondsToHuman: r[26] as number | null,
+              secondsOnHold: r[27] as number | null,
+              gaveUp: r[28] === 1,
+              ivrCampaignReady: r[29] === null || r[29] === undefined ? null : r[29] === 1,
+              ivrExpected: (r[30] as number | null) ?? 0,
+              recorded: r[31] === 1,
+            },
+    });
   }
   return facts;
 }
