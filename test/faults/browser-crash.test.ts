@@ -56,7 +56,11 @@ function descendants(root: number): Array<{ pid: number; cmd: string }> {
   }
   const out: Array<{ pid: number; cmd: string }> = [];
   const walk = (p: number) => {
-    for (const [c, pp] of parent) if (pp === p) (out.push({ pid: c, cmd: cmd.get(c) ?? '' }), walk(c));
+    for (const [c, pp] of parent) {
+      if (pp !== p) continue;
+      out.push({ pid: c, cmd: cmd.get(c) ?? '' });
+      walk(c);
+    }
   };
   walk(root);
   return out;
