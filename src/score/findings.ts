@@ -62,53 +62,58 @@ function isCaptcha(p: ProbeScore): boolean {
   return p.facts.outcome === 'blocked' || /captcha/i.test(`${p.facts.outcome ?? ''} ${p.facts.error ?? ''}`);
 }
 
-/** Everything wrong with one probe, in plain words (no site label). */
-export function probeIssues(p: ProbeScore, s: ScoreSettings): ProbeIssue[] {
+/** Everything wrong with one probe, in plain words (no site label); `worded` false leaves the texts empty. */
+export function probeIssues(p: ProbeScore, s: ScoreSettings, worded = true): ProbeIssue[] {
   const out: ProbeIssue[] = [];
-  const add = (code: FindingCode, value: number | null, text: string) => out.push({ code, value, text });
+  // Wording is the costly part; gatherFindings words only the probe that speaks for a finding.
+  const add = (code: FindingCode, value: number | null, text: () => string) => out.push({ code, value, text: worded ? text() : '' });
   const f = p.facts;
   if (!p.tested) {
     if (p.state === 'not-sent') {
-      if (isCaptcha(p)) add('not-sent', null, 'form behind a CAPTCHA: could not be tested');
-      else add('not-sent', null, `could not be tested (${f.outcome ?? 'not sent'})`);
-    } else if (p.kind === 'phone' && f.status === 'submitted') add('unknown', null, 'the call\'s result never arrived: shown as unknown');
-    else add('unknown', null, 'the submission could not be confirmed: shown as unknown');
+      if (isCaptcha(p)) add('not-sent', null, () => 'form behind a CAPTCHA: could not be tested');
+      else add('not-sent', null, () => `could not be tested (${f.outcome ?? 'not sent'})`);
+    } else if (p.kind === 'phone' && f.status === 'submitted') add('unknown', null, () => 'the call\'s result never arrived: shown as unknown');
+    else add('unknown', null, () => 'the submission could not be confirmed: shown as unknown');
     return out;
   }
-  if (f.stopRequested) add('stop-request', null, 'someone asked us to stop contacting them');
+  if (f.stopRequested) add('stop-request', null, () => 'someone asked us to stop contacting them');
   if (p.kind === 'phone') {
     const ph = p.phone;
     if (!ph) return out;
-    if (!ph.reached) add('not-answered', null, `nobody answered (${ph.status ?? 'no answer'})`);
+    if (!ph.reached) add('not-answered', null, () => `nobody answered (${ph.status ?? 'no answer'})`);
     else {
-      if (ph.gaveUp) add('gave-up', ph.holdSeconds, `on hold ${ph.holdSeconds === null ? 'too long' : secondsWords(ph.holdSeconds)}, caller gave up`);
-      if (ph.withinSla === false && ph.answerSeconds !== null)
-        add('slow-answer', ph.answerSeconds, `took ${secondsWords(ph.answerSeconds)} to answer (target ${durationWords(s.sla.phoneAnswer)})`);
-      if (ph.ivrCampaignReady === false) add('ivr-no-campaign', null, `the phone menu does not mention ${s.campaign ?? 'the campaign'}`);
+      if (ph.gaveUp) add('gave-up', ph.holdSeconds, () => `on hold ${ph.holdSeconds === null ? 'too long' : secondsWords(ph.holdSeconds)}, caller gave up`);
+      const answer = ph.answerSeconds;
+      if (ph.withinSla === false && answer !== null)
+        add('slow-answer', answer, () => `took ${secondsWords(answer)} to answer (target ${durationWords(s.sla.phoneAnswer)})`);
+      if (ph.ivrCampaignReady === false) add('ivr-no-campaign', null, () => `the phone menu does not mention ${s.campaign ?? 'the campaign'}`);
     }
     return out;
   }
-  if (f.bounced) add('bounced', null, 'the address bounced');
-  if (p.state === 'never') add('never-answered', p.watchedMs, `no reply after ${durationWords(p.watchedMs)}`);
+  if (f.bounced) add('bounced', null, () => 'the address bounced');
+  if (p.state === 'never') add('never-answered', p.watchedMs, () => `no reply after ${durationWords(p.watchedMs)}`);
   else if (p.state === 'answered') {
     const first = p.firstResponse!;
     const human = p.firstHuman!;
-    if (human.ms === null && p.watchedMs >= p.windowMs)
-      add('no-human', p.watchedMs, `only an automatic acknowledgement; no person replied in ${durationWords(p.watchedMs)}`);
-    else if (p.within.human === false && human.ms !== null)
-      add('slow-human', human.ms, `first personal reply after ${durationWords(human.ms)} (target ${durationWords(s.sla.humanResponse)})`);
-    if (p.within.firstResponse === false && first.ms !== null)
-      add('slow-first', first.ms, `first response after ${durationWords(first.ms)} (target ${durationWords(s.sla.firstResponse)})`);
+    const humanMs = human.ms;
+    const firstMs = first.ms;
+    if (humanMs === null && p.watchedMs >= p.windowMs)
+      add('no-human', p.watchedMs, () => `only an automatic acknowledgement; no person replied in ${durationWords(p.watchedMs)}`);
+    else if (p.within.human === false && humanMs !== null)
+      add('slow-human', humanMs, () => `first personal reply after ${durationWords(humanMs)} (target ${durationWords(s.sla.humanResponse)})`);
+    if (p.within.firstResponse === false && firstMs !== null)
+      add('slow-first', firstMs, () => `first response after ${durationWords(firstMs)} (target ${durationWords(s.sla.firstResponse)})`);
   }
   if (p.callback) {
-    if (p.callback.ms === null && p.watchedMs >= p.windowMs)
-      add('callback-missing', p.watchedMs, `gave a phone number; nobody called back in ${durationWords(p.watchedMs)}`);
-    else if (p.within.callback === false && p.callback.ms !== null)
-      add('callback-late', p.callback.ms, `callback came after ${durationWords(p.callback.ms)} (target ${durationWords(s.sla.callback)})`);
+    const callbackMs = p.callback.ms;
+    if (callbackMs === null && p.watchedMs >= p.windowMs)
+      add('callback-missing', p.watchedMs, () => `gave a phone number; nobody called back in ${durationWords(p.watchedMs)}`);
+    else if (p.within.callback === false && callbackMs !== null)
+      add('callback-late', callbackMs, () => `callback came after ${durationWords(callbackMs)} (target ${durationWords(s.sla.callback)})`);
   }
-  if (p.passedAlong) add('passed-along', null, 'the reply passed the inquiry along (another number or department) instead of answering it');
-  if (p.followedUp === false) add('no-follow-up', null, 'nobody followed up after the first reply');
-  if (p.campaignAware === false) add('campaign-unaware', null, `the reply did not mention ${s.campaign ?? 'the campaign'}`);
+  if (p.passedAlong) add('passed-along', null, () => 'the reply passed the inquiry along (another number or department) instead of answering it');
+  if (p.followedUp === false) add('no-follow-up', null, () => 'nobody followed up after the first reply');
+  if (p.campaignAware === false) add('campaign-unaware', null, () => `the reply did not mention ${s.campaign ?? 'the campaign'}`);
   return out;
 }
 
@@ -154,10 +159,10 @@ export const EXAMPLES = 5;
 
 /** Per-probe issues gathered per entry point and code, worst first. */
 export function gatherFindings(scores: readonly ProbeScore[], s: ScoreSettings, labels: Labels): Finding[] {
-  const byEntry = new Map<string, Map<FindingCode, { f: Finding; issue: ProbeIssue }>>();
+  const byEntry = new Map<string, Map<FindingCode, { f: Finding; issue: ProbeIssue; probe: ProbeScore }>>();
   const testedPerEntry = new Map<string, number>();
   // The words are written once per finding, for its worst probe: 100,000 probes stay cheap.
-  const lazy = (p: ProbeScore): ProbeIssue[] => (p.tested && p.state === 'answered' && isClean(p) ? [] : probeIssues(p, s));
+  const lazy = (p: ProbeScore): ProbeIssue[] => (p.tested && p.state === 'answered' && isClean(p) ? [] : probeIssues(p, s, false));
   for (const p of scores) {
     const k = p.facts.entryKey;
     testedPerEntry.set(k, (testedPerEntry.get(k) ?? 0) + 1);
@@ -168,12 +173,16 @@ export function gatherFindings(scores: readonly ProbeScore[], s: ScoreSettings, 
       if (seen) {
         seen.f.count++;
         if (seen.f.probeIds.length < EXAMPLES) seen.f.probeIds.push(p.facts.id);
-        if (worse(issue, seen.issue)) seen.issue = issue;
+        if (worse(issue, seen.issue)) {
+          seen.issue = issue;
+          seen.probe = p;
+        }
         continue;
       }
       const where = entryLabel(labels, p.facts.siteId, p.facts.serviceLineId, p.facts.channel);
       codes.set(issue.code, {
         issue,
+        probe: p,
         f: {
           code: issue.code,
           severity: SEVERITY[issue.code],
@@ -192,10 +201,11 @@ export function gatherFindings(scores: readonly ProbeScore[], s: ScoreSettings, 
     }
   }
   const out: Finding[] = [];
-  for (const { f, issue } of [...byEntry.values()].flatMap((m) => [...m.values()])) {
+  for (const { f, issue, probe } of [...byEntry.values()].flatMap((m) => [...m.values()])) {
+    const text = probeIssues(probe, s).find((i) => i.code === issue.code)!.text;
     f.of = testedPerEntry.get(f.entryKey) ?? f.count;
-    f.what = issue.text;
-    f.text = `${f.where}: ${issue.text}${f.of > 1 ? ` (${f.count} of ${f.of} inquiries)` : ''}`;
+    f.what = text;
+    f.text = `${f.where}: ${text}${f.of > 1 ? ` (${f.count} of ${f.of} inquiries)` : ''}`;
     out.push(f);
   }
   return out.sort((a, b) => a.severity - b.severity || b.count / b.of - a.count / a.of || b.count - a.count || a.text.localeCompare(b.text));
