@@ -66,13 +66,134 @@ class TimeSeries {
     this.t = new Float64Array(capacity);
     this.e = new Uint8Array(capacity);
   }
-  add(ms: number | null, watchedMs: number) {
-    this.t[this.length] = ms ?? watchedMs;
-    this.e[this.length++] = ms === null ? 0 : 1;
+  /** `ms` NaN: nothing happened (yet); the probe counts for the time it was watched. */
+  add(ms: number, watchedMs: number) {
+    const none = ms !== ms;
+    this.t[this.length] = none ? watchedMs : ms;
+    this.e[this.length++] = none ? 0 : 1;
   }
   curve() {
     return kaplanMeier(this.t.subarray(0, this.length), this.e.subarray(0, this.length));
   }
+}
+
+// What aggregate() reads of a probe score, as bits of ScoreTable.bits.
+const NOT_SENT = 1 << 0;
+const TESTED = 1 << 1;
+const UNKNOWN = 1 << 2;
+const ANSWERED = 1 << 3;
+const PENDING = 1 << 4;
+const NEVER = 1 << 5;
+/** A message probe with its first response and first human contact timed. */
+const MESSAGE = 1 << 6;
+const CALLBACK = 1 << 7;
+const VOICEMAIL = 1 << 8;
+const PASSED_ALONG = 1 << 9;
+const FOLLOW_UP_DECIDED = 1 << 10;
+const FOLLOWED_UP = 1 << 11;
+const CAMPAIGN_KNOWN = 1 << 12;
+const CAMPAIGN_AWARE = 1 << 13;
+const PHONE = 1 << 14;
+const REACHED = 1 << 15;
+const GAVE_UP = 1 << 16;
+const IVR_KNOWN = 1 << 17;
+const IVR_READY = 1 << 18;
+const SLA_KNOWN = 1 << 19;
+const IN_SLA = 1 << 20;
+const KIND_MESSAGE = 1 << 21;
+const HAS_FIRST = 1 << 22;
+
+const msOrNaN = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
+
+/**
+ * The figures of many probe scores, one typed array per figure. A report aggregates the same
+ * 100,000 probes a dozen ways (sites, service lines, cells, regions, units, runs); reading
+ * them from flat arrays by row number instead of walking five objects per probe each time
+ * keeps that in the processor's cache and out of the garbage collector. Nulls are NaN.
+ */
+export class ScoreTable {
+  readonly n: number;
+  readonly bits: Uint32Array;
+  readonly firstMs: Float64Array;
+  readonly firstWatched: Float64Array;
+  readonly humanMs: Float64Array;
+  readonly humanWatched: Float64Array;
+  readonly callbackMs: Float64Array;
+  readonly callbackWatched: Float64Array;
+  readonly answerSeconds: Float64Array;
+  readonly holdSeconds: Float64Array;
+
+  constructor(scores: readonly ProbeScore[]) {
+    const n = (this.n = scores.length);
+    this.bits = new Uint32Array(n);
+    this.firstMs = new Float64Array(n);
+    this.firstWatched = new Float64Array(n);
+    this.humanMs = new Float64Array(n);
+    this.humanWatched = new Float64Array(n);
+    this.callbackMs = new Float64Array(n);
+    this.callbackWatched = new Float64Array(n);
+    this.answerSeconds = new Float64Array(n);
+    this.holdSeconds = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = scores[i]!;
+      let b = 0;
+      if (p.state === 'not-sent') b |= NOT_SENT;
+      else if (p.state === 'unknown') b |= UNKNOWN;
+      else if (p.state === 'answered') b |= ANSWERED;
+      else if (p.state === 'pending') b |= PENDING;
+      else if (p.state === 'never') b |= NEVER;
+      if (p.tested) b |= TESTED;
+      if (p.kind === 'message') b |= KIND_MESSAGE;
+      const fr = p.firstResponse;
+      const fh = p.firstHuman;
+      if (fr) {
+        b |= HAS_FIRST;
+        this.firstMs[i] = msOrNaN(fr.ms);
+        this.firstWatched[i] = fr.watchedMs;
+      } else this.firstMs[i] = NaN;
+      if (p.kind === 'message' && fr && fh) {
+        b |= MESSAGE;
+        this.humanMs[i] = msOrNaN(fh.ms);
+        this.humanWatched[i] = fh.watchedMs;
+        if (p.callback) {
+          b |= CALLBACK;
+          this.callbackMs[i] = msOrNaN(p.callback.ms);
+          this.callbackWatched[i] = p.callback.watchedMs;
+        }
+        if (p.facts.callbackVoicemail) b |= VOICEMAIL;
+        if (p.passedAlong) b |= PASSED_ALONG;
+        if (p.followedUp !== null) b |= FOLLOW_UP_DECIDED | (p.followedUp ? FOLLOWED_UP : 0);
+        if (p.campaignAware !== null) b |= CAMPAIGN_KNOWN | (p.campaignAware ? CAMPAIGN_AWARE : 0);
+      } else if (p.phone) {
+        const ph = p.phone;
+        b |= PHONE;
+        if (ph.reached) b |= REACHED;
+        if (ph.gaveUp) b |= GAVE_UP;
+        if (ph.ivrCampaignReady !== null) b |= IVR_KNOWN | (ph.ivrCampaignReady ? IVR_READY : 0);
+        if (ph.withinSla !== null) b |= SLA_KNOWN | (ph.withinSla ? IN_SLA : 0);
+        this.answerSeconds[i] = msOrNaN(ph.answerSeconds);
+        this.holdSeconds[i] = msOrNaN(ph.holdSeconds);
+      }
+      this.bits[i] = b;
+    }
+  }
+
+  /** Tested, a message probe, and its first response timed (the distribution chart's probes). */
+  isTimedMessage(i: number): boolean {
+    const b = this.bits[i]!;
+    return (b & TESTED) !== 0 && (b & KIND_MESSAGE) !== 0 && (b & HAS_FIRST) !== 0;
+  }
+
+  isPending(i: number): boolean {
+    return (this.bits[i]! & PENDING) !== 0;
+  }
+}
+
+/** Row numbers 0 … n−1. */
+export function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
 }
 
 function timeStats(series: TimeSeries, sla: number) {
@@ -100,10 +221,16 @@ export function median(values: number[]): number | null {
 }
 
 export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): GroupStats {
-  const counts = { probes: scores.length, tested: 0, answered: 0, pending: 0, never: 0, notSent: 0, unknown: 0, messages: 0, calls: 0 };
-  const first = new TimeSeries(scores.length);
-  const human = new TimeSeries(scores.length);
-  const callback = new TimeSeries(scores.length);
+  return aggregateRows(new ScoreTable(scores), allRows(scores.length), s);
+}
+
+/** The figures of the given rows of a score table (in the order given). */
+export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: ScoreSettings): GroupStats {
+  const n = rows.length;
+  const counts = { probes: n, tested: 0, answered: 0, pending: 0, never: 0, notSent: 0, unknown: 0, messages: 0, calls: 0 };
+  const first = new TimeSeries(n);
+  const human = new TimeSeries(n);
+  const callback = new TimeSeries(n);
   let answeredMsSum = 0;
   let answeredN = 0;
   let voicemail = 0;
@@ -122,59 +249,65 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
   let ivrYes = 0;
   let ivrN = 0;
   const answerSecs: number[] = [];
-  const hold = new TimeSeries(scores.length);
-  for (const p of scores) {
-    if (p.state === 'not-sent') counts.notSent++;
-    if (!p.tested) {
-      if (p.state === 'unknown') counts.unknown++;
+  const hold = new TimeSeries(n);
+  const { bits, firstMs, firstWatched, humanMs, humanWatched, callbackMs, callbackWatched, answerSeconds, holdSeconds } = table;
+  for (let k = 0; k < n; k++) {
+    const i = rows[k]!;
+    const b = bits[i]!;
+    if (b & NOT_SENT) counts.notSent++;
+    if (!(b & TESTED)) {
+      if (b & UNKNOWN) counts.unknown++;
       continue;
     }
     counts.tested++;
-    if (p.state === 'answered') counts.answered++;
-    else if (p.state === 'pending') counts.pending++;
-    else if (p.state === 'never') counts.never++;
-    if (p.kind === 'message' && p.firstResponse && p.firstHuman) {
+    if (b & ANSWERED) counts.answered++;
+    else if (b & PENDING) counts.pending++;
+    else if (b & NEVER) counts.never++;
+    if (b & MESSAGE) {
       counts.messages++;
-      first.add(p.firstResponse.ms, p.firstResponse.watchedMs);
-      human.add(p.firstHuman.ms, p.firstHuman.watchedMs);
-      if (p.firstResponse.ms !== null) {
-        answeredMsSum += p.firstResponse.ms;
+      const fr = firstMs[i]!;
+      first.add(fr, firstWatched[i]!);
+      human.add(humanMs[i]!, humanWatched[i]!);
+      if (fr === fr) {
+        answeredMsSum += fr;
         answeredN++;
       }
-      if (p.callback) {
-        callback.add(p.callback.ms, p.callback.watchedMs);
-        if (p.callback.ms !== null && p.facts.callbackVoicemail) voicemail++;
+      if (b & CALLBACK) {
+        const cb = callbackMs[i]!;
+        callback.add(cb, callbackWatched[i]!);
+        if (cb === cb && b & VOICEMAIL) voicemail++;
       }
-      if (p.firstHuman.ms !== null) {
+      if (humanMs[i] === humanMs[i]) {
         humanAnswered++;
-        if (p.passedAlong) passAlong++;
-        if (p.followedUp === null) followUpPending++;
+        if (b & PASSED_ALONG) passAlong++;
+        if (!(b & FOLLOW_UP_DECIDED)) followUpPending++;
         else {
           followUpDecided++;
-          if (p.followedUp) followUpYes++;
+          if (b & FOLLOWED_UP) followUpYes++;
         }
-        if (p.campaignAware !== null) {
+        if (b & CAMPAIGN_KNOWN) {
           campaignN++;
-          if (p.campaignAware) campaignYes++;
+          if (b & CAMPAIGN_AWARE) campaignYes++;
         }
       }
-    } else if (p.phone) {
+    } else if (b & PHONE) {
       counts.calls++;
       calls++;
-      const ph = p.phone;
-      if (ph.reached) {
+      if (b & REACHED) {
         reached++;
-        if (ph.gaveUp) gaveUp++;
-        if (ph.answerSeconds !== null) answerSecs.push(ph.answerSeconds);
-        if (ph.holdSeconds !== null) hold.add(ph.gaveUp ? null : ph.holdSeconds * 1000, ph.holdSeconds * 1000);
-        if (ph.ivrCampaignReady !== null) {
+        if (b & GAVE_UP) gaveUp++;
+        const answer = answerSeconds[i]!;
+        if (answer === answer) answerSecs.push(answer);
+        const held = holdSeconds[i]!;
+        if (held === held) hold.add(b & GAVE_UP ? NaN : held * 1000, held * 1000);
+        if (b & IVR_KNOWN) {
           ivrN++;
-          if (ph.ivrCampaignReady) ivrYes++;
+          if (b & IVR_READY) ivrYes++;
         }
       }
-      if (ph.withinSla !== null) {
+      if (b & SLA_KNOWN) {
         slaN++;
-        if (ph.withinSla) inSla++;
+        if (b & IN_SLA) inSla++;
       }
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { AuditConfig } from '../config/schema.js';
 import type { ProbeFacts } from '../store/report-queries.js';
-import { aggregate, type GroupStats } from './aggregate.js';
+import { aggregateRows, ScoreTable, type GroupStats } from './aggregate.js';
 import { gatherFindings, type Finding, type Labels } from './findings.js';
 import { scoreProbe, type ProbeScore } from './probe.js';
 import type { ScoreSettings } from './settings.js';
@@ -127,56 +127,105 @@ export function buildReport(input: BuildInput): BuiltReport {
     return lineNames.get(id) ?? id;
   }
 
+  // One pass files each scored probe's row under its site, service line, cell (site × line ×
+  // channel) and the comparison groups; every figure is then summed from a ScoreTable by row.
+  const table = new ScoreTable(all);
+  const rows: number[] = [];
+  for (let i = 0; i < all.length; i++) if (!input.include || input.include(all[i]!.facts)) rows.push(i);
+  interface CellRows { rows: number[]; entryKeys: Set<string> }
+  interface LineRows { rows: number[]; cells: Map<string, CellRows> }
+  interface SiteRows { rows: number[]; lines: Map<string, LineRows> }
+  const bySite = new Map<string, SiteRows>();
+  const byServiceLine = new Map<string, number[]>();
+  const byChannel = new Map<string, number[]>();
+  const byRegion = new Map<string, number[]>();
+  const byUnit = new Map<string, number[]>();
+  // Where each distinct (site, line, channel, entry point) files its rows, found once.
+  const targets = new Map<string, { site: number[]; line: number[]; cell: number[]; serviceLine: number[]; channel: number[]; region: number[] | null; unit: number[] | null }>();
+  let first: number | null = null;
+  let last: number | null = null;
+  const runIds = new Set<number>();
+  for (const i of rows) {
+    const f = all[i]!.facts;
+    const key = `${f.siteId}\u0000${f.serviceLineId}\u0000${f.channel}\u0000${f.entryKey}`;
+    let t = targets.get(key);
+    if (!t) {
+      let site = bySite.get(f.siteId);
+      if (!site) bySite.set(f.siteId, (site = { rows: [], lines: new Map() }));
+      let line = site.lines.get(f.serviceLineId);
+      if (!line) site.lines.set(f.serviceLineId, (line = { rows: [], cells: new Map() }));
+      let cell = line.cells.get(f.channel);
+      if (!cell) line.cells.set(f.channel, (cell = { rows: [], entryKeys: new Set() }));
+      cell.entryKeys.add(f.entryKey);
+      const group = (m: Map<string, number[]>, k: string | null) => {
+        if (k === null) return null;
+        let l = m.get(k);
+        if (!l) m.set(k, (l = []));
+        return l;
+      };
+      const info = siteInfo.get(f.siteId);
+      t = {
+        site: site.rows,
+        line: line.rows,
+        cell: cell.rows,
+        serviceLine: group(byServiceLine, f.serviceLineId)!,
+        channel: group(byChannel, f.channel)!,
+        region: group(byRegion, info?.region ?? null),
+        unit: group(byUnit, info?.unit ?? null),
+      };
+      targets.set(key, t);
+    }
+    t.site.push(i);
+    t.line.push(i);
+    t.cell.push(i);
+    t.serviceLine.push(i);
+    t.channel.push(i);
+    t.region?.push(i);
+    t.unit?.push(i);
+    const sent = f.sentAt;
+    if (first === null || sent < first) first = sent;
+    if (last === null || sent > last) last = sent;
+    runIds.add(f.runId);
+  }
+
   // Sites in config order, then any site only the store knows (removed from the config since).
-  const bySite = groupBy(scores, (p) => p.facts.siteId);
   const siteIds = [...dir.sites.map((x) => x.id).filter((id) => bySite.has(id)), ...[...bySite.keys()].filter((id) => !siteInfo.has(id)).sort()];
   const sites: SiteSection[] = siteIds.map((siteId) => {
-    const list = bySite.get(siteId)!;
+    const site = bySite.get(siteId)!;
     const info = siteInfo.get(siteId);
-    const byLine = groupBy(list, (p) => p.facts.serviceLineId);
+    const byLine = site.lines;
     const lineOrder = [...(info?.serviceLines.map((l) => l.id) ?? []).filter((id) => byLine.has(id)), ...[...byLine.keys()].filter((id) => !info?.serviceLines.some((l) => l.id === id)).sort()];
     return {
       id: siteId,
       name: labels.site(siteId),
       region: info?.region ?? null,
       unit: info?.unit ?? null,
-      stats: aggregate(list, s),
-      distribution: distribution(list),
+      stats: aggregateRows(table, site.rows, s),
+      distribution: distribution(table, site.rows),
       serviceLines: lineOrder.map((lineId) => {
-        const lineList = byLine.get(lineId)!;
-        const byChannel = groupBy(lineList, (p) => p.facts.channel);
+        const line = byLine.get(lineId)!;
         return {
           id: lineId,
           name: labels.serviceLine(siteId, lineId),
-          stats: aggregate(lineList, s),
-          channels: sortChannels([...byChannel.keys()]).map((channel) => {
-            const cell = byChannel.get(channel)!;
-            return { id: channel, name: channel, channel, entryKeys: [...new Set(cell.map((p) => p.facts.entryKey))].sort(), stats: aggregate(cell, s) };
+          stats: aggregateRows(table, line.rows, s),
+          channels: sortChannels([...line.cells.keys()]).map((channel) => {
+            const cell = line.cells.get(channel)!;
+            return { id: channel, name: channel, channel, entryKeys: [...cell.entryKeys].sort(), stats: aggregateRows(table, cell.rows, s) };
           }),
         };
       }),
     };
   });
 
-  const groupsOf = (key: (p: ProbeScore) => string | null, name: (k: string) => string, order?: string[]): Group[] => {
-    const m = new Map<string, ProbeScore[]>();
-    for (const p of scores) {
-      const k = key(p);
-      if (k === null) continue;
-      let l = m.get(k);
-      if (!l) m.set(k, (l = []));
-      l.push(p);
-    }
+  const groupsOf = (m: Map<string, number[]>, name: (k: string) => string, order?: string[]): Group[] => {
     const keys = order ? [...order.filter((k) => m.has(k)), ...[...m.keys()].filter((k) => !order.includes(k)).sort()] : [...m.keys()].sort();
-    return keys.map((k) => ({ id: k, name: name(k), stats: aggregate(m.get(k)!, s) }));
+    return keys.map((k) => ({ id: k, name: name(k), stats: aggregateRows(table, m.get(k)!, s) }));
   };
-  const regionOf = (p: ProbeScore) => siteInfo.get(p.facts.siteId)?.region ?? null;
-  const unitOf = (p: ProbeScore) => siteInfo.get(p.facts.siteId)?.unit ?? null;
   const groups = {
-    serviceLines: groupsOf((p) => p.facts.serviceLineId, lineName, [...lineNames.keys()]),
-    channels: groupsOf((p) => p.facts.channel, (k) => k, CHANNEL_ORDER),
-    regions: groupsOf(regionOf, (k) => k),
-    units: groupsOf(unitOf, (k) => k),
+    serviceLines: groupsOf(byServiceLine, lineName, [...lineNames.keys()]),
+    channels: groupsOf(byChannel, (k) => k, CHANNEL_ORDER),
+    regions: groupsOf(byRegion, (k) => k),
+    units: groupsOf(byUnit, (k) => k),
   };
 
   const failUnder = input.failUnder;
@@ -191,16 +240,6 @@ export function buildReport(input: BuildInput): BuiltReport {
     }
   }
 
-  let first: number | null = null;
-  let last: number | null = null;
-  const runIds = new Set<number>();
-  for (const p of scores) {
-    const t = p.facts.sentAt;
-    if (first === null || t < first) first = t;
-    if (last === null || t > last) last = t;
-    runIds.add(p.facts.runId);
-  }
-
   const model: ReportModel = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: input.generatedAt,
@@ -208,26 +247,15 @@ export function buildReport(input: BuildInput): BuiltReport {
     selection: { ...input.selection, firstSentAt: first, lastSentAt: last, runs: [...runIds].sort((a, b) => a - b) },
     settings: { sla: s.sla, weights: s.weights, campaign: s.campaign, failUnder },
     references: REFERENCES,
-    overall: aggregate(scores, s),
+    overall: aggregateRows(table, rows, s),
     sites,
     groups,
     findings: gatherFindings(scores, s, labels),
-    trends: siteTrends(all, input.runs, s, siteIds),
+    trends: siteTrends(all, input.runs, s, siteIds, table),
     unmatchedEvents: input.unmatchedEvents ?? 0,
     threshold: { failUnder, breaches },
   };
   return { model, scores };
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    let l = m.get(k);
-    if (!l) m.set(k, (l = []));
-    l.push(it);
-  }
-  return m;
 }
 
 function sortChannels(channels: string[]): string[] {
@@ -236,13 +264,13 @@ function sortChannels(channels: string[]): string[] {
 const rank = (c: string) => (CHANNEL_ORDER.indexOf(c) + 1 || 99);
 
 const HOUR = 3_600_000;
-function distribution(list: readonly ProbeScore[]): Distribution {
+function distribution(table: ScoreTable, rows: readonly number[]): Distribution {
   const d: Distribution = { within1h: 0, within1d: 0, within3d: 0, later: 0, never: 0, pending: 0 };
-  for (const p of list) {
-    if (!p.tested || p.kind !== 'message' || !p.firstResponse) continue;
-    const ms = p.firstResponse.ms;
-    if (ms === null) {
-      if (p.state === 'pending') d.pending++;
+  for (const i of rows) {
+    if (!table.isTimedMessage(i)) continue;
+    const ms = table.firstMs[i]!;
+    if (ms !== ms) {
+      if (table.isPending(i)) d.pending++;
       else d.never++;
     }
     else if (ms <= HOUR) d.within1h++;

@@ -4,7 +4,7 @@
  * response grew by half and by at least an hour (or stopped being reached) since the
  * previous run that measured it.
  */
-import { aggregate } from './aggregate.js';
+import { aggregateRows, ScoreTable } from './aggregate.js';
 import type { Quantile } from './km.js';
 import type { ProbeScore } from './probe.js';
 import type { ScoreSettings } from './settings.js';
@@ -36,16 +36,20 @@ export function siteTrends(
   runs: ReadonlyArray<{ id: number; startedAt: number }>,
   s: ScoreSettings,
   siteIds: readonly string[],
+  /** The same scores as a table (buildReport has it already). */
+  table: ScoreTable = new ScoreTable(scores),
 ): SiteTrend[] {
   const recent = runs.slice(-MAX_TREND_RUNS);
   const runIndex = new Map(recent.map((r, i) => [r.id, i]));
-  const buckets = new Map<string, ProbeScore[][]>();
-  for (const p of scores) {
-    const i = runIndex.get(p.facts.runId);
+  // Rows of `scores` per site and run.
+  const buckets = new Map<string, number[][]>();
+  for (let row = 0; row < scores.length; row++) {
+    const f = scores[row]!.facts;
+    const i = runIndex.get(f.runId);
     if (i === undefined) continue;
-    let perRun = buckets.get(p.facts.siteId);
-    if (!perRun) buckets.set(p.facts.siteId, (perRun = recent.map(() => [])));
-    perRun[i]!.push(p);
+    let perRun = buckets.get(f.siteId);
+    if (!perRun) buckets.set(f.siteId, (perRun = recent.map(() => [])));
+    perRun[i]!.push(row);
   }
   const out: SiteTrend[] = [];
   for (const siteId of siteIds) {
@@ -55,7 +59,7 @@ export function siteTrends(
     let prev: TrendPoint | null = null;
     perRun.forEach((list, i) => {
       if (!list.length) return;
-      const g = aggregate(list, s);
+      const g = aggregateRows(table, list, s);
       const point: TrendPoint = {
         runId: recent[i]!.id,
         startedAt: recent[i]!.startedAt,
