@@ -68,10 +68,15 @@ export const channelsConfigured: Rule = (c) => {
 
 export const phoneNumbers: Rule = (c) => {
   const out: RuleIssue[] = [];
+  // Sites share a few numbers across many entry points: each distinct number is parsed once.
+  const valid = new Map<string, boolean>();
   const check = (n: string, path: PathSeg[]) => {
-    const p = n.startsWith('+') ? parsePhoneNumberFromString(n) : undefined;
-    if (!p || !p.isValid() || p.number !== n)
-      out.push({ path, message: `must be a valid phone number in E.164 form, e.g. +13125550100 (got "${n}")` });
+    let ok = valid.get(n);
+    if (ok === undefined) {
+      const p = n.startsWith('+') ? parsePhoneNumberFromString(n) : undefined;
+      valid.set(n, (ok = !!p && p.isValid() && p.number === n));
+    }
+    if (!ok) out.push({ path, message: `must be a valid phone number in E.164 form, e.g. +13125550100 (got "${n}")` });
   };
   c.shopper.phones.forEach((n, i) => check(n, ['shopper', 'phones', i]));
   c.sites.forEach((s, si) => s.phones.forEach((n, i) => check(n, ['sites', si, 'phones', i])));
