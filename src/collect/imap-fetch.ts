@@ -39,9 +39,18 @@ export function compactUids(uids: number[]): string {
 
 export async function fetchPass1(conn: ImapConnection, uids: number[]): Promise<Pass1[]> {
   const msgs = await conn.call('FETCH (envelope, INTERNALDATE)', (c) =>
-    c.fetchAll(compactUids(uids), { uid: true, envelope: true, internalDate: true, size: true, headers: PASS1_HEADERS }, { uid: true }),
+    c.fetchAll(compactUids(uids), { uid: true, envelope: true, internalDate: true, headers: PASS1_HEADERS }, { uid: true }),
   );
-  return msgs.map(pass1Of);
+  const heads = msgs.map(pass1Of);
+  // The size only names a message that has no Message-ID (sourceIdFor): asked for those alone,
+  // which saves parsing RFC822.SIZE for every other message.
+  const nameless = heads.filter((h) => !h.messageId);
+  if (nameless.length) {
+    const sized = await conn.call('FETCH (RFC822.SIZE)', (c) => c.fetchAll(compactUids(nameless.map((h) => h.uid)), { uid: true, size: true }, { uid: true }));
+    const sizes = new Map(sized.map((m) => [m.uid, m.size ?? 0]));
+    for (const h of nameless) h.size = sizes.get(h.uid) ?? 0;
+  }
+  return heads;
 }
 
 export function pass1Of(m: FetchMessageObject): Pass1 {

@@ -101,6 +101,27 @@ describe('IMAP collector (Dovecot)', () => {
     expect(un.map((e) => [e.kind, e.attribution, e.sender])).toEqual([['unattributed', 'none', 'news@shop.example.com']]);
   });
 
+  it('mail without a Message-ID is named by its headers and size (fetched only for such mail): two that differ only in body are both kept, once', async () => {
+    const { u, s } = setup();
+    sentProbe(s, { submittedAt: T0 }); // mail older than every probe is not stored at all
+    const at = new Date(T0 + H);
+    const nameless = (body: string) =>
+      ['From: news@shop.example.com', 'To: jordan@example.net', 'Subject: Our sale', `Date: ${at.toUTCString()}`, 'Content-Type: text/plain', '', body].join('\r\n');
+    dovecot.writeMaildir(u, nameless('Big sale today.'), at);
+    dovecot.writeMaildir(u, nameless('Big sale today, and tomorrow too.'), at);
+    const c = new ImapCollector(deps(s));
+    expect(await c.collectOnce()).toMatchObject({ added: 2, unattributed: 2 });
+    await c.close();
+    const ids = (s.store.db.prepare("SELECT source_id AS id FROM observations WHERE source = 'imap'").all() as Array<{ id: string }>).map((r) => r.id);
+    expect(ids).toHaveLength(2);
+    expect(ids.every((id) => id.includes('/h:'))).toBe(true);
+    // A fresh cursor (as after a UIDVALIDITY change) finds the same names: nothing stored twice.
+    s.store.db.prepare("DELETE FROM cursors").run();
+    const again = new ImapCollector(deps(s));
+    expect(await again.collectOnce()).toMatchObject({ fetched: 2, added: 0 });
+    await again.close();
+  });
+
   it('with no new mail, a collect issues no FETCH, SEARCH or SELECT (one LIST-STATUS round trip)', async () => {
     const { u, s: base } = setup();
     const p = sentProbe(base, { submittedAt: T0 });
