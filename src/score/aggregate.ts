@@ -3,7 +3,7 @@
  * site × service line × channel cell, or one run of a site). Time-to-event figures come from
  * Kaplan–Meier curves (km.ts) so pending probes count for as long as they were watched.
  */
-import { kaplanMeier, quantile, shareEver, shareWithin, type Quantile } from './km.js';
+import { kaplanMeier, quantile, shareEver, shareWithin, type KmWork, type Quantile } from './km.js';
 import type { ProbeScore } from './probe.js';
 import { gradeOf, meanOf, type Parts, type ScoreSettings } from './settings.js';
 
@@ -57,14 +57,39 @@ export interface GroupStats {
 
 const HOUR = 3_600_000;
 
-/** Times and event flags, preallocated (a group holds at most all its probes). */
+/**
+ * Work space of one time series, reused by every aggregateRows() call: a report aggregates
+ * ~1,000 groups, and fresh typed arrays for each (four series, each with its curve) were
+ * ~100 MB of short-lived memory outside the heap, which drives garbage collection. Safe
+ * because aggregateRows() runs to completion and returns only numbers.
+ */
+class SeriesWork {
+  t = new Float64Array(0);
+  e = new Uint8Array(0);
+  km: KmWork = { keys: new Float64Array(0), times: new Float64Array(0), surv: new Float64Array(0) };
+  reserve(n: number): this {
+    if (this.t.length < n) {
+      const size = Math.max(n, this.t.length * 2);
+      this.t = new Float64Array(size);
+      this.e = new Uint8Array(size);
+      this.km = { keys: new Float64Array(size), times: new Float64Array(size), surv: new Float64Array(size) };
+    }
+    return this;
+  }
+}
+const WORK = [new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork()];
+
+/** Times and event flags of one group, in work space (a group holds at most all its probes). */
 class TimeSeries {
   readonly t: Float64Array;
   readonly e: Uint8Array;
+  readonly km: KmWork;
   length = 0;
-  constructor(capacity: number) {
-    this.t = new Float64Array(capacity);
-    this.e = new Uint8Array(capacity);
+  constructor(capacity: number, slot: number) {
+    const w = WORK[slot]!.reserve(capacity);
+    this.t = w.t;
+    this.e = w.e;
+    this.km = w.km;
   }
   /** `ms` NaN: nothing happened (yet); the probe counts for the time it was watched. */
   add(ms: number, watchedMs: number) {
@@ -73,7 +98,7 @@ class TimeSeries {
     this.e[this.length++] = none ? 0 : 1;
   }
   curve() {
-    return kaplanMeier(this.t.subarray(0, this.length), this.e.subarray(0, this.length));
+    return kaplanMeier(this.t.subarray(0, this.length), this.e.subarray(0, this.length), this.km);
   }
 }
 
@@ -228,9 +253,9 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
 export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: ScoreSettings): GroupStats {
   const n = rows.length;
   const counts = { probes: n, tested: 0, answered: 0, pending: 0, never: 0, notSent: 0, unknown: 0, messages: 0, calls: 0 };
-  const first = new TimeSeries(n);
-  const human = new TimeSeries(n);
-  const callback = new TimeSeries(n);
+  const first = new TimeSeries(n, 0);
+  const human = new TimeSeries(n, 1);
+  const callback = new TimeSeries(n, 2);
   let answeredMsSum = 0;
   let answeredN = 0;
   let voicemail = 0;
@@ -249,7 +274,7 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
   let ivrYes = 0;
   let ivrN = 0;
   const answerSecs: number[] = [];
-  const hold = new TimeSeries(n);
+  const hold = new TimeSeries(n, 3);
   const { bits, firstMs, firstWatched, humanMs, humanWatched, callbackMs, callbackWatched, answerSeconds, holdSeconds } = table;
   for (let k = 0; k < n; k++) {
     const i = rows[k]!;

@@ -36,11 +36,18 @@ export interface Quantile {
  * Builds the curve. `times[i]` is the time of observation i, `events[i]` 1 when it is an
  * event, 0 when censored. Ties: events come before censorings at the same time.
  */
-export function kaplanMeier(times: ArrayLike<number>, events: ArrayLike<number>): KmCurve {
+/** Buffers kaplanMeier may work in (each at least as long as the input); the curve it returns is then a view of them. */
+export interface KmWork {
+  keys: Float64Array;
+  times: Float64Array;
+  surv: Float64Array;
+}
+
+export function kaplanMeier(times: ArrayLike<number>, events: ArrayLike<number>, work?: KmWork): KmCurve {
   const n = times.length;
   // Encode (time, censored) into one sortable number so a native typed-array sort orders it:
   // 2t for events and 2t+1 for censorings puts events first at equal times.
-  const keys = new Float64Array(n);
+  const keys = work ? work.keys.subarray(0, n) : new Float64Array(n);
   let nEvents = 0;
   let maxTime = 0;
   for (let i = 0; i < n; i++) {
@@ -51,8 +58,8 @@ export function kaplanMeier(times: ArrayLike<number>, events: ArrayLike<number>)
     if (t > maxTime) maxTime = t;
   }
   keys.sort();
-  const outT = new Float64Array(n);
-  const outS = new Float64Array(n);
+  const outT = work ? work.times : new Float64Array(n);
+  const outS = work ? work.surv : new Float64Array(n);
   let m = 0;
   let atRisk = n;
   let s = 1;
