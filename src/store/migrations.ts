@@ -2,6 +2,32 @@
  * Numbered migrations. Each runs once, in order, inside a transaction; PRAGMA user_version
  * records how far a store has come. Never edit a released migration: add the next one.
  */
+/**
+ * Recomputes probe_facts rows from the scored events of the probes `probeFilter` selects:
+ * the backfill of migration 2 and each of its triggers run this same statement.
+ */
+function refreshFacts(probeFilter: string): string {
+  return `INSERT INTO probe_facts
+    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
+      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
+      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
+      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
+    FROM (SELECT probe_id,
+        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
+        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
+        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
+        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
+        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
+        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
+        MAX(kind = 'bounce'),
+        MAX(kind = 'stop-request'),
+        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
+         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
+      FROM events WHERE ${probeFilter} AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
+    LEFT JOIN events c ON c.id = a.call_event_id;`;
+}
+
 export const MIGRATIONS: string[] = [
   // 1: the initial schema. Times are epoch milliseconds; JSON columns hold details.
   `
@@ -116,90 +142,18 @@ export const MIGRATIONS: string[] = [
     call_at, call_reached, call_status, call_answered_by, call_seconds_to_answer, call_seconds_to_human,
     call_seconds_on_hold, call_gave_up, call_ivr_campaign_ready, call_ivr_expected, call_recorded
   );
-  INSERT INTO probe_facts
-    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
-      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
-      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
-      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
-    FROM (SELECT probe_id,
-        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
-        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
-        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
-        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
-        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
-        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MAX(kind = 'bounce'),
-        MAX(kind = 'stop-request'),
-        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
-         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
-      FROM events WHERE probe_id IS NOT NULL AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
-    LEFT JOIN events c ON c.id = a.call_event_id;
+  ${refreshFacts('probe_id IS NOT NULL')}
   CREATE TRIGGER probe_facts_insert AFTER INSERT ON events WHEN NEW.probe_id IS NOT NULL BEGIN
     DELETE FROM probe_facts WHERE probe_id = NEW.probe_id;
-    INSERT INTO probe_facts
-    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
-      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
-      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
-      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
-    FROM (SELECT probe_id,
-        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
-        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
-        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
-        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
-        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
-        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MAX(kind = 'bounce'),
-        MAX(kind = 'stop-request'),
-        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
-         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
-      FROM events WHERE probe_id = NEW.probe_id AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
-    LEFT JOIN events c ON c.id = a.call_event_id;
+  ${refreshFacts('probe_id = NEW.probe_id')}
   END;
   CREATE TRIGGER probe_facts_update AFTER UPDATE ON events WHEN OLD.probe_id IS NOT NULL OR NEW.probe_id IS NOT NULL BEGIN
     DELETE FROM probe_facts WHERE probe_id IN (OLD.probe_id, NEW.probe_id);
-    INSERT INTO probe_facts
-    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
-      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
-      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
-      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
-    FROM (SELECT probe_id,
-        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
-        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
-        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
-        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
-        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
-        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MAX(kind = 'bounce'),
-        MAX(kind = 'stop-request'),
-        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
-         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
-      FROM events WHERE probe_id IN (OLD.probe_id, NEW.probe_id) AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
-    LEFT JOIN events c ON c.id = a.call_event_id;
+  ${refreshFacts('probe_id IN (OLD.probe_id, NEW.probe_id)')}
   END;
   CREATE TRIGGER probe_facts_delete AFTER DELETE ON events WHEN OLD.probe_id IS NOT NULL BEGIN
     DELETE FROM probe_facts WHERE probe_id = OLD.probe_id;
-    INSERT INTO probe_facts
-    SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
-      json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
-      json_extract(c.details, '$.secondsOnHold'), json_extract(c.details, '$.gaveUp'), json_extract(c.details, '$.ivrCampaignReady'),
-      json_array_length(c.details, '$.ivrExpected'), json_extract(c.details, '$.recorded')
-    FROM (SELECT probe_id,
-        MIN(CASE WHEN kind IN ('auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request') THEN occurred_at END),
-        MIN(CASE WHEN kind IN ('human-reply', 'sms-reply', 'callback') THEN occurred_at END),
-        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
-        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
-        MAX(pass_along AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
-        MAX(campaign_aware AND kind IN ('human-reply', 'sms-reply', 'callback')),
-        MAX(kind = 'bounce'),
-        MAX(kind = 'stop-request'),
-        (SELECT l.id FROM events l WHERE l.probe_id = events.probe_id AND l.kind = 'call' AND l.attribution IN ('exact', 'likely')
-         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1) AS call_event_id
-      FROM events WHERE probe_id = OLD.probe_id AND attribution IN ('exact', 'likely') GROUP BY probe_id) a
-    LEFT JOIN events c ON c.id = a.call_event_id;
+  ${refreshFacts('probe_id = OLD.probe_id')}
   END;
   `,
 ];
