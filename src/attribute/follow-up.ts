@@ -6,7 +6,7 @@
  * may call this after storing a human-reply, callback or sms-reply event.
  */
 import type { AuditConfig } from '../config/schema.js';
-import { setEventFollowUp } from '../store/imap-queries.js';
+import { humanContacts, setEventFollowUp } from '../store/imap-queries.js';
 import type { Store } from '../store/store.js';
 import type { EventRow, ProbeRow } from '../store/types.js';
 
@@ -18,7 +18,7 @@ export function isHumanContact(e: EventRow): boolean {
 
 export function recomputeFollowUps(store: Store, probe: ProbeRow, sla: Pick<AuditConfig['sla'], 'followUpAfter' | 'followUpWindow'>): number {
   const sent = probe.submittedAt ?? probe.submittingAt ?? probe.plannedAt;
-  const human = store.eventsForProbe(probe.id).filter(isHumanContact);
+  const human = humanContacts(store, probe.id);
   if (!human.length) return 0;
   const first = human.reduce((a, b) => (b.occurredAt < a.occurredAt ? b : a));
   let n = 0;

@@ -7,7 +7,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { classifyEmail, type EmailVerdict } from '../classify/email.js';
 import type { ReplyMessage } from '../classify/message.js';
-import type { Store } from '../store/store.js';
+import { UNMATCHED_REASON, type Store } from '../store/store.js';
 import type { EventKind, ObservationInput, ProbeRow } from '../store/types.js';
 import { attributeFromBody, type AttributionResult, type MailFacts } from './email.js';
 import { recomputeFollowUps } from './follow-up.js';
@@ -38,28 +38,20 @@ export interface RecordOutcome {
 const EXCERPT = 600;
 
 export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail, patterns: RegExp[]): RecordOutcome {
-  let attribution: AttributionResult =
+  // Nothing matched and nothing more is known (the body was not worth fetching): the
+  // observation alone, flagged unmatched, is what `status` lists (its reason: UNMATCHED_REASON).
+  if (!m.exact && !m.message) {
+    const obs = store.addObservation({ ...observationOf(m, null), unmatched: true });
+    return { isNew: obs.isNew, attributed: false, events: 0 };
+  }
+  const attribution: AttributionResult =
     m.exact ??
     (m.message
       ? attributeFromBody(store, loaded, m.facts, [m.message.text, m.message.deliveryStatus, m.message.quotedHeaders].filter(Boolean).join('\n'), m.subject, patterns)
-      : { probe: null, attribution: 'none', reasons: ['no token, no thread header naming a probe, and the sender is not one of a site\'s domains'] });
+      : { probe: null, attribution: 'none', reasons: [UNMATCHED_REASON] });
   const verdict = m.message ? classifyEmail(m.message, contextFor(loaded, attribution.probe)) : null;
 
-  const obs = store.addObservation({
-    source: 'imap',
-    sourceId: m.sourceId,
-    occurredAt: m.occurredAt,
-    timeSource: m.timeSource,
-    clockSkewMs: m.clockSkewMs,
-    sender: m.facts.from,
-    recipient: m.facts.recipients[0] ?? null,
-    subject: m.subject.slice(0, 500),
-    messageId: m.messageId,
-    inReplyTo: m.facts.inReplyTo[0] ?? null,
-    refs: m.facts.references.join(' ').slice(0, 2000) || null,
-    excerpt: verdict ? excerptOf(verdict) : null,
-    data: { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity },
-  });
+  const obs = store.addObservation(observationOf(m, verdict));
   if (!obs.isNew) return { isNew: false, attributed: !!attribution.probe, events: 0 };
 
   const details = {
@@ -113,6 +105,24 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
   }
   if (kind === 'human-reply') recomputeFollowUps(store, probe, loaded.config.sla);
   return { isNew: true, attributed: true, events };
+}
+
+function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
+  return {
+    source: 'imap',
+    sourceId: m.sourceId,
+    occurredAt: m.occurredAt,
+    timeSource: m.timeSource,
+    clockSkewMs: m.clockSkewMs,
+    sender: m.facts.from,
+    recipient: m.facts.recipients[0] ?? null,
+    subject: m.subject.slice(0, 500),
+    messageId: m.messageId,
+    inReplyTo: m.facts.inReplyTo[0] ?? null,
+    refs: m.facts.references.join(' ').slice(0, 2000) || null,
+    excerpt: verdict ? excerptOf(verdict) : null,
+    data: { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity },
+  };
 }
 
 /** The classifier's context for a reply to this probe (or the config alone). */

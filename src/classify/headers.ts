@@ -9,7 +9,8 @@ const MAX_VALUE = 16 * 1024;
 
 export type HeaderMap = Map<string, string[]>;
 
-export function parseHeaderBlock(raw: string): HeaderMap {
+/** The header block's fields (lowercased names, values unfolded and decoded); `only` keeps just those names. */
+export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): HeaderMap {
   const map: HeaderMap = new Map();
   const end = raw.search(/\r?\n\r?\n/);
   const block = end >= 0 ? raw.slice(0, end) : raw;
@@ -18,6 +19,7 @@ export function parseHeaderBlock(raw: string): HeaderMap {
   const flush = () => {
     if (!name) return;
     const key = name.toLowerCase();
+    if (only && !only.has(key)) return;
     const list = map.get(key) ?? [];
     list.push(decodeWords(value.slice(0, MAX_VALUE).trim()));
     map.set(key, list);
@@ -68,6 +70,13 @@ export function decodeWords(s: string): string {
 /** Decodes bytes in a named charset; unknown charsets fall back to UTF-8 (then Latin-1). */
 export function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
   const cs = (charset || 'utf-8').toLowerCase().trim();
+  // UTF-8 (and its ASCII subset) without a TextDecoder per call: the same replacement of
+  // malformed sequences, far cheaper for the collector's 10,000 header blocks.
+  if (cs === 'utf-8' || cs === 'utf8' || cs === 'us-ascii' || cs === 'ascii') {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    return buf.toString('utf8', bom);
+  }
   try {
     return new TextDecoder(cs === 'us-ascii' || cs === 'ascii' ? 'utf-8' : cs).decode(bytes);
   } catch {

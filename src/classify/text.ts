@@ -4,7 +4,7 @@
  * campaign, does it ask us to stop? Each verdict carries its reasons. Email classification
  * (auto-ack / human / bounce) builds on this; the phone channel uses it for texts.
  */
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { findPhoneNumbersInText, getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { splitReply } from './reply-parts.js';
 
 export interface ReplyTextContext {
@@ -145,8 +145,19 @@ function digits(s: string): string {
   return s.replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
 }
 
+/**
+ * libphonenumber's matcher only looks at runs of digits (any script) separated by at most
+ * four punctuation characters. A findable number has seven digits at least where the
+ * default country is in the North American plan (a country code and the shortest local
+ * numbers elsewhere), four elsewhere. Text without such a run holds no number it would find,
+ * and skipping the matcher there saves most of a reply's classification time.
+ */
+const DIGIT_RUN_NANP = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,4}\p{Nd}){6}/u;
+const DIGIT_RUN_SHORT = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,4}\p{Nd}){3}/u;
+
 function findNumbers(text: string, country: CountryCode): Array<{ number: string; at: number }> {
   const out: Array<{ number: string; at: number }> = [];
+  if (!(getCountryCallingCode(country) === '1' ? DIGIT_RUN_NANP : DIGIT_RUN_SHORT).test(text)) return out;
   for (const f of findPhoneNumbersInText(text, { defaultCountry: country, leniency: 'POSSIBLE' } as never)) {
     // Ticket, case and reference numbers look like phone numbers.
     const before = text.slice(Math.max(0, f.startsAt - 20), f.startsAt);

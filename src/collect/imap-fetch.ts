@@ -1,17 +1,21 @@
 /**
- * The two IMAP fetch passes. Pass 1 takes envelope, INTERNALDATE and three header fields of
- * every new message (what attribution needs). Pass 2 only for messages that may answer a
- * probe: the header block and the text parts (plain, else HTML; a DSN's status and quoted
- * headers), each cut at a size limit, so a 50 MB attachment is never downloaded.
+ * The two IMAP fetch passes. Pass 1 takes INTERNALDATE and the header block of every new
+ * message (cut at HEADER_LIMIT): From, To, Cc, Subject, Date, Message-ID, In-Reply-To — what
+ * the server's ENVELOPE would say — plus References, Delivered-To and X-Original-To, parsed
+ * here from one literal per message, which costs imapflow far less than an ENVELOPE list and a
+ * HEADER.FIELDS section. Pass 2 only for messages that may answer a probe: the text parts
+ * (plain, else HTML; a DSN's status and quoted headers), each cut at a size limit, so a 50 MB
+ * attachment is never downloaded; their header block is the one pass 1 already has.
  */
 import { createHash } from 'node:crypto';
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
-import { decodeCharset, normalizeMessageId, parseHeaderBlock, parseMessageIds, header } from '../classify/headers.js';
+import { decodeCharset, normalizeMessageId, parseAddresses, parseHeaderBlock, parseMessageIds, header } from '../classify/headers.js';
 import { buildMessage, type ReplyMessage, type TextPart } from '../classify/message.js';
 import type { MailFacts } from '../attribute/email.js';
 import type { ImapConnection } from './imap-client.js';
 
-export const PASS1_HEADERS = ['delivered-to', 'x-original-to', 'references'];
+/** The header fields pass 1 reads (the envelope's, plus what attribution needs besides). */
+export const PASS1_HEADERS: ReadonlySet<string> = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'delivered-to', 'x-original-to']);
 export const HEADER_LIMIT = 64 * 1024;
 const MAX_PARTS = 3;
 
@@ -23,6 +27,8 @@ export interface Pass1 {
   internalDate: number | null;
   dateHeader: number | null;
   size: number;
+  /** The header block as fetched (decoded as UTF-8), for pass 2's classifier. */
+  headerText: string;
 }
 
 export function compactUids(uids: number[]): string {
@@ -38,8 +44,8 @@ export function compactUids(uids: number[]): string {
 }
 
 export async function fetchPass1(conn: ImapConnection, uids: number[]): Promise<Pass1[]> {
-  const msgs = await conn.call('FETCH (envelope, INTERNALDATE)', (c) =>
-    c.fetchAll(compactUids(uids), { uid: true, envelope: true, internalDate: true, headers: PASS1_HEADERS }, { uid: true }),
+  const msgs = await conn.call('FETCH (INTERNALDATE, header)', (c) =>
+    c.fetchAll(compactUids(uids), { uid: true, internalDate: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true }),
   );
   const heads = msgs.map(pass1Of);
   // The size only names a message that has no Message-ID (sourceIdFor): asked for those alone,
@@ -54,27 +60,30 @@ export async function fetchPass1(conn: ImapConnection, uids: number[]): Promise<
 }
 
 export function pass1Of(m: FetchMessageObject): Pass1 {
-  const env = m.envelope;
-  const h = parseHeaderBlock(m.headers?.toString('utf8') ?? '');
-  const addrs = (list?: Array<{ address?: string }>) => (list ?? []).map((a) => (a.address ?? '').toLowerCase()).filter(Boolean);
+  const raw = m.headers ?? m.bodyParts?.get('header');
+  const headerText = raw ? decodeCharset(raw, 'utf-8') : '';
+  const h = parseHeaderBlock(headerText, PASS1_HEADERS);
+  const addrs = (name: string) => (h.get(name) ?? []).flatMap((v) => parseAddresses(v).map((a) => a.address));
   const extra = [...(h.get('delivered-to') ?? []), ...(h.get('x-original-to') ?? [])].map((a) => a.replace(/[<>]/g, '').trim().toLowerCase());
   const internal = m.internalDate instanceof Date ? m.internalDate.getTime() : m.internalDate ? Date.parse(m.internalDate) : NaN;
-  const date = env?.date instanceof Date ? env.date.getTime() : NaN;
+  const dateValue = header(h, 'date');
+  const date = dateValue ? Date.parse(dateValue) : NaN;
   const occurredAt = Number.isFinite(internal) ? internal : Number.isFinite(date) ? date : 0;
   return {
     uid: m.uid,
     facts: {
-      recipients: [...new Set([...addrs(env?.to), ...addrs(env?.cc), ...extra])],
-      inReplyTo: parseMessageIds(env?.inReplyTo),
+      recipients: [...new Set([...addrs('to'), ...addrs('cc'), ...extra])],
+      inReplyTo: parseMessageIds(header(h, 'in-reply-to')),
       references: parseMessageIds(header(h, 'references')),
-      from: addrs(env?.from)[0] ?? null,
+      from: addrs('from')[0] ?? null,
       occurredAt,
     },
-    subject: env?.subject ?? '',
-    messageId: normalizeMessageId(env?.messageId),
+    subject: header(h, 'subject') ?? '',
+    messageId: normalizeMessageId(parseMessageIds(header(h, 'message-id'))[0] ?? header(h, 'message-id')),
     internalDate: Number.isFinite(internal) ? internal : null,
     dateHeader: Number.isFinite(date) ? date : null,
     size: m.size ?? 0,
+    headerText,
   };
 }
 
@@ -126,27 +135,27 @@ function ref(n: MessageStructureObject, key: string, type: string): PartRef {
   return { key, type, encoding: (n.encoding ?? '7bit').toLowerCase(), charset: n.parameters?.['charset'] };
 }
 
-/** Pass 2: header blocks and text parts of the given messages, parsed for the classifier. */
-export async function fetchBodies(conn: ImapConnection, uids: number[], maxBytes: number): Promise<Map<number, ReplyMessage>> {
+/** Pass 2: the text parts of the given messages, parsed with their pass-1 header block for the classifier. */
+export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes: number): Promise<Map<number, ReplyMessage>> {
   const out = new Map<number, ReplyMessage>();
-  if (!uids.length) return out;
-  // One FETCH for structure, header and part 1, which is the text of most replies
+  if (!heads.length) return out;
+  const headersOf = new Map(heads.map((h) => [h.uid, h.headerText]));
+  const uids = heads.map((h) => h.uid);
+  // One FETCH for structure and part 1, which is the text of most replies
   // (single-part, or multipart/alternative starting with text/plain).
-  const first = await conn.call('FETCH (BODYSTRUCTURE, header, part 1)', (c) =>
-    c.fetchAll(compactUids(uids), { uid: true, bodyStructure: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }, { key: '1', maxLength: maxBytes }] }, { uid: true }),
+  const first = await conn.call('FETCH (BODYSTRUCTURE, part 1)', (c) =>
+    c.fetchAll(compactUids(uids), { uid: true, bodyStructure: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
   );
   // The rest: one FETCH per distinct set of part numbers.
   const groups = new Map<string, { parts: PartRef[]; uids: number[] }>();
-  const headersOf = new Map<number, string>();
   for (const m of first) {
-    const header = m.headers ? decodeCharset(m.headers, 'utf-8') : '';
+    const header = headersOf.get(m.uid) ?? '';
     const parts = textParts(m.bodyStructure);
     const part1 = m.bodyParts?.get('1');
     if (parts.length === 1 && parts[0]!.key === '1' && part1) {
       out.set(m.uid, buildMessage(header, [{ type: parts[0]!.type, text: decodePart(part1, parts[0]!) }]));
       continue;
     }
-    headersOf.set(m.uid, header);
     const k = parts.map((p) => p.key).join(' ');
     const g = groups.get(k) ?? { parts, uids: [] };
     g.uids.push(m.uid);

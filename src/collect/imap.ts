@@ -161,7 +161,7 @@ export class ImapCollector implements Collector {
         const chunk = uids.slice(i, i + this.opts.chunkSize);
         const heads = await fetchPass1(conn, chunk);
         const exact = new Map(heads.map((h) => [h.uid, attributeExact(store, h.facts, this.patterns)]));
-        const wanted = heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts)).map((h) => h.uid);
+        const wanted = heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts));
         const bodies = await fetchBodies(conn, wanted, this.opts.maxTextBytes);
         const chunkLast = Math.max(...chunk);
         let stored = 0;

@@ -14,6 +14,15 @@ export function probeByMessageIdAnyCase(store: Store, messageId: string): ProbeR
   return r ? store.getProbe(r.id) : undefined;
 }
 
+/** A probe's human contacts (reply, callback, text), with just what follow-up flags need. */
+export function humanContacts(store: Store, probeId: number): Array<{ id: number; occurredAt: number; followUp: boolean }> {
+  const rows = store
+    .statement("SELECT id, occurred_at, follow_up FROM events WHERE probe_id = ? AND kind IN ('human-reply', 'callback', 'sms-reply') ORDER BY occurred_at, id")
+    .raw()
+    .all(probeId) as Array<[number, number, number]>;
+  return rows.map(([id, occurredAt, followUp]) => ({ id, occurredAt, followUp: followUp === 1 }));
+}
+
 export function setEventFollowUp(store: Store, eventId: number, followUp: boolean): void {
   store.statement('UPDATE events SET follow_up = ? WHERE id = ?').run(followUp ? 1 : 0, eventId);
 }

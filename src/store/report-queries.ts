@@ -201,11 +201,17 @@ export function probeTimelines(store: Store, probeIds: number[]): Map<number, Ti
   return out;
 }
 
-/** Events in the period no inquiry could be matched to (probe_id NULL: unattributed or ambiguous). */
+/**
+ * What in the period no inquiry could be matched to: events with probe_id NULL (unattributed
+ * or ambiguous) and observations stored as unmatched without an event (migration 3).
+ */
 export function countUnmatchedEvents(store: Store, since?: number): number {
   const r = store.db
-    .prepare('SELECT COUNT(*) AS n FROM events WHERE probe_id IS NULL AND occurred_at >= ?')
-    .get(since ?? 0) as { n: number };
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM events WHERE probe_id IS NULL AND occurred_at >= ?)
+            + (SELECT COUNT(*) FROM observations WHERE unmatched = 1 AND occurred_at >= ?) AS n`,
+    )
+    .get(since ?? 0, since ?? 0) as { n: number };
   return r.n;
 }
 

@@ -33,6 +33,12 @@ function rowOf<T>(r: Record<string, unknown> | undefined, jsonCols: string[] = [
 }
 
 const PROBE_JSON = ['details', 'evidence'];
+
+/** Why mail stored as unmatched (no event) was not attributed. */
+export const UNMATCHED_REASON = "no token, no thread header naming a probe, and the sender is not one of a site's domains";
+
+/** An unattributed item: an event, or (id null) an observation stored as unmatched. */
+export type UnattributedRow = Omit<EventRow, 'id'> & { id: number | null; sender: string | null; subject: string | null };
 const probeOf = (r: unknown) => rowOf<ProbeRow>(r as Record<string, unknown>, PROBE_JSON);
 const eventOf = (r: unknown) =>
   rowOf<EventRow>(r as Record<string, unknown>, ['reasons', 'details'], ['pass_along', 'campaign_aware', 'follow_up']);
@@ -237,12 +243,13 @@ export class Store {
   /** Inserts an observation; returns its id and whether it was new (unique by source + sourceId). */
   addObservation(o: ObservationInput): { id: number; isNew: boolean } {
     const r = this.statement(
-        `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, excerpt, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING`,
+        `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, excerpt, data, unmatched)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING`,
       )
       .run(
         o.source, o.sourceId, o.occurredAt, o.timeSource, o.clockSkewMs ?? null, this.clock.now(), o.sender ?? null,
         o.recipient ?? null, o.subject ?? null, o.messageId ?? null, o.inReplyTo ?? null, o.refs ?? null, o.excerpt ?? null, json(o.data),
+        o.unmatched ? 1 : 0,
       );
     if (r.changes === 1) return { id: Number(r.lastInsertRowid), isNew: true };
     const existing = this.statement('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
@@ -288,13 +295,26 @@ export class Store {
     return this.statement(sql).all(...vals).map((r) => eventOf(r)!);
   }
 
-  unattributed(limit = 50): Array<EventRow & { sender: string | null; subject: string | null }> {
+  /**
+   * What no probe could be matched to, newest first: `unattributed` (and ambiguous) events, and
+   * observations stored as unmatched without an event (their reason is always the same).
+   */
+  unattributed(limit = 50): UnattributedRow[] {
     return this.statement(
-        `SELECT e.*, o.sender, o.subject FROM events e JOIN observations o ON o.id = e.observation_id
-         WHERE e.probe_id IS NULL ORDER BY e.occurred_at DESC LIMIT ?`,
+        `SELECT * FROM (
+           SELECT e.id, e.observation_id, e.probe_id, e.kind, e.attribution, e.occurred_at, e.pass_along, e.campaign_aware, e.follow_up,
+             e.reasons, e.details, o.sender, o.subject
+           FROM events e JOIN observations o ON o.id = e.observation_id WHERE e.probe_id IS NULL
+           UNION ALL
+           SELECT NULL, o.id, NULL, 'unattributed', 'none', o.occurred_at, 0, 0, 0, json_array(?),
+             json_object('mailbox', json_extract(o.data, '$.mailbox'), 'from', o.sender, 'subject', substr(o.subject, 1, 200),
+               'timeSource', o.time_source, 'clockSkewMs', o.clock_skew_ms),
+             o.sender, o.subject
+           FROM observations o WHERE o.unmatched = 1
+         ) ORDER BY occurred_at DESC, observation_id DESC LIMIT ?`,
       )
-      .all(limit)
-      .map((r) => eventOf(r) as EventRow & { sender: string | null; subject: string | null });
+      .all(UNMATCHED_REASON, limit)
+      .map((r) => eventOf(r) as UnattributedRow);
   }
 
   // ── cursors ─────────────────────────────────────────────────────────────────

@@ -60,9 +60,11 @@ export interface ObservationInput {
   refs?: string | null;
   excerpt?: string | null;
   data?: Record<string, unknown> | null;
+  /** Nothing could be matched to it and no event says more (see migration 3). */
+  unmatched?: boolean;
 }
 
-export interface ObservationRow extends Required<Omit<ObservationInput, 'data'>> {
+export interface ObservationRow extends Required<Omit<ObservationInput, 'data' | 'unmatched'>> {
   id: number;
   collectedAt: number;
   data: Record<string, unknown> | null;

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ImapCollector } from '../../src/collect/imap.js';
 import type { CollectDeps } from '../../src/collect/types.js';
+import { UNMATCHED_REASON } from '../../src/store/store.js';
+import { countUnmatchedEvents } from '../../src/store/report-queries.js';
 import { useDovecot } from '../helpers/dovecot.js';
 import { CORPUS_FILES, EXPECTATIONS, REPLIES_DIR } from './corpus.js';
 import { emailSetup, replyEml, sentProbe, type EmailSetup } from './setup.js';
@@ -99,6 +101,12 @@ describe('IMAP collector (Dovecot)', () => {
     expect(likely[0]!.reasons.join(' ')).toMatch(/lower confidence/);
     const un = s.store.unattributed();
     expect(un.map((e) => [e.kind, e.attribution, e.sender])).toEqual([['unattributed', 'none', 'news@shop.example.com']]);
+    // Unmatched mail whose body was never fetched is its observation alone (no event), with its reason.
+    expect(un[0]!.id).toBeNull();
+    expect(un[0]!.reasons).toEqual([UNMATCHED_REASON]);
+    expect(un[0]!.details).toMatchObject({ mailbox: 'INBOX', from: 'news@shop.example.com', subject: 'Our sale', timeSource: 'internaldate' });
+    expect(s.store.listEvents({ kind: 'unattributed' })).toEqual([]);
+    expect(countUnmatchedEvents(s.store)).toBe(1);
   });
 
   it('mail without a Message-ID is named by its headers and size (fetched only for such mail): two that differ only in body are both kept, once', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { Store } from '../../src/store/store.js';
+import { Store, UNMATCHED_REASON } from '../../src/store/store.js';
+import { countUnmatchedEvents } from '../../src/store/report-queries.js';
 import { tempTree } from '../helpers/tmp.js';
 
 describe('the store', () => {
@@ -50,6 +51,28 @@ describe('the store', () => {
     const events = s.eventsForProbe(p.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: 'human-reply', passAlong: true, followUp: false, reasons: ['r2'] });
+    s.close();
+  });
+
+  it('lists unattributed events and unmatched observations together, newest first, and counts both', () => {
+    const t = Date.UTC(2026, 10, 1, 12);
+    const s = new Store(join(tempTree(), 'u.db'), fixedClock(t));
+    const lean = (id: string, h: number) =>
+      s.addObservation({ source: 'imap', sourceId: id, occurredAt: t + h * 3600_000, timeSource: 'internaldate', sender: `${id}@news.example.com`, subject: `S ${id}`, data: { mailbox: 'Junk' }, unmatched: true });
+    lean('a', 1);
+    const o = s.addObservation({ source: 'imap', sourceId: 'b', occurredAt: t + 2 * 3600_000, timeSource: 'internaldate', sender: 'b@north.example.org' });
+    s.upsertEvent({ observationId: o.id, probeId: null, kind: 'unattributed', attribution: 'ambiguous', occurredAt: t + 2 * 3600_000, reasons: ['two probes'] });
+    lean('c', 3);
+    const un = s.unattributed();
+    expect(un.map((u) => [u.sender, u.attribution, u.id === null])).toEqual([
+      ['c@news.example.com', 'none', true],
+      ['b@north.example.org', 'ambiguous', false],
+      ['a@news.example.com', 'none', true],
+    ]);
+    expect(un[0]).toMatchObject({ kind: 'unattributed', probeId: null, reasons: [UNMATCHED_REASON], details: { mailbox: 'Junk', subject: 'S c' } });
+    expect(s.unattributed(1)).toHaveLength(1);
+    expect(countUnmatchedEvents(s)).toBe(3);
+    expect(countUnmatchedEvents(s, t + 2 * 3600_000)).toBe(2);
     s.close();
   });
 
