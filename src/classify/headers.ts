@@ -13,30 +13,34 @@ export type HeaderMap = Map<string, string[]>;
 export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): HeaderMap {
   const map: HeaderMap = new Map();
   const end = raw.search(/\r?\n\r?\n/);
-  const block = end >= 0 ? raw.slice(0, end) : raw;
-  let name = '';
+  const stop = end >= 0 ? end : raw.length;
+  let key = '';
+  let named = false;
   let value = '';
   const flush = () => {
-    if (!name) return;
-    const key = name.toLowerCase();
-    if (only && !only.has(key)) return;
-    const list = map.get(key) ?? [];
-    list.push(decodeWords(value.slice(0, MAX_VALUE).trim()));
-    map.set(key, list);
+    if (!key) return;
+    const list = map.get(key);
+    const v = decodeWords(value.slice(0, MAX_VALUE).trim());
+    if (list) list.push(v);
+    else map.set(key, [v]);
   };
-  for (const line of block.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && name) {
-      if (value.length < MAX_VALUE) value += ' ' + line.trim();
+  // Line by line with indexOf: the collector runs this on every header block it fetches.
+  for (let at = 0; at < stop; ) {
+    let nl = raw.indexOf('\n', at);
+    if (nl < 0 || nl > stop) nl = stop;
+    const line = raw.charCodeAt(nl - 1) === 13 && nl - 1 >= at ? raw.slice(at, nl - 1) : raw.slice(at, nl);
+    at = nl + 1;
+    const first = line.charCodeAt(0);
+    if ((first === 32 || first === 9) && named) {
+      if (key && value.length < MAX_VALUE) value += ' ' + line.trim();
       continue;
     }
     flush();
     const i = line.indexOf(':');
-    if (i <= 0) {
-      name = '';
-      continue;
-    }
-    name = line.slice(0, i).trim();
-    value = line.slice(i + 1);
+    key = i > 0 ? line.slice(0, i).trim().toLowerCase() : '';
+    named = key !== '';
+    if (named && only && !only.has(key)) key = '';
+    value = key ? line.slice(i + 1) : '';
   }
   flush();
   return map;
@@ -94,33 +98,41 @@ export interface Address {
 export function parseAddresses(value: string | undefined): Address[] {
   if (!value) return [];
   const out: Address[] = [];
-  // Split on commas outside quotes and angle brackets.
-  const parts: string[] = [];
-  let cur = '';
+  // Split on commas outside quotes, angle brackets and (comments).
   let q = false;
   let angle = 0;
-  for (const ch of value) {
-    if (ch === '"') q = !q;
-    else if (!q && ch === '<') angle++;
-    else if (!q && ch === '>') angle = Math.max(0, angle - 1);
-    if (ch === ',' && !q && !angle) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
+  let paren = 0;
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch === 34) q = !q;
+    else if (q) continue;
+    else if (ch === 60) angle++;
+    else if (ch === 62) angle = Math.max(0, angle - 1);
+    else if (ch === 40) paren++;
+    else if (ch === 41) paren = Math.max(0, paren - 1);
+    else if (ch === 44 && !angle && !paren) {
+      const a = addressOf(value.slice(from, i));
+      if (a) out.push(a);
+      from = i + 1;
+    }
   }
-  parts.push(cur);
-  for (const raw of parts) {
-    const p = raw.replace(/^[^:<"]*:(?!.*@[^:]*$)/, '').replace(/;$/, '').trim();
-    const angled = p.match(/<([^<>]*)>/);
-    const address = (angled ? angled[1]! : p.match(/[^\s<>"]+@[^\s<>"]+/)?.[0] ?? '').trim().toLowerCase();
-    if (!address.includes('@')) continue;
-    const name = (angled ? p.slice(0, angled.index) : p.replace(address, ''))
-      .replace(/^["\s]+|["\s]+$/g, '')
-      .replace(/\(.*\)/, '')
-      .trim();
-    out.push({ name, address });
-  }
+  const last = addressOf(value.slice(from));
+  if (last) out.push(last);
   return out;
+}
+
+function addressOf(raw: string): Address | null {
+  const p = (raw.includes(':') ? raw.replace(/^[^:<"]*:(?!.*@[^:]*$)/, '') : raw).replace(/;$/, '').trim();
+  // The <address>, not a bracket inside the quoted display name.
+  const angled = (p.includes('"') ? p.replace(/"(?:[^"\\]|\\.)*"/g, (m) => ' '.repeat(m.length)) : p).match(/<([^<>]*)>/);
+  const address = (angled ? angled[1]! : p.match(/[^\s<>"]+@[^\s<>"]+/)?.[0] ?? '').trim().toLowerCase();
+  if (!address.includes('@')) return null;
+  const name = (angled ? p.slice(0, angled.index) : p.replace(address, ''))
+    .replace(/^["\s]+|["\s]+$/g, '')
+    .replace(/\(.*\)/, '')
+    .trim();
+  return { name, address };
 }
 
 /** Message-IDs in In-Reply-To / References ("<a@b> <c@d>"). */

@@ -155,14 +155,25 @@ export class ImapCollector implements Collector {
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
       this.deps.debug?.(`imap ${mb.path}: ${uids.length} message(s) after UID ${lastUid} (UIDVALIDITY ${uidValidity}), in chunks of ${this.opts.chunkSize}`);
       const oldest = earliestProbeStart(store);
+      // Where the time goes (--debug): header pass, attribution, body pass, classify + store.
+      const phases = { headers: 0, attribute: 0, bodies: 0, store: 0 };
       let skippedOld = 0;
       for (let i = 0; i < uids.length; i += this.opts.chunkSize) {
         if (this.deps.signal.aborted) return;
         const chunk = uids.slice(i, i + this.opts.chunkSize);
+        let t = performance.now();
+        const lap = (phase: keyof typeof phases) => {
+          const now = performance.now();
+          phases[phase] += now - t;
+          t = now;
+        };
         const heads = await fetchPass1(conn, chunk);
+        lap('headers');
         const exact = new Map(heads.map((h) => [h.uid, attributeExact(store, h.facts, this.patterns)]));
         const wanted = heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts));
+        lap('attribute');
         const bodies = await fetchBodies(conn, wanted, this.opts.maxTextBytes);
+        lap('bodies');
         const chunkLast = Math.max(...chunk);
         let stored = 0;
         store.tx(() => {
@@ -199,11 +210,13 @@ export class ImapCollector implements Collector {
           const done = i + this.opts.chunkSize >= uids.length;
           store.setCursor(name, { uidValidity, lastUid: chunkLast, uidNext: done ? Math.max(uidNext, chunkLast + 1) : chunkLast + 1, highestModseq: done ? modseq : cur?.highestModseq });
         });
+        lap('store');
         stats.fetched += heads.length;
         lastUid = chunkLast;
         await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
       }
       if (!uids.length) store.tx(() => store.setCursor(name, { uidValidity, lastUid, uidNext, highestModseq: modseq }));
+      if (uids.length) this.deps.debug?.(`imap ${mb.path}: ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);
       if (skippedOld) stats.notes.push(`${mb.path}: ${skippedOld} message(s) older than every probe skipped`);
     } finally {
       lock.release();
