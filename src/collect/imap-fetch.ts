@@ -9,13 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
-import { decodeCharset, normalizeMessageId, parseAddresses, parseHeaderBlock, parseMessageIds, header } from '../classify/headers.js';
+import { decodeCharset, normalizeMessageId, parseAddresses, parseContentType, parseHeaderBlock, parseMessageIds, header } from '../classify/headers.js';
 import { buildMessage, type ReplyMessage, type TextPart } from '../classify/message.js';
 import type { MailFacts } from '../attribute/email.js';
 import type { ImapConnection } from './imap-client.js';
 
 /** The header fields pass 1 reads (the envelope's, plus what attribution needs besides). */
-export const PASS1_HEADERS: ReadonlySet<string> = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'delivered-to', 'x-original-to']);
+export const PASS1_HEADERS: ReadonlySet<string> = new Set([
+  'from', 'to', 'cc', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'delivered-to', 'x-original-to',
+  'content-type', 'content-transfer-encoding', 'content-disposition',
+]);
 export const HEADER_LIMIT = 64 * 1024;
 const MAX_PARTS = 3;
 
@@ -29,6 +32,8 @@ export interface Pass1 {
   size: number;
   /** The header block as fetched (decoded as UTF-8), for pass 2's classifier. */
   headerText: string;
+  /** A single-part text message (plain or HTML, not an attachment): its one part, known without BODYSTRUCTURE. */
+  singleText: PartRef | null;
 }
 
 export function compactUids(uids: number[]): string {
@@ -84,7 +89,17 @@ export function pass1Of(m: FetchMessageObject): Pass1 {
     dateHeader: Number.isFinite(date) ? date : null,
     size: m.size ?? 0,
     headerText,
+    singleText: singleTextPart(h),
   };
+}
+
+/** The message's only part when its header says it is text/plain or text/html (the default is text/plain). */
+function singleTextPart(h: Map<string, string[]>): PartRef | null {
+  const ct = parseContentType(header(h, 'content-type'));
+  if (ct.type !== 'text/plain' && ct.type !== 'text/html') return null;
+  if (/^\s*attachment\b/i.test(header(h, 'content-disposition') ?? '')) return null;
+  const encoding = (header(h, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+  return { key: '1', type: ct.type, encoding, charset: ct.params['charset'] };
 }
 
 /** Unique per mail account: the Message-ID, else a hash of what identifies the message. */
@@ -140,11 +155,22 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
   const out = new Map<number, ReplyMessage>();
   if (!heads.length) return out;
   const headersOf = new Map(heads.map((h) => [h.uid, h.headerText]));
-  const uids = heads.map((h) => h.uid);
-  // One FETCH for structure and part 1, which is the text of most replies
-  // (single-part, or multipart/alternative starting with text/plain).
+  // Single-part text (most replies written in plain text, most auto-acknowledgements): the
+  // header already names type, encoding and charset, so part 1 alone is fetched.
+  const single = heads.filter((h) => h.singleText);
+  if (single.length) {
+    const got = await conn.call('FETCH (part 1)', (c) =>
+      c.fetchAll(compactUids(single.map((h) => h.uid)), { uid: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
+    );
+    const byUid = new Map(got.map((m) => [m.uid, m.bodyParts?.get('1')]));
+    for (const h of single) if (byUid.has(h.uid)) out.set(h.uid, buildMessage(h.headerText, [{ type: h.singleText!.type, text: decodePart(byUid.get(h.uid), h.singleText!) }]));
+  }
+  const rest = heads.filter((h) => !h.singleText).map((h) => h.uid);
+  if (!rest.length) return out;
+  // Multipart and the rest: one FETCH for structure and part 1, which is the text of most
+  // (multipart/alternative starting with text/plain).
   const first = await conn.call('FETCH (BODYSTRUCTURE, part 1)', (c) =>
-    c.fetchAll(compactUids(uids), { uid: true, bodyStructure: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
+    c.fetchAll(compactUids(rest), { uid: true, bodyStructure: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
   );
   // The rest: one FETCH per distinct set of part numbers.
   const groups = new Map<string, { parts: PartRef[]; uids: number[] }>();
