@@ -32,8 +32,10 @@ export interface Pass1 {
   size: number;
   /** The header block as fetched (decoded as UTF-8), for pass 2's classifier. */
   headerText: string;
-  /** A single-part text message (plain or HTML, not an attachment): its one part, known without BODYSTRUCTURE. */
-  singleText: PartRef | null;
+  /** Content-Type, Content-Transfer-Encoding, Content-Disposition: a single-part text message's one part is known from them (singleTextPart). */
+  contentType: string | undefined;
+  transferEncoding: string | undefined;
+  disposition: string | undefined;
 }
 
 export function compactUids(uids: number[]): string {
@@ -49,10 +51,14 @@ export function compactUids(uids: number[]): string {
 }
 
 export async function fetchPass1(conn: ImapConnection, uids: number[]): Promise<Pass1[]> {
-  const msgs = await conn.call('FETCH (INTERNALDATE, header)', (c) =>
-    c.fetchAll(compactUids(uids), { uid: true, internalDate: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true }),
-  );
-  const heads = msgs.map(pass1Of);
+  // Each response is reduced to its Pass1 as it arrives, so imapflow's objects (and their
+  // header buffers) die young instead of piling up for the whole chunk.
+  const heads = await conn.call('FETCH (INTERNALDATE, header)', async (c) => {
+    const out: Pass1[] = [];
+    for await (const m of c.fetch(compactUids(uids), { uid: true, internalDate: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true }))
+      out.push(pass1Of(m));
+    return out;
+  });
   // The size only names a message that has no Message-ID (sourceIdFor): asked for those alone,
   // which saves parsing RFC822.SIZE for every other message.
   const nameless = heads.filter((h) => !h.messageId);
@@ -68,37 +74,57 @@ export function pass1Of(m: FetchMessageObject): Pass1 {
   const raw = m.headers ?? m.bodyParts?.get('header');
   const headerText = raw ? decodeCharset(raw, 'utf-8') : '';
   const h = parseHeaderBlock(headerText, PASS1_HEADERS);
-  const addrs = (name: string) => (h.get(name) ?? []).flatMap((v) => parseAddresses(v).map((a) => a.address));
-  const extra = [...(h.get('delivered-to') ?? []), ...(h.get('x-original-to') ?? [])].map((a) => a.replace(/[<>]/g, '').trim().toLowerCase());
+  const recipients: string[] = [];
+  const add = (a: string) => {
+    if (a && !recipients.includes(a)) recipients.push(a);
+  };
+  for (const name of ['to', 'cc']) for (const v of h.get(name) ?? []) for (const a of addressesIn(v)) add(a);
+  for (const name of ['delivered-to', 'x-original-to']) for (const v of h.get(name) ?? []) add(v.replace(/[<>]/g, '').trim().toLowerCase());
+  const fromValue = header(h, 'from');
   const internal = m.internalDate instanceof Date ? m.internalDate.getTime() : m.internalDate ? Date.parse(m.internalDate) : NaN;
   const dateValue = header(h, 'date');
   const date = dateValue ? Date.parse(dateValue) : NaN;
   const occurredAt = Number.isFinite(internal) ? internal : Number.isFinite(date) ? date : 0;
+  const messageId = header(h, 'message-id');
   return {
     uid: m.uid,
     facts: {
-      recipients: [...new Set([...addrs('to'), ...addrs('cc'), ...extra])],
+      recipients,
       inReplyTo: parseMessageIds(header(h, 'in-reply-to')),
       references: parseMessageIds(header(h, 'references')),
-      from: addrs('from')[0] ?? null,
+      from: fromValue ? (addressesIn(fromValue)[0] ?? null) : null,
       occurredAt,
     },
     subject: header(h, 'subject') ?? '',
-    messageId: normalizeMessageId(parseMessageIds(header(h, 'message-id'))[0] ?? header(h, 'message-id')),
+    messageId: messageId ? normalizeMessageId(parseMessageIds(messageId)[0] ?? messageId) : null,
     internalDate: Number.isFinite(internal) ? internal : null,
     dateHeader: Number.isFinite(date) ? date : null,
     size: m.size ?? 0,
     headerText,
-    singleText: singleTextPart(h),
+    contentType: header(h, 'content-type'),
+    transferEncoding: header(h, 'content-transfer-encoding'),
+    disposition: header(h, 'content-disposition'),
   };
 }
 
+/** Lowercased addresses of an address header; `Name <a@b>` and bare `a@b` without the full parser. */
+function addressesIn(value: string): string[] {
+  if (!/[",:;()]/.test(value)) {
+    const lt = value.indexOf('<');
+    const gt = value.indexOf('>', lt);
+    const single = lt >= 0 ? gt > lt && value.indexOf('<', lt + 1) < 0 && value.indexOf('>', gt + 1) < 0 : !value.includes('>');
+    const a = single ? (lt >= 0 ? value.slice(lt + 1, gt) : value).trim().toLowerCase() : '';
+    if (a.includes('@') && !/\s/.test(a)) return [a];
+  }
+  return parseAddresses(value).map((a) => a.address);
+}
+
 /** The message's only part when its header says it is text/plain or text/html (the default is text/plain). */
-function singleTextPart(h: Map<string, string[]>): PartRef | null {
-  const ct = parseContentType(header(h, 'content-type'));
+export function singleTextPart(h: Pick<Pass1, 'contentType' | 'transferEncoding' | 'disposition'>): PartRef | null {
+  const ct = parseContentType(h.contentType);
   if (ct.type !== 'text/plain' && ct.type !== 'text/html') return null;
-  if (/^\s*attachment\b/i.test(header(h, 'content-disposition') ?? '')) return null;
-  const encoding = (header(h, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+  if (/^\s*attachment\b/i.test(h.disposition ?? '')) return null;
+  const encoding = (h.transferEncoding ?? '7bit').trim().toLowerCase();
   return { key: '1', type: ct.type, encoding, charset: ct.params['charset'] };
 }
 
@@ -157,15 +183,21 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
   const headersOf = new Map(heads.map((h) => [h.uid, h.headerText]));
   // Single-part text (most replies written in plain text, most auto-acknowledgements): the
   // header already names type, encoding and charset, so part 1 alone is fetched.
-  const single = heads.filter((h) => h.singleText);
-  if (single.length) {
-    const got = await conn.call('FETCH (part 1)', (c) =>
-      c.fetchAll(compactUids(single.map((h) => h.uid)), { uid: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
-    );
-    const byUid = new Map(got.map((m) => [m.uid, m.bodyParts?.get('1')]));
-    for (const h of single) if (byUid.has(h.uid)) out.set(h.uid, buildMessage(h.headerText, [{ type: h.singleText!.type, text: decodePart(byUid.get(h.uid), h.singleText!) }]));
+  const single = new Map<number, PartRef>();
+  for (const h of heads) {
+    const part = singleTextPart(h);
+    if (part) single.set(h.uid, part);
   }
-  const rest = heads.filter((h) => !h.singleText).map((h) => h.uid);
+  if (single.size) {
+    const got = await conn.call('FETCH (part 1)', (c) =>
+      c.fetchAll(compactUids([...single.keys()]), { uid: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
+    );
+    for (const m of got) {
+      const part = single.get(m.uid);
+      if (part) out.set(m.uid, buildMessage(headersOf.get(m.uid) ?? '', [{ type: part.type, text: decodePart(m.bodyParts?.get('1'), part) }]));
+    }
+  }
+  const rest = heads.filter((h) => !single.has(h.uid)).map((h) => h.uid);
   if (!rest.length) return out;
   // Multipart and the rest: one FETCH for structure and part 1, which is the text of most
   // (multipart/alternative starting with text/plain).

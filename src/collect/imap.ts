@@ -24,20 +24,23 @@ export interface MailboxCursor {
 }
 
 export interface ImapCollectorOptions {
-  /** Messages per fetch-and-commit step. */
+  /** Messages per header fetch (and at most per commit). */
   chunkSize: number;
+  /** Messages whose bodies are held at once: a chunk with more is stored in several commits. */
+  bodyBatch: number;
   /** Size limit of each text part fetched. */
   maxTextBytes: number;
   /** Full sweep of every mailbox this often while watching. */
   sweepEveryMs: number;
   /** IDLE is restarted at least this often (servers drop IDLE after 30 minutes). */
   idleRestartMs: number;
-  /** Called after each committed chunk (tests use it to break things mid-fetch). */
+  /** Called after each commit (tests use it to break things mid-fetch). */
   onChunkStored?: (info: { mailbox: string; lastUid: number; stored: number }) => void | Promise<void>;
 }
 
 export const DEFAULT_IMAP_OPTIONS: ImapCollectorOptions = {
-  chunkSize: 2500,
+  chunkSize: 10_000,
+  bodyBatch: 500,
   maxTextBytes: 64 * 1024,
   sweepEveryMs: 5 * 60_000,
   idleRestartMs: 25 * 60_000,
@@ -161,59 +164,72 @@ export class ImapCollector implements Collector {
       for (let i = 0; i < uids.length; i += this.opts.chunkSize) {
         if (this.deps.signal.aborted) return;
         const chunk = uids.slice(i, i + this.opts.chunkSize);
+        const lastChunk = i + this.opts.chunkSize >= uids.length;
         let t = performance.now();
         const lap = (phase: keyof typeof phases) => {
           const now = performance.now();
           phases[phase] += now - t;
           t = now;
         };
-        const heads = await fetchPass1(conn, chunk);
+        const heads = (await fetchPass1(conn, chunk)).sort((a, b) => a.uid - b.uid);
         lap('headers');
         const exact = new Map(heads.map((h) => [h.uid, attributeExact(store, h.facts, this.patterns)]));
-        const wanted = heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts));
+        const wanted = new Set(heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts)).map((h) => h.uid));
         lap('attribute');
-        const bodies = await fetchBodies(conn, wanted, this.opts.maxTextBytes);
-        lap('bodies');
         const chunkLast = Math.max(...chunk);
-        let stored = 0;
-        store.tx(() => {
-          for (const h of heads) {
-            const hit = exact.get(h.uid) ?? null;
-            const message = bodies.get(h.uid) ?? null;
-            // Mail that predates every probe cannot answer one: not stored, not listed.
-            if (!hit && !message && (oldest === null || h.facts.occurredAt < oldest - 60_000)) {
-              skippedOld++;
-              continue;
+        // Stored in runs of consecutive UIDs holding at most bodyBatch fetched bodies each, so a
+        // chunk full of replies never holds more than bodyBatch bodies in memory; each run's
+        // events and the cursor past its last UID are one transaction.
+        for (let from = 0; from < heads.length || from === 0; ) {
+          let to = from;
+          for (let n = 0; to < heads.length && (n < this.opts.bodyBatch || !wanted.has(heads[to]!.uid)); to++) if (wanted.has(heads[to]!.uid)) n++;
+          const run = heads.slice(from, to);
+          const bodies = await fetchBodies(conn, run.filter((h) => wanted.has(h.uid)), this.opts.maxTextBytes);
+          lap('bodies');
+          const finalRun = to >= heads.length;
+          const runLast = finalRun ? chunkLast : run[run.length - 1]!.uid;
+          let stored = 0;
+          store.tx(() => {
+            for (const h of run) {
+              const hit = exact.get(h.uid) ?? null;
+              const message = bodies.get(h.uid) ?? null;
+              // Mail that predates every probe cannot answer one: not stored, not listed.
+              if (!hit && !message && (oldest === null || h.facts.occurredAt < oldest - 60_000)) {
+                skippedOld++;
+                continue;
+              }
+              const mail: CollectedMail = {
+                sourceId: sourceIdFor(this.account, h),
+                occurredAt: h.facts.occurredAt,
+                timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
+                clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
+                mailbox: mb.path,
+                uid: h.uid,
+                uidValidity,
+                facts: h.facts,
+                subject: h.subject,
+                messageId: h.messageId,
+                message,
+                exact: hit,
+              };
+              const r = recordMail(store, this.deps.loaded, mail, this.patterns);
+              if (!r.isNew) continue;
+              stored++;
+              stats.added++;
+              stats.events += r.events;
+              if (r.attributed) stats.attributed++;
+              else stats.unattributed++;
             }
-            const mail: CollectedMail = {
-              sourceId: sourceIdFor(this.account, h),
-              occurredAt: h.facts.occurredAt,
-              timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
-              clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
-              mailbox: mb.path,
-              uid: h.uid,
-              uidValidity,
-              facts: h.facts,
-              subject: h.subject,
-              messageId: h.messageId,
-              message,
-              exact: hit,
-            };
-            const r = recordMail(store, this.deps.loaded, mail, this.patterns);
-            if (!r.isNew) continue;
-            stored++;
-            stats.added++;
-            stats.events += r.events;
-            if (r.attributed) stats.attributed++;
-            else stats.unattributed++;
-          }
-          const done = i + this.opts.chunkSize >= uids.length;
-          store.setCursor(name, { uidValidity, lastUid: chunkLast, uidNext: done ? Math.max(uidNext, chunkLast + 1) : chunkLast + 1, highestModseq: done ? modseq : cur?.highestModseq });
-        });
-        lap('store');
-        stats.fetched += heads.length;
-        lastUid = chunkLast;
-        await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
+            const done = lastChunk && finalRun;
+            store.setCursor(name, { uidValidity, lastUid: runLast, uidNext: done ? Math.max(uidNext, runLast + 1) : runLast + 1, highestModseq: done ? modseq : cur?.highestModseq });
+          });
+          lap('store');
+          stats.fetched += run.length;
+          lastUid = runLast;
+          await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
+          if (finalRun) break;
+          from = to;
+        }
       }
       if (!uids.length) store.tx(() => store.setCursor(name, { uidValidity, lastUid, uidNext, highestModseq: modseq }));
       if (uids.length) this.deps.debug?.(`imap ${mb.path}: ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);

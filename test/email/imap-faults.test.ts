@@ -70,6 +70,36 @@ describe('IMAP faults (Dovecot)', () => {
     expect(countsPerProbe(s, probes.map((p) => p.id))).toEqual(probes.map(() => 1));
   });
 
+  it('a chunk with more replies than bodyBatch is committed in runs of consecutive UIDs; a crash between runs resumes after the last one', async () => {
+    const { s, probes, raws, t0, w } = mailboxWithReplies(dv, 12);
+    // Replies interleaved with newsletters (no body fetched): runs end at the bodyBatch-th reply.
+    for (const [i, r] of raws.entries()) {
+      await w.deliver(r, new Date(t0 + (i + 1) * 60_000));
+      await w.deliver(replyEml({ from: 'news@shop.example.com', to: 'jordan@example.net', subject: `Sale ${i}`, date: new Date(t0 + (i + 1) * 60_000 + 1000), body: 'Big sale.' }), new Date(t0 + (i + 1) * 60_000 + 1000));
+    }
+    const commits: number[] = [];
+    const c = new ImapCollector(deps(s), {
+      chunkSize: 1000,
+      bodyBatch: 5,
+      onChunkStored: ({ lastUid }) => {
+        commits.push(lastUid);
+        if (commits.length === 2) throw new Error('crash after the second commit');
+      },
+    });
+    await expect(c.collectOnce()).rejects.toThrow(/crash after the second commit/);
+    await c.close();
+    // UIDs 1..24 alternate reply, newsletter: a run of 5 replies (and the newsletter after the fifth) ends at UIDs 10 and 20.
+    expect(commits).toEqual([10, 20]);
+    expect(countsPerProbe(s, probes.map((p) => p.id))).toEqual(probes.map((_p, i) => (i < 10 ? 1 : 0)));
+    const again = new ImapCollector(deps(s), { chunkSize: 1000, bodyBatch: 5, onChunkStored: ({ lastUid }) => void commits.push(lastUid) });
+    const st = await again.collectOnce();
+    await again.close();
+    expect(commits.slice(2)).toEqual([24]);
+    expect(st).toMatchObject({ fetched: 4, added: 4, attributed: 2, unattributed: 2 });
+    expect(countsPerProbe(s, probes.map((p) => p.id))).toEqual(probes.map(() => 1));
+    expect(s.store.unattributed(100)).toHaveLength(12);
+  });
+
   it('a connection dropped mid-collect is retried with a fresh client in the same collect', async () => {
     const { s, probes, raws, t0, w } = mailboxWithReplies(dv, 30);
     for (const [i, r] of raws.entries()) await w.deliver(r, new Date(t0 + (i + 1) * 60_000));
