@@ -12,7 +12,8 @@ import { recordMail, type CollectedMail } from '../attribute/record-reply.js';
 import { UsageError } from '../errors.js';
 import { earliestProbeStart } from '../store/imap-queries.js';
 import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
-import { fetchBodies, fetchPass1, sourceIdFor } from './imap-fetch.js';
+import { fetchBodies, fetchPass1, sourceIdFor, type Pass1 } from './imap-fetch.js';
+import type { ReplyMessage } from '../classify/message.js';
 import { emptyStats, type CollectDeps, type Collector, type CollectorFactory, type CollectStats } from './types.js';
 import { watchMailbox } from './imap-watch.js';
 
@@ -184,42 +185,52 @@ export class ImapCollector implements Collector {
           let to = from;
           for (let n = 0; to < heads.length && (n < this.opts.bodyBatch || !wanted.has(heads[to]!.uid)); to++) if (wanted.has(heads[to]!.uid)) n++;
           const run = heads.slice(from, to);
-          const bodies = await fetchBodies(conn, run.filter((h) => wanted.has(h.uid)), this.opts.maxTextBytes);
-          lap('bodies');
           const finalRun = to >= heads.length;
           const runLast = finalRun ? chunkLast : run[run.length - 1]!.uid;
           let stored = 0;
-          store.tx(() => {
-            for (const h of run) {
-              const hit = exact.get(h.uid) ?? null;
-              const message = bodies.get(h.uid) ?? null;
-              // Mail that predates every probe cannot answer one: not stored, not listed.
-              if (!hit && !message && (oldest === null || h.facts.occurredAt < oldest - 60_000)) {
-                skippedOld++;
-                continue;
-              }
-              const mail: CollectedMail = {
-                sourceId: sourceIdFor(this.account, h),
-                occurredAt: h.facts.occurredAt,
-                timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
-                clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
-                mailbox: mb.path,
-                uid: h.uid,
-                uidValidity,
-                facts: h.facts,
-                subject: h.subject,
-                messageId: h.messageId,
-                message,
-                exact: hit,
-              };
-              const r = recordMail(store, this.deps.loaded, mail, this.patterns);
-              if (!r.isNew) continue;
-              stored++;
-              stats.added++;
-              stats.events += r.events;
-              if (r.attributed) stats.attributed++;
-              else stats.unattributed++;
+          const storeHead = (h: Pass1, message: ReplyMessage | null) => {
+            const hit = exact.get(h.uid) ?? null;
+            // Mail that predates every probe cannot answer one: not stored, not listed.
+            if (!hit && !message && (oldest === null || h.facts.occurredAt < oldest - 60_000)) {
+              skippedOld++;
+              return;
             }
+            const mail: CollectedMail = {
+              sourceId: sourceIdFor(this.account, h),
+              occurredAt: h.facts.occurredAt,
+              timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
+              clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
+              mailbox: mb.path,
+              uid: h.uid,
+              uidValidity,
+              facts: h.facts,
+              subject: h.subject,
+              messageId: h.messageId,
+              message,
+              exact: hit,
+            };
+            const r = recordMail(store, this.deps.loaded, mail, this.patterns);
+            if (!r.isNew) return;
+            stored++;
+            stats.added++;
+            stats.events += r.events;
+            if (r.attributed) stats.attributed++;
+            else stats.unattributed++;
+          };
+          // The body FETCH goes out first; while the server reads those messages, the run's mail
+          // that needs no body is stored (without moving the cursor: after a crash here the run
+          // is fetched again and those observations, unique by Message-ID, are not new).
+          const pending = fetchBodies(conn, run.filter((h) => wanted.has(h.uid)), this.opts.maxTextBytes);
+          pending.catch(() => undefined);
+          await new Promise((r) => setImmediate(r));
+          store.tx(() => {
+            for (const h of run) if (!wanted.has(h.uid)) storeHead(h, null);
+          });
+          lap('store');
+          const bodies = await pending;
+          lap('bodies');
+          store.tx(() => {
+            for (const h of run) if (wanted.has(h.uid)) storeHead(h, bodies.get(h.uid) ?? null);
             const done = lastChunk && finalRun;
             store.setCursor(name, { uidValidity, lastUid: runLast, uidNext: done ? Math.max(uidNext, runLast + 1) : runLast + 1, highestModseq: done ? modseq : cur?.highestModseq });
           });
