@@ -77,10 +77,26 @@ export function bodyCouldAttribute(loaded: LoadedConfig, facts: MailFacts): bool
   return !!(facts.from && (DAEMON.test(facts.from) || siteForSender(loaded, facts.from)));
 }
 
+const siteDomains = new WeakMap<LoadedConfig, Map<string, Site>>();
+
+/** The site whose domains include the sender's domain or a parent of it: the most specific domain wins (a domain two sites list: the first). */
 export function siteForSender(loaded: LoadedConfig, from: string): Site | undefined {
-  const domain = from.toLowerCase().split('@')[1];
-  if (!domain) return undefined;
-  return loaded.config.sites.find((s) => s.domains.some((d) => domain === d.toLowerCase() || domain.endsWith('.' + d.toLowerCase())));
+  let byDomain = siteDomains.get(loaded);
+  if (!byDomain) {
+    byDomain = new Map();
+    for (const site of loaded.config.sites) for (const d of site.domains) if (!byDomain.has(d.toLowerCase())) byDomain.set(d.toLowerCase(), site);
+    siteDomains.set(loaded, byDomain);
+  }
+  const at = from.lastIndexOf('@');
+  if (at < 0) return undefined;
+  // mail.south.example.org, then south.example.org, example.org, org.
+  for (let domain = from.slice(at + 1).toLowerCase(); domain; ) {
+    const site = byDomain.get(domain);
+    if (site) return site;
+    const dot = domain.indexOf('.');
+    domain = dot < 0 ? '' : domain.slice(dot + 1);
+  }
+  return undefined;
 }
 
 /** With the body: a bounce quoting our Message-ID or token is exact; a site's mail naming the shopper is likely. */
