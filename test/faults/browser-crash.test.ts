@@ -23,10 +23,10 @@ beforeAll(async () => {
 });
 afterAll(() => site.close());
 
-function workspace(name: string, forms: Array<Omit<FormMount, 'path'> & { id: string }>): string {
+function workspace(name: string, forms: Array<Omit<FormMount, 'path'> & { id: string }>, timeout = '5s'): string {
   let y = `organization: Crash Test
 shopper: { name: Jordan Avery, email: "jordan+{token}@example.net", phones: ["+13125550101"] }
-channels: { browser: { executablePath: /usr/bin/chromium, concurrency: 1, timeout: 5s } }
+channels: { browser: { executablePath: /usr/bin/chromium, concurrency: 1, timeout: ${timeout} } }
 safety: { allowLocal: true }
 sites:
   - id: s
@@ -131,7 +131,9 @@ describe('browser crash and page hang mid-form', () => {
       { id: 'late', style: 'react', renderDelayMs: 1200 },
       { id: 'plain', style: 'plain' },
       { id: 'multi', style: 'multistep' },
-    ]);
+      // No probe here waits for a hung page: a generous timeout keeps a loaded machine's slow
+      // Chromium start from failing the others.
+    ], '30s');
     // The page of `late` is loaded, its form not there yet: the probe is waiting to fill it.
     let seen = 0;
     const r = await runAndKillBrowser(cwd, () => {
