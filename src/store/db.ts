@@ -32,6 +32,10 @@ export function openDatabase(path: string, opts: OpenOptions = {}): DB {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Statement journals (every INSERT … SELECT the probe_facts triggers run inside a
+    // transaction opens one) and sort spills in memory, not in temporary files: a stored
+    // event cost ~120 µs with them on disk, ~10 µs without.
+    db.pragma('temp_store = MEMORY');
     migrate(db);
   }
   return db;
