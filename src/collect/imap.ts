@@ -153,24 +153,37 @@ export class ImapCollector implements Collector {
       if (modseq && modseq !== cur!.highestModseq) store.tx(() => store.setCursor(name, { ...cur!, uidNext, highestModseq: modseq }));
       return;
     }
+    // Empty (STATUS says so): nothing to select or search; whatever arrives next gets a UID
+    // from UIDNEXT on.
+    if (st?.messages === 0 && uidValidity && uidNext > 0) {
+      store.tx(() => store.setCursor(name, { uidValidity, lastUid: Math.max(lastUid, uidNext - 1), uidNext, highestModseq: modseq }));
+      return;
+    }
     const lock = await conn.call(`EXAMINE ${mb.path}`, (c) => c.getMailboxLock(mb.path, { readOnly: true }));
     try {
+      const searchStart = performance.now();
       const found = await conn.call(`UID SEARCH in ${mb.path}`, (c) => c.search({ uid: `${lastUid + 1}:*` }, { uid: true }));
+      const searchMs = performance.now() - searchStart;
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
       this.deps.debug?.(`imap ${mb.path}: ${uids.length} message(s) after UID ${lastUid} (UIDVALIDITY ${uidValidity}), in chunks of ${this.opts.chunkSize}`);
       const oldest = earliestProbeStart(store);
       // Where the time goes (--debug): header pass, attribution, body pass, classify + store.
       const phases = { headers: 0, attribute: 0, bodies: 0, store: 0 };
+      const cpu = { headers: 0, attribute: 0, bodies: 0, store: 0 };
       let skippedOld = 0;
       for (let i = 0; i < uids.length; i += this.opts.chunkSize) {
         if (this.deps.signal.aborted) return;
         const chunk = uids.slice(i, i + this.opts.chunkSize);
         const lastChunk = i + this.opts.chunkSize >= uids.length;
         let t = performance.now();
+        let c = process.cpuUsage();
         const lap = (phase: keyof typeof phases) => {
           const now = performance.now();
+          const used = process.cpuUsage(c);
           phases[phase] += now - t;
+          cpu[phase] += (used.user + used.system) / 1000;
           t = now;
+          c = process.cpuUsage();
         };
         const heads = (await fetchPass1(conn, chunk)).sort((a, b) => a.uid - b.uid);
         lap('headers');
@@ -243,7 +256,7 @@ export class ImapCollector implements Collector {
         }
       }
       if (!uids.length) store.tx(() => store.setCursor(name, { uidValidity, lastUid, uidNext, highestModseq: modseq }));
-      if (uids.length) this.deps.debug?.(`imap ${mb.path}: ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);
+      if (uids.length) this.deps.debug?.(`imap ${mb.path}: search ${searchMs.toFixed(0)} ms, ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)} ms (CPU ${cpu[k as keyof typeof cpu].toFixed(0)})`).join(', ')}`);
       if (skippedOld) stats.notes.push(`${mb.path}: ${skippedOld} message(s) older than every probe skipped`);
     } finally {
       lock.release();

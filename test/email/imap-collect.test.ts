@@ -142,6 +142,10 @@ describe('IMAP collector (Dovecot)', () => {
       const c1 = new ImapCollector(deps(s2));
       await c1.collectOnce();
       await c1.close();
+      // The first collect selected INBOX only: STATUS said Junk was empty.
+      const selected = proxy.commands.filter((l) => /^\S+ (EXAMINE|SELECT) /i.test(l)).map((l) => l.split(' ')[2]?.replace(/"/g, ''));
+      expect(selected).toEqual(['INBOX']);
+      expect(base.store.getCursor('imap:' + u.user.toLowerCase() + '@127.0.0.1:Junk')).toMatchObject({ lastUid: expect.any(Number) });
       proxy.commands.length = 0;
       const c2 = new ImapCollector(deps(s2));
       const st = await c2.collectOnce();
