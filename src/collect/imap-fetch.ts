@@ -30,7 +30,7 @@ export interface Pass1 {
   internalDate: number | null;
   dateHeader: number | null;
   size: number;
-  /** The header block as fetched (decoded as UTF-8), for pass 2's classifier. */
+  /** The header block as fetched (decoded as UTF-8), for pass 2's classifier ('' when its body is not fetched). */
   headerText: string;
   /** Content-Type, Content-Transfer-Encoding, Content-Disposition: a single-part text message's one part is known from them (singleTextPart). */
   contentType: string | undefined;
@@ -50,13 +50,20 @@ export function compactUids(uids: number[]): string {
   return out.join(',');
 }
 
-export async function fetchPass1(conn: ImapConnection, uids: number[]): Promise<Pass1[]> {
-  // Each response is reduced to its Pass1 as it arrives, so imapflow's objects (and their
-  // header buffers) die young instead of piling up for the whole chunk.
+/**
+ * Pass 1 over `uids`. `keepHeader` sees each message as it arrives and says whether its body
+ * will be fetched: only those keep their header block (pass 2 classifies with it); the rest
+ * drop it at once, so imapflow's objects and the decoded blocks die young instead of piling
+ * up for the whole chunk (a real header block is 2-10 KB of Received, DKIM and ARC lines).
+ */
+export async function fetchPass1(conn: ImapConnection, uids: number[], keepHeader: (h: Pass1) => boolean = () => true): Promise<Pass1[]> {
   const heads = await conn.call('FETCH (INTERNALDATE, header)', async (c) => {
     const out: Pass1[] = [];
-    for await (const m of c.fetch(compactUids(uids), { uid: true, internalDate: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true }))
-      out.push(pass1Of(m));
+    for await (const m of c.fetch(compactUids(uids), { uid: true, internalDate: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
+      const h = pass1Of(m);
+      if (!keepHeader(h)) h.headerText = '';
+      out.push(h);
+    }
     return out;
   });
   // The size only names a message that has no Message-ID (sourceIdFor): asked for those alone,

@@ -7,7 +7,7 @@
  * observations are unique per account + Message-ID, so nothing is counted twice.
  */
 import type { ListResponse } from 'imapflow';
-import { attributeExact, bodyCouldAttribute, tokenPatterns } from '../attribute/email.js';
+import { attributeExact, bodyCouldAttribute, tokenPatterns, type AttributionResult } from '../attribute/email.js';
 import { recordMail, type CollectedMail } from '../attribute/record-reply.js';
 import { UsageError } from '../errors.js';
 import { earliestProbeStart } from '../store/imap-queries.js';
@@ -167,9 +167,9 @@ export class ImapCollector implements Collector {
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
       this.deps.debug?.(`imap ${mb.path}: ${uids.length} message(s) after UID ${lastUid} (UIDVALIDITY ${uidValidity}), in chunks of ${this.opts.chunkSize}`);
       const oldest = earliestProbeStart(store);
-      // Where the time goes (--debug): header pass, attribution, body pass, classify + store.
-      const phases = { headers: 0, attribute: 0, bodies: 0, store: 0 };
-      const cpu = { headers: 0, attribute: 0, bodies: 0, store: 0 };
+      // Where the time goes (--debug): header pass with attribution, body pass, classify + store.
+      const phases = { headers: 0, bodies: 0, store: 0 };
+      const cpu = { headers: 0, bodies: 0, store: 0 };
       let skippedOld = 0;
       for (let i = 0; i < uids.length; i += this.opts.chunkSize) {
         if (this.deps.signal.aborted) return;
@@ -185,11 +185,19 @@ export class ImapCollector implements Collector {
           t = now;
           c = process.cpuUsage();
         };
-        const heads = (await fetchPass1(conn, chunk)).sort((a, b) => a.uid - b.uid);
+        // Attributed from the headers as they arrive; bodies wanted for what may answer a probe.
+        const exact = new Map<number, AttributionResult>();
+        const wanted = new Set<number>();
+        const heads = (
+          await fetchPass1(conn, chunk, (h) => {
+            const hit = attributeExact(store, h.facts, this.patterns);
+            if (hit) exact.set(h.uid, hit);
+            if (!hit && !bodyCouldAttribute(this.deps.loaded, h.facts)) return false;
+            wanted.add(h.uid);
+            return true;
+          })
+        ).sort((a, b) => a.uid - b.uid);
         lap('headers');
-        const exact = new Map(heads.map((h) => [h.uid, attributeExact(store, h.facts, this.patterns)]));
-        const wanted = new Set(heads.filter((h) => exact.get(h.uid) || bodyCouldAttribute(this.deps.loaded, h.facts)).map((h) => h.uid));
-        lap('attribute');
         const chunkLast = Math.max(...chunk);
         // Stored in runs of consecutive UIDs holding at most bodyBatch fetched bodies each, so a
         // chunk full of replies never holds more than bodyBatch bodies in memory; each run's
