@@ -12,15 +12,17 @@ export type HeaderMap = Map<string, string[]>;
 /** The header block's fields (lowercased names, values unfolded and decoded); `only` keeps just those names. */
 export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): HeaderMap {
   const map: HeaderMap = new Map();
-  const end = raw.search(/\r?\n\r?\n/);
-  const stop = end >= 0 ? end : raw.length;
+  const stop = headerEnd(raw);
+  const lengths = only ? nameLengths(only) : null;
   let key = '';
   let named = false;
   let value = '';
   const flush = () => {
     if (!key) return;
     const list = map.get(key);
-    const v = decodeWords(value.slice(0, MAX_VALUE).trim());
+    // With `only` (the collector, which keeps these values for a whole chunk), each value is
+    // copied out: a slice would keep the entire header block alive in V8.
+    const v = only ? detach(decodeWords(value.slice(0, MAX_VALUE).trim())) : decodeWords(value.slice(0, MAX_VALUE).trim());
     if (list) list.push(v);
     else map.set(key, [v]);
   };
@@ -39,6 +41,13 @@ export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): Heade
     }
     flush();
     const i = raw.indexOf(':', start);
+    // A name of a length none of `only` has is skipped without being sliced.
+    if (lengths && i > start && i < lineEnd && !lengths.has(i - start) && raw.charCodeAt(i - 1) !== 32 && raw.charCodeAt(start) !== 32) {
+      key = '';
+      named = true;
+      value = '';
+      continue;
+    }
     key = i > start && i < lineEnd ? raw.slice(start, i).trim().toLowerCase() : '';
     named = key !== '';
     if (named && only && !only.has(key)) key = '';
@@ -46,6 +55,29 @@ export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): Heade
   }
   flush();
   return map;
+}
+
+/** Where the header block ends: the first blank line (CRLF or LF), else the end. */
+function headerEnd(raw: string): number {
+  let best = raw.length;
+  for (const sep of ['\n\n', '\n\r\n']) {
+    const i = raw.indexOf(sep);
+    if (i >= 0 && i < best) best = i;
+  }
+  // "\r\n\r\n" and "\r\n\n" end at the "\r" before the first "\n", as /\r?\n\r?\n/ does.
+  return best < raw.length && best > 0 && raw.charCodeAt(best - 1) === 13 ? best - 1 : best;
+}
+
+const lengthsOf = new WeakMap<ReadonlySet<string>, Set<number>>();
+function nameLengths(only: ReadonlySet<string>): Set<number> {
+  let l = lengthsOf.get(only);
+  if (!l) lengthsOf.set(only, (l = new Set([...only].map((n) => n.length))));
+  return l;
+}
+
+/** A copy of `s` that shares no memory with the string it was sliced from. */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 export function header(h: HeaderMap, name: string): string | undefined {
