@@ -1,7 +1,10 @@
 // First IMAP collect of a 10,000-message mailbox (1,000 of them answer probes) next to a bare
 // imapflow FETCH of the same envelopes + INTERNALDATEs in the same run; an incremental collect
 // with no new mail; peak RSS. Real Dovecot on loopback, messages written straight into the
-// Maildir (file mtime = INTERNALDATE), as FACTS.md describes.
+// Maildir (file mtime = INTERNALDATE), as FACTS.md describes. Measured twice: with the short
+// header blocks of hand-written test mail, and with the ~2.5 KB of Received/DKIM/ARC lines
+// real mail carries (the collector reads header blocks; the baseline reads Dovecot's cached
+// envelopes, so the second is the harder, truer comparison).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +40,23 @@ sites:
 
 const inquiry = `subject: "Question about {serviceLine.name}"\nvariants: ["Hello, I would like an appointment. {shopper.name}"]\n`;
 
-function message(i, token) {
+/** What relays and signers put on top of a real message: ~2.5 KB of header lines attribution skips. */
+function relayHeaders(i, date) {
+  return [
+    ...Array.from({ length: 5 }, (_, k) => `Received: from mx${k}.hop.example.net (mx${k}.hop.example.net [10.0.${k}.${i % 250}])\r\n\tby mx${k + 1}.hop.example.net (Postfix) with ESMTPS id 4Z${i}X${k}Q\r\n\tfor <jordan@example.net>; ${date.toUTCString()}`),
+    `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=s1; t=${i};\r\n\tbh=${'A'.repeat(44)}=;\r\n\th=from:to:subject:date:message-id;\r\n\tb=${'B'.repeat(70)}\r\n\t ${'C'.repeat(70)}\r\n\t ${'D'.repeat(70)}\r\n\t ${'E'.repeat(60)}`,
+    `ARC-Seal: i=1; a=rsa-sha256; t=${i}; cv=none; d=example.net; s=arc;\r\n\tb=${'F'.repeat(70)}\r\n\t ${'G'.repeat(70)}\r\n\t ${'H'.repeat(70)}`,
+    `ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=example.net; s=arc;\r\n\tbh=${'I'.repeat(44)}=;\r\n\tb=${'J'.repeat(70)}\r\n\t ${'K'.repeat(70)}`,
+    'ARC-Authentication-Results: i=1; mx.example.net; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com; dmarc=pass',
+    'Authentication-Results: mx.example.net; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com; dmarc=pass (p=NONE)',
+    'X-Spam-Status: No, score=-0.1 required=5.0 tests=DKIM_SIGNED,DKIM_VALID,SPF_PASS autolearn=ham',
+    'X-Mailer: Microsoft Outlook 16.0',
+    `Thread-Index: AQHa${'L'.repeat(40)}`,
+    `List-Unsubscribe: <https://lists.example.com/unsub/${i}>, <mailto:unsub-${i}@lists.example.com>`,
+  ];
+}
+
+function message(i, token, relayed = false) {
   const date = new Date(T0 + (i + 1) * 30_000);
   const reply = token !== undefined;
   const from = reply ? `Desk ${i} <desk${i % 7}@north.example.org>` : `News ${i % 50} <news${i % 50}@lists.example.com>`;
@@ -46,6 +65,7 @@ function message(i, token) {
     ? `Hi Jordan,\n\nThanks for your note. I can offer Tuesday at 10:30 am with Dr. Patel. Would that work?\n\nSam\nNorth Clinic\n\nOn Mon, Mar 2, 2026 Jordan Avery wrote:\n> Hello, I would like an appointment.\n`
     : `Weekly update ${i}\n\n${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(30)}\n`;
   const raw = [
+    ...(relayed ? relayHeaders(i, date) : []),
     `Return-Path: <${reply ? 'desk@north.example.org' : 'bounce@lists.example.com'}>`,
     `Delivered-To: ${reply ? `jordan+${token}@example.net` : 'jordan@example.net'}`,
     `Received: from mx.example.net by imap.example.net; ${date.toUTCString()}`,
@@ -127,51 +147,62 @@ async function firstCollect(dir, n, server, user, tokens) {
   return { ms, cpu, idleMs, stats };
 }
 
+/** A mailbox of TOTAL messages (REPLIES of them replies), measured as the goal says. */
+async function measure(server, dir, name, relayed) {
+  const user = server.newUser(name);
+  const writer = maildirWriter(server.maildir(user.user), process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined);
+  const tokens = [];
+  for (let i = 0; i < TOTAL; i++) {
+    const isReply = i % (TOTAL / REPLIES) === 0;
+    const token = isReply ? `bench${String(tokens.length).padStart(5, '0')}` : undefined;
+    if (token) tokens.push(token);
+    const { raw, date } = message(i, token, relayed);
+    await writer.deliver(raw, date);
+  }
+  // Warm Dovecot's index and cache (both measurements then read the same warm cache).
+  await bareFetch(server, user);
+  await firstCollect(dir, `${name}0`, server, user, tokens);
+  const bare = [];
+  const first = [];
+  const bareCpu = [];
+  const firstCpu = [];
+  const idle = [];
+  // Interleaved, best of 5: on a shared 2-core machine the minimum is the stable estimate.
+  for (let i = 1; i <= 5; i++) {
+    const b = await bareFetch(server, user);
+    bare.push(b.ms);
+    bareCpu.push(b.cpu);
+    const r = await firstCollect(dir, `${name}${i}`, server, user, tokens);
+    first.push(r.ms);
+    firstCpu.push(r.cpu);
+    idle.push(r.idleMs);
+  }
+  if (process.env.BENCH_VERBOSE) console.error(name, { bare, first, bareCpu, firstCpu, idle });
+  return { bare, first, bareCpu, firstCpu, idle };
+}
+
 export async function run() {
   if (!dovecotAvailable()) return [{ metric: 'collect bench skipped: dovecot is not installed', value: 0, unit: '' }];
   const dir = mkdtempSync(join(tmpdir(), 'respond-audit-bench-'));
   const server = await startDovecot();
   try {
-    const user = server.newUser('bench');
-    const writer = maildirWriter(server.maildir(user.user), process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined);
-    const tokens = [];
-    for (let i = 0; i < TOTAL; i++) {
-      const isReply = i % (TOTAL / REPLIES) === 0;
-      const token = isReply ? `bench${String(tokens.length).padStart(5, '0')}` : undefined;
-      if (token) tokens.push(token);
-      const { raw, date } = message(i, token);
-      await writer.deliver(raw, date);
-    }
-    // Warm Dovecot's index and cache (both measurements then read the same warm cache).
-    await bareFetch(server, user);
-    await firstCollect(dir, 0, server, user, tokens);
-    const bare = [];
-    const first = [];
-    const bareCpu = [];
-    const firstCpu = [];
-    const idle = [];
-    // Interleaved, best of 5: on a shared 2-core machine the minimum is the stable estimate.
-    for (let i = 1; i <= 5; i++) {
-      const b = await bareFetch(server, user);
-      bare.push(b.ms);
-      bareCpu.push(b.cpu);
-      const r = await firstCollect(dir, i, server, user, tokens);
-      first.push(r.ms);
-      firstCpu.push(r.cpu);
-      idle.push(r.idleMs);
-    }
-    if (process.env.BENCH_VERBOSE) console.error({ bare, first, bareCpu, firstCpu, idle });
-    const b = Math.min(...bare);
-    const f = Math.min(...first);
-    const bc = Math.min(...bareCpu);
-    const fc = Math.min(...firstCpu);
+    const plain = await measure(server, dir, 'bench', false);
+    const relayed = await measure(server, dir, 'relayed', true);
     const rssMb = process.resourceUsage().maxRSS / 1024;
+    const rows = (m, what) => {
+      const b = Math.min(...m.bare);
+      const f = Math.min(...m.first);
+      return [
+        { metric: `first collect, ${TOTAL} messages (${REPLIES} replies to probes)${what}, best of 5 (median ${median(m.first).toFixed(0)} vs ${median(m.bare).toFixed(0)} ms)`, value: f, unit: 'ms', baseline: b, ratio: f / b, goal: '≤ 1.3× bare imapflow FETCH of envelope + INTERNALDATE' },
+        // CPU of this process on both sides (Dovecot's share excluded from both): on a shared box
+        // wall time mostly measures the neighbours.
+        { metric: `first collect${what}, CPU of this process (user+sys), best of 5 (median ${median(m.firstCpu).toFixed(0)} vs ${median(m.bareCpu).toFixed(0)} ms)`, value: Math.min(...m.firstCpu), unit: 'ms', baseline: Math.min(...m.bareCpu), ratio: Math.min(...m.firstCpu) / Math.min(...m.bareCpu), goal: '≤ 1.3× (CPU view of the goal above)' },
+      ];
+    };
     return [
-      { metric: `first collect, ${TOTAL} messages (${REPLIES} replies to probes), best of 5 (median ${median(first).toFixed(0)} vs ${median(bare).toFixed(0)} ms)`, value: f, unit: 'ms', baseline: b, ratio: f / b, goal: '≤ 1.3× bare imapflow FETCH of envelope + INTERNALDATE' },
-      // CPU of this process on both sides (Dovecot's share excluded from both): on a shared box
-      // wall time mostly measures the neighbours.
-      { metric: `first collect, CPU of this process (user+sys), best of 5 (median ${median(firstCpu).toFixed(0)} vs ${median(bareCpu).toFixed(0)} ms)`, value: fc, unit: 'ms', baseline: bc, ratio: fc / bc, goal: '≤ 1.3× (CPU view of the goal above)' },
-      { metric: 'incremental collect, no new mail (connect + LIST-STATUS + logout), median of 5', value: median(idle), unit: 'ms', goal: '≤ 500 ms' },
+      ...rows(plain, ''),
+      ...rows(relayed, ', each with ~2.5 KB of relay headers (Received, DKIM, ARC)'),
+      { metric: 'incremental collect, no new mail (connect + LIST-STATUS + logout), median of 5', value: median(plain.idle), unit: 'ms', goal: '≤ 500 ms' },
       { metric: 'peak RSS of the bench process', value: rssMb, unit: 'MB' },
     ];
   } finally {

@@ -123,6 +123,8 @@ async function describe(frame: Frame, index: number): Promise<Described | null> 
  * can take seconds to type: 5 s proved too tight under load.
  */
 const FIELD_TIMEOUT_MS = 15_000;
+/** How long a "Next" click and the step it reveals may take (a slow AJAX step, a loaded machine) before the form counts as stuck. */
+const STEP_TIMEOUT_MS = 15_000;
 
 const byIdx = (frame: Frame, idx: number) => frame.locator(`[data-ra-idx="${idx}"]`);
 
@@ -237,7 +239,7 @@ export async function fillForm(args: {
       if (next.type === 'submit') maybeSent = true;
       args.progress(`step ${step + 1}`);
       const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
-      await frame.locator(`[data-ra-btn="${next.idx}"]`).click({ timeout: Math.min(remaining(deadline), 5000) });
+      await frame.locator(`[data-ra-btn="${next.idx}"]`).click({ timeout: Math.min(remaining(deadline), STEP_TIMEOUT_MS) });
       const advanced = await waitForStep(page, frame, index, before, deadline);
       if (advanced === 'navigated') {
         const again = await findForm(page, entry, deadline);
@@ -257,7 +259,7 @@ export async function fillForm(args: {
 
 /** After "Next": new fields appear (advanced), the page navigates, or nothing moves (stuck). */
 async function waitForStep(page: Page, frame: Frame, index: number, before: Set<number>, deadline: number): Promise<'advanced' | 'navigated' | 'stuck'> {
-  const until = Math.min(deadline, performance.now() + 5000);
+  const until = Math.min(deadline, performance.now() + STEP_TIMEOUT_MS);
   let navigated = false;
   const onNav = (f: Frame) => {
     if (f === frame) navigated = true;

@@ -57,7 +57,7 @@ describe('respond-audit demo', () => {
   it('probes every entry point once', () => {
     expect(probes.size).toBe(14);
     expect(probes.get('east/orthopedics/webform')).toMatchObject({ status: 'not-sent', outcome: 'blocked' });
-    for (const [key, p] of probes) if (key !== 'east/orthopedics/webform') expect(p.status, key).toBe('submitted');
+    for (const [key, p] of probes) if (key !== 'east/orthopedics/webform') expect(p.status, `${key}: ${p.outcome ?? ''} ${p.error ?? ''}`).toBe('submitted');
   });
 
   it('the control answers fast, knows the campaign, calls back and follows up', () => {
