@@ -8,13 +8,7 @@
 import type { AuditConfig } from '../config/schema.js';
 import { humanContacts, setEventFollowUp } from '../store/imap-queries.js';
 import type { Store } from '../store/store.js';
-import type { EventRow, ProbeRow } from '../store/types.js';
-
-const HUMAN_CONTACT = new Set(['human-reply', 'callback', 'sms-reply']);
-
-export function isHumanContact(e: EventRow): boolean {
-  return HUMAN_CONTACT.has(e.kind);
-}
+import type { ProbeRow } from '../store/types.js';
 
 export function recomputeFollowUps(store: Store, probe: ProbeRow, sla: Pick<AuditConfig['sla'], 'followUpAfter' | 'followUpWindow'>): number {
   const sent = probe.submittedAt ?? probe.submittingAt ?? probe.plannedAt;

@@ -7,7 +7,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { classifyEmail, type EmailVerdict } from '../classify/email.js';
 import type { ReplyMessage } from '../classify/message.js';
-import { UNMATCHED_REASON, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { EventKind, ObservationInput, ProbeRow } from '../store/types.js';
 import { attributeFromBody, type AttributionResult, type MailFacts } from './email.js';
 import { recomputeFollowUps } from './follow-up.js';
@@ -39,17 +39,15 @@ const EXCERPT = 600;
 
 export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail, patterns: RegExp[]): RecordOutcome {
   // Nothing matched and nothing more is known (the body was not worth fetching): the
-  // observation alone, flagged unmatched, is what `status` lists (its reason: UNMATCHED_REASON).
+  // observation alone, flagged unmatched, is what `status` lists (with store.UNMATCHED_REASON).
   if (!m.exact && !m.message) {
     const obs = store.addObservation({ ...observationOf(m, null), unmatched: true });
     return { isNew: obs.isNew, attributed: false, events: 0 };
   }
+  const body = m.message;
   const attribution: AttributionResult =
-    m.exact ??
-    (m.message
-      ? attributeFromBody(store, loaded, m.facts, [m.message.text, m.message.deliveryStatus, m.message.quotedHeaders].filter(Boolean).join('\n'), m.subject, patterns)
-      : { probe: null, attribution: 'none', reasons: [UNMATCHED_REASON] });
-  const verdict = m.message ? classifyEmail(m.message, contextFor(loaded, attribution.probe)) : null;
+    m.exact ?? attributeFromBody(store, loaded, m.facts, [body!.text, body!.deliveryStatus, body!.quotedHeaders].filter(Boolean).join('\n'), m.subject, patterns);
+  const verdict = body ? classifyEmail(body, contextFor(loaded, attribution.probe)) : null;
 
   const obs = store.addObservation(observationOf(m, verdict));
   if (!obs.isNew) return { isNew: false, attributed: !!attribution.probe, events: 0 };

@@ -22,7 +22,8 @@ export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): Heade
     const list = map.get(key);
     // With `only` (the collector, which keeps these values for a whole chunk), each value is
     // copied out: a slice would keep the entire header block alive in V8.
-    const v = only ? detach(decodeWords(value.slice(0, MAX_VALUE).trim())) : decodeWords(value.slice(0, MAX_VALUE).trim());
+    const decoded = decodeWords(value.slice(0, MAX_VALUE).trim());
+    const v = only ? detach(decoded) : decoded;
     if (list) list.push(v);
     else map.set(key, [v]);
   };

@@ -10,7 +10,7 @@ import { imapAppendWriter } from '../../src/sandbox/mailbox-writer.js';
 import { startMailIntake } from '../../src/sandbox/mail.js';
 import { cli } from '../helpers/cli.js';
 import { useDovecot } from '../helpers/dovecot.js';
-import { emailSetup } from './setup.js';
+import { emailSetup, replyEml } from './setup.js';
 
 const dovecot = useDovecot();
 
@@ -34,10 +34,15 @@ describe('respond-audit run → collect → status (email)', () => {
       const run = await cli(['run', 'configs/audit.yaml', '--only', 'email', '--json'], { cwd: s.dir, env: s.env });
       expect(run.code, run.stderr).toBe(0);
       expect(intake.received.map((m) => m.to[0]).sort()).toEqual(['cardio@north.example.org', 'ortho@north.example.org', 'ortho@south.example.org']);
+      // Mail nothing can be matched to: kept, listed by status with why.
+      await writer.deliver(replyEml({ from: 'news@shop.example.com', to: 'jordan@example.net', subject: 'Our sale', date: new Date(), body: 'Big sale today.' }), new Date());
       const col = await cli(['collect', 'configs/audit.yaml', '--json'], { cwd: s.dir, env: s.env });
       expect(col.code, col.stderr).toBe(0);
-      expect(JSON.parse(col.stdout).sources[0]).toMatchObject({ source: 'imap', added: 3, attributed: 3 });
+      expect(JSON.parse(col.stdout).sources[0]).toMatchObject({ source: 'imap', added: 4, attributed: 3, unattributed: 1 });
+      const text = await cli(['status', 'configs/audit.yaml'], { cwd: s.dir, env: s.env });
+      expect(text.stdout).toMatch(/Unattributed \(1\)\n.*unattributed from news@shop\.example\.com: Our sale/);
       const st = await cli(['status', 'configs/audit.yaml', '--json'], { cwd: s.dir, env: s.env });
+      expect(JSON.parse(st.stdout).unattributed).toMatchObject([{ kind: 'unattributed', sender: 'news@shop.example.com', reasons: [expect.stringMatching(/no token, no thread header/)] }]);
       const open = JSON.parse(st.stdout).openProbes as Array<{ entry: string; received: Array<{ kind: string }>; awaiting: string[] }>;
       const byEntry = Object.fromEntries(open.map((p) => [p.entry, p]));
       expect(byEntry['north/ortho/email']!.received.map((e) => e.kind)).toEqual(['auto-ack', 'human-reply']);
