@@ -41,8 +41,21 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
   // Nothing matched and nothing more is known (the body was not worth fetching): the
   // observation alone, flagged unmatched, is what `status` lists (with store.UNMATCHED_REASON).
   if (!m.exact && !m.message) {
-    const obs = store.addObservation({ ...observationOf(m, null), unmatched: true });
-    return { isNew: obs.isNew, attributed: false, events: 0 };
+    const isNew = store.addUnmatchedMail({
+      source: 'imap',
+      sourceId: m.sourceId,
+      occurredAt: m.occurredAt,
+      timeSource: m.timeSource,
+      clockSkewMs: m.clockSkewMs,
+      sender: m.facts.from,
+      recipient: m.facts.recipients[0] ?? null,
+      subject: m.subject.slice(0, 500),
+      messageId: m.messageId,
+      inReplyTo: m.facts.inReplyTo[0] ?? null,
+      refs: m.facts.references.join(' ').slice(0, 2000) || null,
+      dataJson: JSON.stringify(placeOf(m)),
+    });
+    return { isNew, attributed: false, events: 0 };
   }
   const body = m.message;
   const attribution: AttributionResult =
@@ -119,8 +132,13 @@ function observationOf(m: CollectedMail, verdict: EmailVerdict | null): Observat
     inReplyTo: m.facts.inReplyTo[0] ?? null,
     refs: m.facts.references.join(' ').slice(0, 2000) || null,
     excerpt: verdict ? excerptOf(verdict) : null,
-    data: { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity },
+    data: placeOf(m),
   };
+}
+
+/** Where the message sits (an observation's `data`). */
+function placeOf(m: CollectedMail): { mailbox: string; uid: number; uidValidity: string } {
+  return { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity };
 }
 
 /** The classifier's context for a reply to this probe (or the config alone). */

@@ -189,9 +189,22 @@ function autoSignals(msg: ReplyMessage, body: string, ctx: EmailContext): Signal
   const words = body.split(/\s+/).filter(Boolean).length;
   if (words > 0 && words <= 40 && !templateWeight && !s.some((x) => x.weight > 0)) s.push({ weight: -0.5, why: `short personal note (${words} words)` });
   if (!body.trim()) s.push({ weight: 1, why: 'no text of its own' });
-  if (ctx.shopperFirstName && new RegExp(`^\\s*(hi|hello|dear|hey|hola|buenos d[ií]as|estimad[oa])\\s+${escapeRe(ctx.shopperFirstName)}\\b`, 'i').test(body))
+  if (ctx.shopperFirstName && greeting(ctx.shopperFirstName).test(body))
     s.push({ weight: -0.5, why: `greets ${ctx.shopperFirstName} by name` });
   return s;
+}
+
+const greetings = new Map<string, RegExp>();
+
+/** "Hi Jordan" at the start of the body, compiled once per first name. */
+function greeting(firstName: string): RegExp {
+  let re = greetings.get(firstName);
+  if (!re) {
+    if (greetings.size >= 256) greetings.clear();
+    re = new RegExp(`^\\s*(hi|hello|dear|hey|hola|buenos d[ií]as|estimad[oa])\\s+${escapeRe(firstName)}\\b`, 'i');
+    greetings.set(firstName, re);
+  }
+  return re;
 }
 
 function escapeRe(s: string): string {

@@ -201,27 +201,52 @@ export function normalizeWords(s: string): string {
     .trim();
 }
 
+const SUFFIXES = ['ings', 'ing', 'ies', 'es', 's', 'ed'];
+
 /** A crude stem, so "screenings" matches "screening" and "joints" matches "joint". */
-function stem(w: string): string {
+export function stem(w: string): string {
   if (w.length <= 4) return w;
-  return w.replace(/(ings|ing|ies|es|s|ed)$/, '').slice(0, 7);
+  // The first suffix that ends the word, as /(ings|ing|ies|es|s|ed)$/ would strip (without a regex per word).
+  for (const suffix of SUFFIXES) if (w.endsWith(suffix)) return w.slice(0, w.length - suffix.length).slice(0, 7);
+  return w.slice(0, 7);
+}
+
+interface CampaignTerms {
+  name: string[];
+  nameWords: string[];
+  keywords: Array<[keyword: string, stems: string[]]>;
+}
+
+const termsOf = new WeakMap<NonNullable<ReplyTextContext['campaign']>, CampaignTerms>();
+
+/** The campaign's name and keywords as stems, worked out once per campaign (the collector classifies every reply against it). */
+function campaignTerms(campaign: NonNullable<ReplyTextContext['campaign']>): CampaignTerms {
+  let t = termsOf.get(campaign);
+  if (!t) {
+    const stems = (phrase: string) => normalizeWords(phrase).split(' ').filter(Boolean).map(stem);
+    t = {
+      name: stems(campaign.name),
+      nameWords: normalizeWords(campaign.name).split(' ').filter((w) => w && !STOPWORDS.has(w)).map(stem),
+      keywords: (campaign.keywords ?? []).map((k) => [k, stems(k)]),
+    };
+    termsOf.set(campaign, t);
+  }
+  return t;
 }
 
 /** Returns why the text mentions the campaign, or undefined. Tolerant of plurals, accents, word order. */
 export function campaignMention(text: string, campaign: ReplyTextContext['campaign']): string | undefined {
   if (!campaign) return undefined;
-  const words = normalizeWords(text).split(' ').filter(Boolean);
-  const stems = new Set(words.map(stem));
-  const joined = ' ' + words.map(stem).join(' ') + ' ';
-  const phraseIn = (phrase: string) => {
-    const p = normalizeWords(phrase).split(' ').filter(Boolean).map(stem);
-    return p.length > 0 && joined.includes(' ' + p.join(' ') + ' ');
-  };
-  if (phraseIn(campaign.name)) return `names the campaign "${campaign.name}"`;
-  const nameWords = normalizeWords(campaign.name).split(' ').filter((w) => w && !STOPWORDS.has(w)).map(stem);
+  const terms = campaignTerms(campaign);
+  const words = normalizeWords(text).split(' ').filter(Boolean).map(stem);
+  const stems = new Set(words);
+  const joined = ' ' + words.join(' ') + ' ';
+  const phraseIn = (p: string[]) => p.length > 0 && joined.includes(' ' + p.join(' ') + ' ');
+  if (phraseIn(terms.name)) return `names the campaign "${campaign.name}"`;
+  const nameWords = terms.nameWords;
   const hits = nameWords.filter((w) => stems.has(w));
   if (nameWords.length >= 2 && hits.length >= Math.ceil(nameWords.length * 0.66)) return `refers to the campaign "${campaign.name}" (${hits.join(', ')})`;
-  const kw = (campaign.keywords ?? []).filter((k) => phraseIn(k));
+  const kw = terms.keywords.filter(([, p]) => phraseIn(p)).map(([k]) => k);
   if (kw.length) return `mentions campaign keyword${kw.length > 1 ? 's' : ''} ${kw.map((k) => `"${k}"`).join(', ')}`;
   return undefined;
 }

@@ -250,7 +250,7 @@ export class ImapCollector implements Collector {
           lap('store');
           const bodies = await pending;
           lap('bodies');
-          store.tx(() => {
+          store.batch(() => {
             for (const h of run) if (wanted.has(h.uid)) storeHead(h, bodies.get(h.uid) ?? null);
             const done = lastChunk && finalRun;
             store.setCursor(name, { uidValidity, lastUid: runLast, uidNext: done ? Math.max(uidNext, runLast + 1) : runLast + 1, highestModseq: done ? modseq : cur?.highestModseq });

@@ -6,7 +6,7 @@
  * Recomputes probe_facts rows from the scored events of the probes `probeFilter` selects:
  * the backfill of migration 2 and each of its triggers run this same statement.
  */
-function refreshFacts(probeFilter: string): string {
+export function refreshFacts(probeFilter: string): string {
   return `INSERT INTO probe_facts
     SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
       json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),
@@ -167,4 +167,49 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX observations_unmatched ON observations(occurred_at) WHERE unmatched = 1;
   CREATE INDEX probes_message_id_lower ON probes(lower(message_id));
   `,
+  // 4: deferred probe_facts refresh. While facts_deferred holds its one row (only ever inside
+  // a single transaction: Store.batch inserts it first and deletes it before committing), the
+  // triggers note the probes whose events changed in facts_stale (by NOT EXISTS: a trigger's
+  // OR IGNORE would give way to the upsert's own conflict handling) instead of recomputing each
+  // probe's row per event; the batch then recomputes those probes with one statement. A
+  // collector storing hundreds of replies in one commit pays one refresh instead of hundreds.
+  // Any other writer (another process, the sqlite3 shell) never sees the row, so its writes
+  // refresh at once as before.
+  `
+  CREATE TABLE facts_deferred (one INTEGER PRIMARY KEY CHECK (one = 1));
+  CREATE TABLE facts_stale (probe_id INTEGER PRIMARY KEY);
+  DROP TRIGGER probe_facts_insert;
+  DROP TRIGGER probe_facts_update;
+  DROP TRIGGER probe_facts_delete;
+  CREATE TRIGGER probe_facts_insert AFTER INSERT ON events WHEN NEW.probe_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts_deferred) BEGIN
+    DELETE FROM probe_facts WHERE probe_id = NEW.probe_id;
+  ${refreshFacts('probe_id = NEW.probe_id')}
+  END;
+  CREATE TRIGGER probe_facts_update AFTER UPDATE ON events WHEN (OLD.probe_id IS NOT NULL OR NEW.probe_id IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM facts_deferred) BEGIN
+    DELETE FROM probe_facts WHERE probe_id IN (OLD.probe_id, NEW.probe_id);
+  ${refreshFacts('probe_id IN (OLD.probe_id, NEW.probe_id)')}
+  END;
+  CREATE TRIGGER probe_facts_delete AFTER DELETE ON events WHEN OLD.probe_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts_deferred) BEGIN
+    DELETE FROM probe_facts WHERE probe_id = OLD.probe_id;
+  ${refreshFacts('probe_id = OLD.probe_id')}
+  END;
+  CREATE TRIGGER probe_facts_insert_deferred AFTER INSERT ON events WHEN NEW.probe_id IS NOT NULL AND EXISTS (SELECT 1 FROM facts_deferred) BEGIN
+    INSERT INTO facts_stale SELECT NEW.probe_id WHERE NOT EXISTS (SELECT 1 FROM facts_stale WHERE probe_id = NEW.probe_id);
+  END;
+  CREATE TRIGGER probe_facts_update_deferred AFTER UPDATE ON events WHEN (OLD.probe_id IS NOT NULL OR NEW.probe_id IS NOT NULL) AND EXISTS (SELECT 1 FROM facts_deferred) BEGIN
+    INSERT INTO facts_stale SELECT OLD.probe_id WHERE OLD.probe_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts_stale WHERE probe_id = OLD.probe_id);
+    INSERT INTO facts_stale SELECT NEW.probe_id WHERE NEW.probe_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts_stale WHERE probe_id = NEW.probe_id);
+  END;
+  CREATE TRIGGER probe_facts_delete_deferred AFTER DELETE ON events WHEN OLD.probe_id IS NOT NULL AND EXISTS (SELECT 1 FROM facts_deferred) BEGIN
+    INSERT INTO facts_stale SELECT OLD.probe_id WHERE NOT EXISTS (SELECT 1 FROM facts_stale WHERE probe_id = OLD.probe_id);
+  END;
+  `,
 ];
+
+/** What Store.batch runs before it commits: the noted probes' rows recomputed, the deferral ended. */
+export const REFRESH_STALE_FACTS = `
+  DELETE FROM probe_facts WHERE probe_id IN (SELECT probe_id FROM facts_stale);
+  ${refreshFacts('probe_id IN (SELECT probe_id FROM facts_stale)')}
+  DELETE FROM facts_stale;
+  DELETE FROM facts_deferred;
+`;

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { HOST, immediate, openDatabase, type DB, type OpenOptions, type Statement } from './db.js';
+import { REFRESH_STALE_FACTS } from './migrations.js';
 import type {
   EventInput,
   EventRow,
@@ -10,6 +11,7 @@ import type {
   ProbeRow,
   ProbeStatus,
   RunRow,
+  UnmatchedMailInput,
 } from './types.js';
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -139,6 +141,28 @@ export class Store {
 
   tx<T>(fn: () => T): T {
     return immediate(this.db, fn);
+  }
+
+  private batchDepth = 0;
+
+  /**
+   * A transaction whose event writes refresh probe_facts once, before it commits, for the
+   * probes they touched (migration 4), instead of once per event. The collectors store their
+   * replies this way. Nothing inside may read probe_facts (only the report does).
+   */
+  batch<T>(fn: () => T): T {
+    if (this.batchDepth > 0) return this.tx(fn);
+    return this.tx(() => {
+      this.batchDepth++;
+      try {
+        this.statement('INSERT INTO facts_deferred VALUES (1)').run();
+        const out = fn();
+        this.db.exec(REFRESH_STALE_FACTS);
+        return out;
+      } finally {
+        this.batchDepth--;
+      }
+    });
   }
 
   // ── runs ────────────────────────────────────────────────────────────────────
@@ -278,6 +302,23 @@ export class Store {
     if (r.changes === 1) return { id: Number(r.lastInsertRowid), isNew: true };
     const existing = this.statement('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
     return { id: existing.id, isNew: false };
+  }
+
+  /**
+   * Mail nothing matched and nothing more is known of (migration 3): its observation alone,
+   * flagged. The collector stores thousands per chunk, so this is addObservation without its
+   * generality: one statement, no excerpt, `data` already JSON. True when it was new.
+   */
+  addUnmatchedMail(o: UnmatchedMailInput): boolean {
+    return (
+      this.statement(
+        `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, data, unmatched)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (source, source_id) DO NOTHING`,
+      ).run(
+        o.source, o.sourceId, o.occurredAt, o.timeSource, o.clockSkewMs, this.clock.now(), o.sender, o.recipient, o.subject, o.messageId,
+        o.inReplyTo, o.refs, o.dataJson,
+      ).changes === 1
+    );
   }
 
   hasObservation(source: string, sourceId: string): boolean {

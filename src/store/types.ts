@@ -64,6 +64,22 @@ export interface ObservationInput {
   unmatched?: boolean;
 }
 
+/** What addUnmatchedMail stores: an observation's columns, none optional, `data` as JSON text. */
+export interface UnmatchedMailInput {
+  source: ObservationSource;
+  sourceId: string;
+  occurredAt: number;
+  timeSource: ObservationInput['timeSource'];
+  clockSkewMs: number | null;
+  sender: string | null;
+  recipient: string | null;
+  subject: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  refs: string | null;
+  dataJson: string;
+}
+
 export interface ObservationRow extends Required<Omit<ObservationInput, 'data' | 'unmatched'>> {
   id: number;
   collectedAt: number;

@@ -1,6 +1,6 @@
 /** classifyReplyText (shared with SMS replies) and the front desk's weekday scheduling. */
 import { describe, expect, it } from 'vitest';
-import { classifyReplyText } from '../../src/classify/text.js';
+import { campaignMention, classifyReplyText, stem } from '../../src/classify/text.js';
 import { nextWorkingMoment } from '../../src/sandbox/frontdesk.js';
 
 const ctx = { campaign: { name: 'Spring Knee Check', keywords: ['free knee screening'] }, shopperPhones: ['+13125550101'] };
@@ -24,6 +24,23 @@ describe('classifyReplyText', () => {
     const none = classifyReplyText('What service do you mean?', ctx);
     expect(none.campaignAware).toBe(false);
     expect(none.reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe('campaign stems', () => {
+  it('strip the suffix the documented pattern /(ings|ing|ies|es|s|ed)$/ strips, then cut at 7 letters', () => {
+    const byRegex = (w: string) => (w.length <= 4 ? w : w.replace(/(ings|ing|ies|es|s|ed)$/, '').slice(0, 7));
+    const words = ['screenings', 'screening', 'knees', 'knee', 'checks', 'checked', 'therapies', 'boxes', 'joints', 'sing', 'things', 'offered', 'classes', 'ies', 'series', 'bus', 'orthopedics', 'consultation', 'dress', 'bed', 'speed'];
+    for (const w of words) expect(stem(w), w).toBe(byRegex(w));
+  });
+
+  it('two campaigns classified in turn keep their own terms', () => {
+    const a = { name: 'Spring Knee Check', keywords: ['free knee screening'] };
+    const b = { name: 'Heart Month', keywords: ['cholesterol test'] };
+    expect(campaignMention('ask about our free knee screenings', a)).toMatch(/keyword "free knee screening"/);
+    expect(campaignMention('ask about our free knee screenings', b)).toBeUndefined();
+    expect(campaignMention('cholesterol tests all month', b)).toMatch(/cholesterol test/);
+    expect(campaignMention('cholesterol tests all month', a)).toBeUndefined();
   });
 });
 

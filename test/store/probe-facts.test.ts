@@ -122,7 +122,7 @@ function randomEvent(rand: () => number, probeIds: number[]) {
   };
 }
 
-describe('probe_facts (migration 2)', () => {
+describe('probe_facts (migrations 2 and 4)', () => {
   it('equals the facts summed from the events after random inserts, upserts, follow-ups, call updates and deletes', () => {
     const rand = seeded(11);
     const s = new Store(join(tempTree(), 'facts.db'), fixedClock(3_000_000));
@@ -152,6 +152,54 @@ describe('probe_facts (migration 2)', () => {
     }
     expect(probeFacts(s)).toEqual(factsFromEvents(s));
     expect(probeFacts(s, { runIds: [1] })).toEqual(factsFromEvents(s));
+    s.close();
+  });
+
+  it('inside Store.batch (migration 4) ends up equal to the events too; a failed batch leaves nothing deferred', () => {
+    const rand = seeded(23);
+    const s = new Store(join(tempTree(), 'batch.db'), fixedClock(3_000_000));
+    const probeIds = fill(s, rand, 20);
+    const observations: number[] = [];
+    const deferred = () => (s.db.prepare('SELECT (SELECT COUNT(*) FROM facts_deferred) + (SELECT COUNT(*) FROM facts_stale) AS n').get() as { n: number }).n;
+    for (let round = 0; round < 40; round++) {
+      const before = probeFacts(s);
+      const failing = round % 7 === 3;
+      const attempt = () =>
+        s.batch(() => {
+          for (let k = 0; k < 25; k++) {
+            const op = rand();
+            if (op < 0.5 || observations.length < 5) {
+              const o = s.addObservation({ source: 'imap', sourceId: `b${round}.${k}`, occurredAt: 1, timeSource: 'internaldate' });
+              if (!failing) observations.push(o.id);
+              s.upsertEvent({ observationId: o.id, ...randomEvent(rand, probeIds) });
+            } else if (op < 0.75) {
+              const row = s.db.prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
+              if (row) s.upsertEvent({ observationId: row.o, ...randomEvent(rand, probeIds), kind: row.kind });
+            } else if (op < 0.9) {
+              const row = s.db.prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
+              if (row) setEventFollowUp(s, row.id, rand() < 0.5);
+            } else s.db.prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
+            // Inside the batch the triggers only note probes.
+            expect(deferred()).toBeGreaterThan(0);
+          }
+          if (failing) throw new Error('crash inside the batch');
+        });
+      if (failing) {
+        expect(attempt).toThrow('crash inside the batch');
+        expect(probeFacts(s)).toEqual(before);
+      } else attempt();
+      expect(deferred()).toBe(0);
+      expect(probeFacts(s)).toEqual(factsFromEvents(s));
+    }
+    // Writes outside a batch (any other writer) still refresh at once.
+    const o = s.addObservation({ source: 'imap', sourceId: 'after', occurredAt: 1, timeSource: 'internaldate' });
+    s.upsertEvent({ observationId: o.id, probeId: probeIds[0]!, kind: 'human-reply', attribution: 'exact', occurredAt: 1_500_000 });
+    expect(probeFacts(s).find((f) => f.id === probeIds[0])?.firstHumanAt).toBe(1_500_000);
+    expect(probeFacts(s)).toEqual(factsFromEvents(s));
+    // A batch inside a batch (or a transaction) is part of the outer one.
+    s.batch(() => s.batch(() => s.upsertEvent({ observationId: o.id, probeId: probeIds[1]!, kind: 'auto-ack', attribution: 'exact', occurredAt: 1_400_000 })));
+    expect(deferred()).toBe(0);
+    expect(probeFacts(s)).toEqual(factsFromEvents(s));
     s.close();
   });
 
