@@ -8,7 +8,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { classifyEmail, type EmailVerdict } from '../classify/email.js';
 import type { ReplyMessage } from '../classify/message.js';
 import type { Store } from '../store/store.js';
-import type { EventKind, ObservationInput, ProbeRow } from '../store/types.js';
+import type { EventKind, ObservationInput, ProbeRow, UnmatchedMailInput } from '../store/types.js';
 import { attributeFromBody, type AttributionResult, type MailFacts } from './email.js';
 import { recomputeFollowUps } from './follow-up.js';
 
@@ -41,20 +41,7 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
   // Nothing matched and nothing more is known (the body was not worth fetching): the
   // observation alone, flagged unmatched, is what `status` lists (with store.UNMATCHED_REASON).
   if (!m.exact && !m.message) {
-    const isNew = store.addUnmatchedMail({
-      source: 'imap',
-      sourceId: m.sourceId,
-      occurredAt: m.occurredAt,
-      timeSource: m.timeSource,
-      clockSkewMs: m.clockSkewMs,
-      sender: m.facts.from,
-      recipient: m.facts.recipients[0] ?? null,
-      subject: m.subject.slice(0, 500),
-      messageId: m.messageId,
-      inReplyTo: m.facts.inReplyTo[0] ?? null,
-      refs: m.facts.references.join(' ').slice(0, 2000) || null,
-      dataJson: JSON.stringify(placeOf(m)),
-    });
+    const isNew = store.addUnmatchedMail(unmatchedMailRow(m));
     return { isNew, attributed: false, events: 0 };
   }
   const body = m.message;
@@ -118,6 +105,24 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
   return { isNew: true, attributed: true, events };
 }
 
+/** The row of mail nothing matched (store.addUnmatchedMail); the collector builds these as headers stream in. */
+export function unmatchedMailRow(m: Omit<CollectedMail, 'message' | 'exact'>): UnmatchedMailInput {
+  return {
+    source: 'imap',
+    sourceId: m.sourceId,
+    occurredAt: m.occurredAt,
+    timeSource: m.timeSource,
+    clockSkewMs: m.clockSkewMs,
+    sender: m.facts.from,
+    recipient: m.facts.recipients[0] ?? null,
+    subject: m.subject.slice(0, 500),
+    messageId: m.messageId,
+    inReplyTo: m.facts.inReplyTo[0] ?? null,
+    refs: m.facts.references.join(' ').slice(0, 2000) || null,
+    dataJson: JSON.stringify(placeOf(m)),
+  };
+}
+
 function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
   return {
     source: 'imap',
@@ -137,7 +142,7 @@ function observationOf(m: CollectedMail, verdict: EmailVerdict | null): Observat
 }
 
 /** Where the message sits (an observation's `data`). */
-function placeOf(m: CollectedMail): { mailbox: string; uid: number; uidValidity: string } {
+function placeOf(m: Pick<CollectedMail, 'mailbox' | 'uid' | 'uidValidity'>): { mailbox: string; uid: number; uidValidity: string } {
   return { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity };
 }
 

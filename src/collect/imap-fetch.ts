@@ -1,11 +1,14 @@
 /**
- * The two IMAP fetch passes. Pass 1 takes INTERNALDATE and the header block of every new
- * message (cut at HEADER_LIMIT): From, To, Cc, Subject, Date, Message-ID, In-Reply-To — what
- * the server's ENVELOPE would say — plus References, Delivered-To and X-Original-To, parsed
- * here from one literal per message, which costs imapflow far less than an ENVELOPE list and a
- * HEADER.FIELDS section. Pass 2 only for messages that may answer a probe: the text parts
- * (plain, else HTML; a DSN's status and quoted headers), each cut at a size limit, so a 50 MB
- * attachment is never downloaded; their header block is the one pass 1 already has.
+ * The two IMAP fetch passes. Pass 1 takes the header block of every new message (cut at
+ * HEADER_LIMIT): From, To, Cc, Subject, Date, Message-ID, In-Reply-To — what the server's
+ * ENVELOPE would say — plus References, Delivered-To and X-Original-To, parsed here from one
+ * literal per message, which costs imapflow far less than an ENVELOPE list and a HEADER.FIELDS
+ * section. Pass 2 only for messages that may answer a probe: their INTERNALDATE (a reply's
+ * time) and text parts (plain, else HTML; a DSN's status and quoted headers), each cut at a
+ * size limit, so a 50 MB attachment is never downloaded; their header block is the one pass 1
+ * already has. Mail nothing matches is dated by its Date header (labelled so), which spares
+ * imapflow a date per message; INTERNALDATE is fetched for such mail only when it has no
+ * usable Date header.
  */
 import { createHash } from 'node:crypto';
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
@@ -51,30 +54,44 @@ export function compactUids(uids: number[]): string {
 }
 
 /**
- * Pass 1 over `uids`. `keepHeader` sees each message as it arrives and says whether its body
- * will be fetched: only those keep their header block (pass 2 classifies with it); the rest
- * drop it at once, so imapflow's objects and the decoded blocks die young instead of piling
- * up for the whole chunk (a real header block is 2-10 KB of Received, DKIM and ARC lines).
+ * Pass 1 over `uids`. `onHead` sees each message as it arrives and says whether it is
+ * returned: the caller consumes the rest there and then (the collector stores mail nothing
+ * matches as it streams in), and drops the header block of what it returns without needing
+ * its body, so imapflow's objects and the decoded blocks die young instead of piling up for
+ * the whole chunk (a real header block is 2-10 KB of Received, DKIM and ARC lines).
  */
-export async function fetchPass1(conn: ImapConnection, uids: number[], keepHeader: (h: Pass1) => boolean = () => true): Promise<Pass1[]> {
-  const heads = await conn.call('FETCH (INTERNALDATE, header)', async (c) => {
+export async function fetchPass1(conn: ImapConnection, uids: number[], onHead: (h: Pass1) => boolean = () => true): Promise<Pass1[]> {
+  const heads = await conn.call('FETCH (header)', async (c) => {
     const out: Pass1[] = [];
-    for await (const m of c.fetch(compactUids(uids), { uid: true, internalDate: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
+    for await (const m of c.fetch(compactUids(uids), { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
       const h = pass1Of(m);
-      if (!keepHeader(h)) h.headerText = '';
-      out.push(h);
+      if (onHead(h)) out.push(h);
     }
     return out;
   });
-  // The size only names a message that has no Message-ID (sourceIdFor): asked for those alone,
-  // which saves parsing RFC822.SIZE for every other message.
-  const nameless = heads.filter((h) => !h.messageId);
-  if (nameless.length) {
-    const sized = await conn.call('FETCH (RFC822.SIZE)', (c) => c.fetchAll(compactUids(nameless.map((h) => h.uid)), { uid: true, size: true }, { uid: true }));
-    const sizes = new Map(sized.map((m) => [m.uid, m.size ?? 0]));
-    for (const h of nameless) h.size = sizes.get(h.uid) ?? 0;
+  // The size only names a message that has no Message-ID (sourceIdFor), INTERNALDATE only
+  // dates one without a usable Date header here: asked for those alone.
+  const lacking = heads.filter((h) => !h.messageId || h.dateHeader === null);
+  if (lacking.length) {
+    const got = await conn.call('FETCH (RFC822.SIZE, INTERNALDATE)', (c) =>
+      c.fetchAll(compactUids(lacking.map((h) => h.uid)), { uid: true, size: true, internalDate: true }, { uid: true }),
+    );
+    const byUid = new Map(got.map((m) => [m.uid, m]));
+    for (const h of lacking) {
+      const m = byUid.get(h.uid);
+      h.size = m?.size ?? 0;
+      setInternalDate(h, m?.internalDate);
+    }
   }
   return heads;
+}
+
+/** Records the server's INTERNALDATE, which then dates the message (timing truth). */
+export function setInternalDate(h: Pass1, value: Date | string | undefined): void {
+  const t = value instanceof Date ? value.getTime() : value ? Date.parse(value) : NaN;
+  if (!Number.isFinite(t)) return;
+  h.internalDate = t;
+  h.facts.occurredAt = t;
 }
 
 export function pass1Of(m: FetchMessageObject): Pass1 {
@@ -183,11 +200,12 @@ function ref(n: MessageStructureObject, key: string, type: string): PartRef {
   return { key, type, encoding: (n.encoding ?? '7bit').toLowerCase(), charset: n.parameters?.['charset'] };
 }
 
-/** Pass 2: the text parts of the given messages, parsed with their pass-1 header block for the classifier. */
+/** Pass 2: the INTERNALDATE (set on each head) and text parts of the given messages, parsed with their pass-1 header block for the classifier. */
 export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes: number): Promise<Map<number, ReplyMessage>> {
   const out = new Map<number, ReplyMessage>();
   if (!heads.length) return out;
   const headersOf = new Map(heads.map((h) => [h.uid, h.headerText]));
+  const byUid = new Map(heads.map((h) => [h.uid, h]));
   // Single-part text (most replies written in plain text, most auto-acknowledgements): the
   // header already names type, encoding and charset, so part 1 alone is fetched.
   const single = new Map<number, PartRef>();
@@ -196,10 +214,12 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
     if (part) single.set(h.uid, part);
   }
   if (single.size) {
-    const got = await conn.call('FETCH (part 1)', (c) =>
-      c.fetchAll(compactUids([...single.keys()]), { uid: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
+    const got = await conn.call('FETCH (INTERNALDATE, part 1)', (c) =>
+      c.fetchAll(compactUids([...single.keys()]), { uid: true, internalDate: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
     );
     for (const m of got) {
+      const h = byUid.get(m.uid);
+      if (h) setInternalDate(h, m.internalDate);
       const part = single.get(m.uid);
       if (part) out.set(m.uid, buildMessage(headersOf.get(m.uid) ?? '', [{ type: part.type, text: decodePart(m.bodyParts?.get('1'), part) }]));
     }
@@ -208,12 +228,14 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
   if (!rest.length) return out;
   // Multipart and the rest: one FETCH for structure and part 1, which is the text of most
   // (multipart/alternative starting with text/plain).
-  const first = await conn.call('FETCH (BODYSTRUCTURE, part 1)', (c) =>
-    c.fetchAll(compactUids(rest), { uid: true, bodyStructure: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
+  const first = await conn.call('FETCH (INTERNALDATE, BODYSTRUCTURE, part 1)', (c) =>
+    c.fetchAll(compactUids(rest), { uid: true, internalDate: true, bodyStructure: true, bodyParts: [{ key: '1', maxLength: maxBytes }] }, { uid: true }),
   );
   // The rest: one FETCH per distinct set of part numbers.
   const groups = new Map<string, { parts: PartRef[]; uids: number[] }>();
   for (const m of first) {
+    const h = byUid.get(m.uid);
+    if (h) setInternalDate(h, m.internalDate);
     const header = headersOf.get(m.uid) ?? '';
     const parts = textParts(m.bodyStructure);
     const part1 = m.bodyParts?.get('1');

@@ -8,7 +8,8 @@
  */
 import type { ListResponse } from 'imapflow';
 import { attributeExact, bodyCouldAttribute, tokenPatterns, type AttributionResult } from '../attribute/email.js';
-import { recordMail, type CollectedMail } from '../attribute/record-reply.js';
+import { recordMail, unmatchedMailRow, type CollectedMail } from '../attribute/record-reply.js';
+import type { UnmatchedMailInput } from '../store/types.js';
 import { UsageError } from '../errors.js';
 import { earliestProbeStart } from '../store/imap-queries.js';
 import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
@@ -29,6 +30,8 @@ export interface ImapCollectorOptions {
   chunkSize: number;
   /** Messages whose bodies are held at once: a chunk with more is stored in several commits. */
   bodyBatch: number;
+  /** Mail nothing matched is committed in batches of this many while the header pass streams in. */
+  unmatchedBatch: number;
   /** Size limit of each text part fetched. */
   maxTextBytes: number;
   /** Full sweep of every mailbox this often while watching. */
@@ -42,6 +45,7 @@ export interface ImapCollectorOptions {
 export const DEFAULT_IMAP_OPTIONS: ImapCollectorOptions = {
   chunkSize: 10_000,
   bodyBatch: 500,
+  unmatchedBatch: 500,
   maxTextBytes: 64 * 1024,
   sweepEveryMs: 5 * 60_000,
   idleRestartMs: 25 * 60_000,
@@ -167,6 +171,23 @@ export class ImapCollector implements Collector {
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
       this.deps.debug?.(`imap ${mb.path}: ${uids.length} message(s) after UID ${lastUid} (UIDVALIDITY ${uidValidity}), in chunks of ${this.opts.chunkSize}`);
       const oldest = earliestProbeStart(store);
+      // Mail that predates every probe cannot answer one: not stored, not listed. Dated by its
+      // Date header (mail nothing matched), it gets a day of slack for the sender's clock.
+      const tooOld = (h: Pass1) => oldest === null || h.facts.occurredAt < oldest - (h.internalDate !== null ? 60_000 : 86_400_000);
+      const mailOf = (h: Pass1, message: ReplyMessage | null, hit: AttributionResult | null): CollectedMail => ({
+        sourceId: sourceIdFor(this.account, h),
+        occurredAt: h.facts.occurredAt,
+        timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
+        clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
+        mailbox: mb.path,
+        uid: h.uid,
+        uidValidity,
+        facts: h.facts,
+        subject: h.subject,
+        messageId: h.messageId,
+        message,
+        exact: hit,
+      });
       // Where the time goes (--debug): header pass with attribution, body pass, classify + store.
       const phases = { headers: 0, bodies: 0, store: 0 };
       const cpu = { headers: 0, bodies: 0, store: 0 };
@@ -186,17 +207,36 @@ export class ImapCollector implements Collector {
           c = process.cpuUsage();
         };
         // Attributed from the headers as they arrive; bodies wanted for what may answer a probe.
+        // Mail nothing can match is stored as it streams in, in commits of unmatchedBatch that
+        // do not move the cursor (after a crash the chunk is fetched again and those rows, unique
+        // by Message-ID, are not new), instead of being held until the chunk is done.
         const exact = new Map<number, AttributionResult>();
         const wanted = new Set<number>();
+        const unmatched: UnmatchedMailInput[] = [];
+        const storeUnmatched = () => {
+          if (!unmatched.length) return;
+          store.tx(() => {
+            for (const row of unmatched) if (store.addUnmatchedMail(row)) (stats.added++, stats.unattributed++);
+          });
+          unmatched.length = 0;
+        };
         const heads = (
           await fetchPass1(conn, chunk, (h) => {
+            stats.fetched++;
             const hit = attributeExact(store, h.facts, this.patterns);
             if (hit) exact.set(h.uid, hit);
-            if (!hit && !bodyCouldAttribute(this.deps.loaded, h.facts)) return false;
-            wanted.add(h.uid);
-            return true;
+            if (hit || bodyCouldAttribute(this.deps.loaded, h.facts)) return wanted.add(h.uid), true;
+            h.headerText = '';
+            // Without a Message-ID it is named by its size, without a Date header dated by its
+            // INTERNALDATE: both fetched after the pass, for such mail alone.
+            if (!h.messageId || h.dateHeader === null) return true;
+            if (tooOld(h)) return skippedOld++, false;
+            unmatched.push(unmatchedMailRow(mailOf(h, null, null)));
+            if (unmatched.length >= this.opts.unmatchedBatch) storeUnmatched();
+            return false;
           })
         ).sort((a, b) => a.uid - b.uid);
+        storeUnmatched();
         lap('headers');
         const chunkLast = Math.max(...chunk);
         // Stored in runs of consecutive UIDs holding at most bodyBatch fetched bodies each, so a
@@ -207,30 +247,16 @@ export class ImapCollector implements Collector {
           for (let n = 0; to < heads.length && (n < this.opts.bodyBatch || !wanted.has(heads[to]!.uid)); to++) if (wanted.has(heads[to]!.uid)) n++;
           const run = heads.slice(from, to);
           const finalRun = to >= heads.length;
-          const runLast = finalRun ? chunkLast : run[run.length - 1]!.uid;
+          // A run ends where the next begins: the mail between, already stored, is behind the cursor too.
+          const runLast = finalRun ? chunkLast : heads[to]!.uid - 1;
           let stored = 0;
           const storeHead = (h: Pass1, message: ReplyMessage | null) => {
             const hit = exact.get(h.uid) ?? null;
-            // Mail that predates every probe cannot answer one: not stored, not listed.
-            if (!hit && !message && (oldest === null || h.facts.occurredAt < oldest - 60_000)) {
+            if (!hit && !message && tooOld(h)) {
               skippedOld++;
               return;
             }
-            const mail: CollectedMail = {
-              sourceId: sourceIdFor(this.account, h),
-              occurredAt: h.facts.occurredAt,
-              timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
-              clockSkewMs: h.internalDate !== null && h.dateHeader !== null ? h.dateHeader - h.internalDate : null,
-              mailbox: mb.path,
-              uid: h.uid,
-              uidValidity,
-              facts: h.facts,
-              subject: h.subject,
-              messageId: h.messageId,
-              message,
-              exact: hit,
-            };
-            const r = recordMail(store, this.deps.loaded, mail, this.patterns);
+            const r = recordMail(store, this.deps.loaded, mailOf(h, message, hit), this.patterns);
             if (!r.isNew) return;
             stored++;
             stats.added++;
@@ -256,7 +282,6 @@ export class ImapCollector implements Collector {
             store.setCursor(name, { uidValidity, lastUid: runLast, uidNext: done ? Math.max(uidNext, runLast + 1) : runLast + 1, highestModseq: done ? modseq : cur?.highestModseq });
           });
           lap('store');
-          stats.fetched += run.length;
           lastUid = runLast;
           await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
           if (finalRun) break;

@@ -90,23 +90,32 @@ describe('IMAP collector (Dovecot)', () => {
     const at = (h: number) => new Date(T0 + h * H);
     dovecot.writeMaildir(u, replyEml({ from: 'x@elsewhere.example.com', to: 'ortho-team@north.example.org', inReplyTo: '<PROBE-A@example.net>', date: at(1), body: 'Hi Jordan, we can see you Friday at 3pm.' }), at(1));
     dovecot.writeMaildir(u, replyEml({ from: 'Front Desk <desk@mail.south.example.org>', to: 'jordan@example.net', date: at(2), body: 'Dear Jordan Avery, please call our scheduling line at 555-201-3344.' }), at(2));
-    dovecot.writeMaildir(u, replyEml({ from: 'news@shop.example.com', to: 'jordan@example.net', date: at(3), subject: 'Our sale', body: 'Big sale today.' }), at(3));
+    dovecot.writeMaildir(u, replyEml({ from: 'news@shop.example.com', to: 'jordan@example.net', date: new Date(T0 + 3 * H + 90_000), subject: 'Our sale', body: 'Big sale today.' }), at(3));
+    // No Date header: dated by the INTERNALDATE fetched for it alone.
+    dovecot.writeMaildir(u, replyEml({ from: 'promo@shop.example.com', to: 'jordan@example.net', date: at(4), subject: 'Undated', body: 'Another sale.' }).replace(/^Date: .*\r?\n/m, ''), at(4));
     const c = new ImapCollector(deps(s));
     const st = await c.collectOnce();
     await c.close();
-    expect(st).toMatchObject({ added: 3, attributed: 2, unattributed: 1 });
+    expect(st).toMatchObject({ added: 4, attributed: 2, unattributed: 2 });
     expect(s.store.eventsForProbe(a.id).map((e) => [e.kind, e.attribution])).toEqual([['human-reply', 'exact']]);
     const likely = s.store.eventsForProbe(b.id);
     expect(likely.map((e) => [e.kind, e.attribution, e.passAlong])).toEqual([['human-reply', 'likely', true]]);
     expect(likely[0]!.reasons.join(' ')).toMatch(/lower confidence/);
     const un = s.store.unattributed();
-    expect(un.map((e) => [e.kind, e.attribution, e.sender])).toEqual([['unattributed', 'none', 'news@shop.example.com']]);
-    // Unmatched mail whose body was never fetched is its observation alone (no event), with its reason.
-    expect(un[0]!.id).toBeNull();
-    expect(un[0]!.reasons).toEqual([UNMATCHED_REASON]);
-    expect(un[0]!.details).toMatchObject({ mailbox: 'INBOX', from: 'news@shop.example.com', subject: 'Our sale', timeSource: 'internaldate' });
+    expect(un.map((e) => [e.kind, e.attribution, e.sender])).toEqual([
+      ['unattributed', 'none', 'promo@shop.example.com'],
+      ['unattributed', 'none', 'news@shop.example.com'],
+    ]);
+    // Unmatched mail whose body was never fetched is its observation alone (no event), with its
+    // reason, dated by its Date header (labelled so; INTERNALDATE is a reply's time).
+    expect(un[1]!.id).toBeNull();
+    expect(un[1]!.reasons).toEqual([UNMATCHED_REASON]);
+    expect(un[1]!.details).toMatchObject({ mailbox: 'INBOX', from: 'news@shop.example.com', subject: 'Our sale', timeSource: 'date-header' });
+    expect(un[1]!.occurredAt).toBe(T0 + 3 * H + 90_000);
+    expect(un[0]!.details).toMatchObject({ subject: 'Undated', timeSource: 'internaldate' });
+    expect(un[0]!.occurredAt).toBe(T0 + 4 * H);
     expect(s.store.listEvents({ kind: 'unattributed' })).toEqual([]);
-    expect(countUnmatchedEvents(s.store)).toBe(1);
+    expect(countUnmatchedEvents(s.store)).toBe(2);
   });
 
   it('mail without a Message-ID is named by its headers and size (fetched only for such mail): two that differ only in body are both kept, once', async () => {

@@ -11,7 +11,9 @@ import { DependencyError } from '../../src/errors.js';
 import { startDovecot, type DovecotInstance } from '../../src/sandbox/dovecot.js';
 import { startSilentServer } from '../../src/sandbox/mail.js';
 import { imapAppendWriter, maildirWriter } from '../../src/sandbox/mailbox-writer.js';
+import { observationCount } from '../../src/store/imap-queries.js';
 import { cli } from '../helpers/cli.js';
+import { commandLog } from './imap-proxy.js';
 import { emailSetup, replyEml, sentProbe, type EmailSetup } from './setup.js';
 
 const H = 3_600_000;
@@ -72,7 +74,8 @@ describe('IMAP faults (Dovecot)', () => {
 
   it('a chunk with more replies than bodyBatch is committed in runs of consecutive UIDs; a crash between runs resumes after the last one', async () => {
     const { s, probes, raws, t0, w } = mailboxWithReplies(dv, 12);
-    // Replies interleaved with newsletters (no body fetched): runs end at the bodyBatch-th reply.
+    // Replies interleaved with newsletters (no body fetched, stored as they stream in): runs end
+    // where the run after the bodyBatch-th reply begins.
     for (const [i, r] of raws.entries()) {
       await w.deliver(r, new Date(t0 + (i + 1) * 60_000));
       await w.deliver(replyEml({ from: 'news@shop.example.com', to: 'jordan@example.net', subject: `Sale ${i}`, date: new Date(t0 + (i + 1) * 60_000 + 1000), body: 'Big sale.' }), new Date(t0 + (i + 1) * 60_000 + 1000));
@@ -95,7 +98,9 @@ describe('IMAP faults (Dovecot)', () => {
     const st = await again.collectOnce();
     await again.close();
     expect(commits.slice(2)).toEqual([24]);
-    expect(st).toMatchObject({ fetched: 4, added: 4, attributed: 2, unattributed: 2 });
+    // The newsletters were stored as the header pass streamed in, before the crash: fetched
+    // again, they are not new; only the two replies after the second commit are.
+    expect(st).toMatchObject({ fetched: 4, added: 2, attributed: 2, unattributed: 0 });
     expect(countsPerProbe(s, probes.map((p) => p.id))).toEqual(probes.map(() => 1));
     expect(s.store.unattributed(100)).toHaveLength(12);
   });
@@ -117,6 +122,45 @@ describe('IMAP faults (Dovecot)', () => {
     await c.close();
     expect(st.notes.join(' ')).toMatch(/dropped; retried with a fresh connection/);
     expect(countsPerProbe(s, probes.map((p) => p.id))).toEqual(probes.map(() => 1));
+  });
+
+  it('a connection cut during the header pass, after mail nothing matched was committed, loses and doubles nothing', async () => {
+    const { s, probes, raws, t0, w } = mailboxWithReplies(dv, 10);
+    for (const [i, r] of raws.entries()) {
+      await w.deliver(r, new Date(t0 + (i + 1) * 60_000));
+      for (let k = 0; k < 4; k++)
+        await w.deliver(
+          replyEml({ from: 'news@shop.example.com', to: 'jordan@example.net', subject: `Sale ${i}.${k}`, date: new Date(t0 + (i + 1) * 60_000 + k + 1), body: 'Big sale.' }),
+          new Date(t0 + (i + 1) * 60_000 + k + 1),
+        );
+    }
+    // Cut the first connection while the header FETCH streams in, once some newsletters are
+    // already committed (batches of 5).
+    let committedAtCut = -1;
+    const proxy = await commandLog(dv.imapPort, {
+      dropWhen: (bytes, commands) => {
+        if (committedAtCut >= 0 || !commands.some((c) => /UID FETCH .*BODY\.PEEK\[HEADER\]/i.test(c))) return false;
+        const n = observationCount(s.store);
+        if (n < 10) return false;
+        committedAtCut = n;
+        return true;
+      },
+    });
+    try {
+      const c = new ImapCollector({ ...deps(s), loaded: { ...s.loaded, config: { ...s.loaded.config, channels: { ...s.loaded.config.channels, imap: { ...s.loaded.config.channels.imap!, port: proxy.port } } } } }, { unmatchedBatch: 5 });
+      const st = await c.collectOnce();
+      await c.close();
+      expect(st.notes.join(' ')).toMatch(/dropped; retried with a fresh connection/);
+      expect(committedAtCut).toBeGreaterThan(0);
+      expect(committedAtCut).toBeLessThan(50);
+    } finally {
+      await proxy.close();
+    }
+    expect(countsPerProbe(s, probes.map((p) => p.id))).toEqual(probes.map(() => 1));
+    expect(observationCount(s.store)).toBe(50);
+    const un = s.store.unattributed(100);
+    expect(un).toHaveLength(40);
+    expect(new Set(un.map((u) => u.details['subject'])).size).toBe(40);
   });
 
   it('a recreated mailbox (new UIDVALIDITY) is rescanned without duplicates', async () => {
