@@ -52,10 +52,21 @@ export function tokensIn(addresses: string[], patterns: RegExp[]): string[] {
   return [...out];
 }
 
+/** How exact attribution finds probes: one query per key (attributeExact), or maps filled for a whole batch (the collector). */
+export interface ProbeLookups {
+  byToken(token: string): ProbeRow | undefined;
+  /** Case-insensitive. */
+  byMessageId(messageId: string): ProbeRow | undefined;
+}
+
 /** Exact attribution from the headers alone, or null. */
 export function attributeExact(store: Store, facts: MailFacts, patterns: RegExp[]): AttributionResult | null {
+  return attributeExactWith(facts, patterns, { byToken: (t) => store.probeByToken(t), byMessageId: (id) => probeByMessageIdAnyCase(store, id) });
+}
+
+export function attributeExactWith(facts: MailFacts, patterns: RegExp[], lookups: ProbeLookups): AttributionResult | null {
   for (const token of tokensIn(facts.recipients, patterns)) {
-    const probe = store.probeByToken(token);
+    const probe = lookups.byToken(token);
     if (probe) return { probe, attribution: 'exact', reasons: [`sent to the probe's address (token ${token})`] };
   }
   for (const [list, name] of [
@@ -63,11 +74,35 @@ export function attributeExact(store: Store, facts: MailFacts, patterns: RegExp[
     [facts.references, 'References'],
   ] as const) {
     for (const id of list) {
-      const probe = probeByMessageIdAnyCase(store, id);
+      const probe = lookups.byMessageId(id);
       if (probe) return { probe, attribution: 'exact', reasons: [`${name} names the probe's Message-ID ${id}`] };
     }
   }
   return null;
+}
+
+/** Whether exact attribution has anything to look up (a token in a recipient, a thread header), without a query. */
+export function mayAttributeExactly(facts: MailFacts, patterns: RegExp[]): boolean {
+  return facts.inReplyTo.length > 0 || facts.references.length > 0 || tokensIn(facts.recipients, patterns).length > 0;
+}
+
+/** Lookups for a batch of messages: every token and thread-header ID among them resolved with two queries. */
+export function batchLookups(store: Store, batch: MailFacts[], patterns: RegExp[]): ProbeLookups {
+  const tokens = new Set<string>();
+  const ids = new Set<string>();
+  for (const f of batch) {
+    for (const t of tokensIn(f.recipients, patterns)) tokens.add(t);
+    for (const id of f.inReplyTo) ids.add(id.toLowerCase());
+    for (const id of f.references) ids.add(id.toLowerCase());
+  }
+  const byToken = new Map(store.probesByTokens([...tokens]).map((p) => [p.token, p]));
+  const byId = new Map<string, ProbeRow>();
+  // The lowest id first, as probeByMessageIdAnyCase's LIMIT 1 would find it by the index.
+  for (const p of store.probesByMessageIds([...ids])) {
+    const k = p.messageId!.toLowerCase();
+    if (!byId.has(k)) byId.set(k, p);
+  }
+  return { byToken: (t) => byToken.get(t.toLowerCase()), byMessageId: (id) => byId.get(id.toLowerCase()) };
 }
 
 const DAEMON = /^(mailer-daemon|postmaster|mail-daemon|bounces?)@/i;

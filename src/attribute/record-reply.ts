@@ -119,7 +119,7 @@ export function unmatchedMailRow(m: Omit<CollectedMail, 'message' | 'exact'>): U
     messageId: m.messageId,
     inReplyTo: m.facts.inReplyTo[0] ?? null,
     refs: m.facts.references.join(' ').slice(0, 2000) || null,
-    dataJson: JSON.stringify(placeOf(m)),
+    dataJson: `{"mailbox":${JSON.stringify(m.mailbox)},"uid":${m.uid},"uidValidity":${JSON.stringify(m.uidValidity)}}`,
   };
 }
 

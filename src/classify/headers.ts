@@ -20,10 +20,9 @@ export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): Heade
   const flush = () => {
     if (!key) return;
     const list = map.get(key);
-    // With `only` (the collector, which keeps these values for a whole chunk), each value is
-    // copied out: a slice would keep the entire header block alive in V8.
-    const decoded = decodeWords(value.slice(0, MAX_VALUE).trim());
-    const v = only ? detach(decoded) : decoded;
+    // Values are slices of `raw` and keep it alive while they live: the collector holds them
+    // for at most a batch of messages (see ImapCollectorOptions.unmatchedBatch and bodyBatch).
+    const v = decodeWords(value.slice(0, MAX_VALUE).trim());
     if (list) list.push(v);
     else map.set(key, [v]);
   };
@@ -74,11 +73,6 @@ function nameLengths(only: ReadonlySet<string>): Set<number> {
   let l = lengthsOf.get(only);
   if (!l) lengthsOf.set(only, (l = new Set([...only].map((n) => n.length))));
   return l;
-}
-
-/** A copy of `s` that shares no memory with the string it was sliced from. */
-function detach(s: string): string {
-  return (' ' + s).slice(1);
 }
 
 export function header(h: HeaderMap, name: string): string | undefined {

@@ -7,7 +7,7 @@
  * observations are unique per account + Message-ID, so nothing is counted twice.
  */
 import type { ListResponse } from 'imapflow';
-import { attributeExact, bodyCouldAttribute, tokenPatterns, type AttributionResult } from '../attribute/email.js';
+import { attributeExactWith, batchLookups, bodyCouldAttribute, mayAttributeExactly, tokenPatterns, type AttributionResult } from '../attribute/email.js';
 import { recordMail, unmatchedMailRow, type CollectedMail } from '../attribute/record-reply.js';
 import type { UnmatchedMailInput } from '../store/types.js';
 import { UsageError } from '../errors.js';
@@ -223,9 +223,9 @@ export class ImapCollector implements Collector {
         const heads = (
           await fetchPass1(conn, chunk, (h) => {
             stats.fetched++;
-            const hit = attributeExact(store, h.facts, this.patterns);
-            if (hit) exact.set(h.uid, hit);
-            if (hit || bodyCouldAttribute(this.deps.loaded, h.facts)) return wanted.add(h.uid), true;
+            // A token or thread header: looked up with the chunk's others after the pass.
+            if (mayAttributeExactly(h.facts, this.patterns)) return true;
+            if (bodyCouldAttribute(this.deps.loaded, h.facts)) return wanted.add(h.uid), true;
             h.headerText = '';
             // Without a Message-ID it is named by its size, without a Date header dated by its
             // INTERNALDATE: both fetched after the pass, for such mail alone.
@@ -237,6 +237,15 @@ export class ImapCollector implements Collector {
           })
         ).sort((a, b) => a.uid - b.uid);
         storeUnmatched();
+        // Exact attribution: every token and thread-header ID of the chunk in two queries.
+        const lookups = batchLookups(store, heads.map((h) => h.facts), this.patterns);
+        for (const h of heads) {
+          if (wanted.has(h.uid)) continue;
+          const hit = attributeExactWith(h.facts, this.patterns, lookups);
+          if (hit) exact.set(h.uid, hit);
+          if (hit || bodyCouldAttribute(this.deps.loaded, h.facts)) wanted.add(h.uid);
+          else h.headerText = '';
+        }
         lap('headers');
         const chunkLast = Math.max(...chunk);
         // Stored in runs of consecutive UIDs holding at most bodyBatch fetched bodies each, so a

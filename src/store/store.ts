@@ -234,6 +234,18 @@ export class Store {
     return this.probeRow('SELECT * FROM probes WHERE token = ?', token.toLowerCase());
   }
 
+  /** The probes with these tokens (lowercase), in one query. */
+  probesByTokens(tokens: string[]): ProbeRow[] {
+    if (!tokens.length) return [];
+    return this.probeRows('SELECT * FROM probes WHERE token IN (SELECT value FROM json_each(?))', [JSON.stringify(tokens)]);
+  }
+
+  /** The probes whose Message-ID is one of these, compared case-insensitively, by id. */
+  probesByMessageIds(messageIds: string[]): ProbeRow[] {
+    if (!messageIds.length) return [];
+    return this.probeRows('SELECT * FROM probes WHERE lower(message_id) IN (SELECT lower(value) FROM json_each(?)) ORDER BY id', [JSON.stringify(messageIds)]);
+  }
+
   probeByMessageId(messageId: string): ProbeRow | undefined {
     return this.probeRow('SELECT * FROM probes WHERE message_id = ?', messageId);
   }
