@@ -249,15 +249,26 @@ export class ImapCollector implements Collector {
         lap('headers');
         const chunkLast = Math.max(...chunk);
         // Stored in runs of consecutive UIDs holding at most bodyBatch fetched bodies each, so a
-        // chunk full of replies never holds more than bodyBatch bodies in memory; each run's
-        // events and the cursor past its last UID are one transaction.
+        // chunk full of replies never holds more than two runs' bodies in memory (the run being
+        // stored and the next one, fetched meanwhile); each run's events and the cursor past its
+        // last UID are one transaction. A run ends where the next begins: the mail between,
+        // already stored, is behind the cursor too.
+        const runs: Array<{ run: Pass1[]; runLast: number; finalRun: boolean }> = [];
         for (let from = 0; from < heads.length || from === 0; ) {
           let to = from;
           for (let n = 0; to < heads.length && (n < this.opts.bodyBatch || !wanted.has(heads[to]!.uid)); to++) if (wanted.has(heads[to]!.uid)) n++;
-          const run = heads.slice(from, to);
           const finalRun = to >= heads.length;
-          // A run ends where the next begins: the mail between, already stored, is behind the cursor too.
-          const runLast = finalRun ? chunkLast : heads[to]!.uid - 1;
+          runs.push({ run: heads.slice(from, to), runLast: finalRun ? chunkLast : heads[to]!.uid - 1, finalRun });
+          if (finalRun) break;
+          from = to;
+        }
+        const bodiesOf = (k: number) => {
+          const p = fetchBodies(conn, runs[k]!.run.filter((h) => wanted.has(h.uid)), this.opts.maxTextBytes);
+          p.catch(() => undefined);
+          return p;
+        };
+        let pending = bodiesOf(0);
+        for (const [k, { run, runLast, finalRun }] of runs.entries()) {
           let stored = 0;
           const storeHead = (h: Pass1, message: ReplyMessage | null) => {
             const hit = exact.get(h.uid) ?? null;
@@ -273,11 +284,9 @@ export class ImapCollector implements Collector {
             if (r.attributed) stats.attributed++;
             else stats.unattributed++;
           };
-          // The body FETCH goes out first; while the server reads those messages, the run's mail
-          // that needs no body is stored (without moving the cursor: after a crash here the run
-          // is fetched again and those observations, unique by Message-ID, are not new).
-          const pending = fetchBodies(conn, run.filter((h) => wanted.has(h.uid)), this.opts.maxTextBytes);
-          pending.catch(() => undefined);
+          // While the server reads this run's bodies, its mail that needs none (no Message-ID or
+          // no Date header, so held back) is stored, without moving the cursor: after a crash
+          // here the run is fetched again and those observations are not new.
           await new Promise((r) => setImmediate(r));
           store.tx(() => {
             for (const h of run) if (!wanted.has(h.uid)) storeHead(h, null);
@@ -285,6 +294,11 @@ export class ImapCollector implements Collector {
           lap('store');
           const bodies = await pending;
           lap('bodies');
+          // The next run's bodies are read by the server while this run is classified and stored.
+          if (k + 1 < runs.length) {
+            pending = bodiesOf(k + 1);
+            await new Promise((r) => setImmediate(r));
+          }
           store.batch(() => {
             for (const h of run) if (wanted.has(h.uid)) storeHead(h, bodies.get(h.uid) ?? null);
             const done = lastChunk && finalRun;
@@ -293,8 +307,6 @@ export class ImapCollector implements Collector {
           lap('store');
           lastUid = runLast;
           await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
-          if (finalRun) break;
-          from = to;
         }
       }
       if (!uids.length) store.tx(() => store.setCursor(name, { uidValidity, lastUid, uidNext, highestModseq: modseq }));
