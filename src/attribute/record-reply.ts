@@ -118,9 +118,22 @@ export function unmatchedMailRow(m: Omit<CollectedMail, 'message' | 'exact'>): U
     subject: m.subject.slice(0, 500),
     messageId: m.messageId,
     inReplyTo: m.facts.inReplyTo[0] ?? null,
-    refs: m.facts.references.join(' ').slice(0, 2000) || null,
-    dataJson: `{"mailbox":${JSON.stringify(m.mailbox)},"uid":${m.uid},"uidValidity":${JSON.stringify(m.uidValidity)}}`,
+    refs: m.facts.references.length ? m.facts.references.join(' ').slice(0, 2000) : null,
+    dataJson: placeJson(m),
   };
+}
+
+let placeKey = '';
+let placeParts: [string, string] = ['', ''];
+
+/** JSON.stringify(placeOf(m)), with the mailbox's part worked out once per mailbox (the collector writes thousands in a row). */
+function placeJson(m: Pick<CollectedMail, 'mailbox' | 'uid' | 'uidValidity'>): string {
+  const key = `${m.mailbox}\n${m.uidValidity}`;
+  if (key !== placeKey) {
+    placeKey = key;
+    placeParts = [`{"mailbox":${JSON.stringify(m.mailbox)},"uid":`, `,"uidValidity":${JSON.stringify(m.uidValidity)}}`];
+  }
+  return placeParts[0] + m.uid + placeParts[1];
 }
 
 function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
