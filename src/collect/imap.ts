@@ -44,7 +44,7 @@ export interface ImapCollectorOptions {
 
 export const DEFAULT_IMAP_OPTIONS: ImapCollectorOptions = {
   chunkSize: 10_000,
-  bodyBatch: 500,
+  bodyBatch: 250,
   unmatchedBatch: 500,
   maxTextBytes: 64 * 1024,
   sweepEveryMs: 5 * 60_000,
