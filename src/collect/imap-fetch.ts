@@ -20,8 +20,9 @@ import type { ImapConnection } from './imap-client.js';
 /** The header fields pass 1 reads (the envelope's, plus what attribution needs besides). */
 export const PASS1_HEADERS: ReadonlySet<string> = new Set([
   'from', 'to', 'cc', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'delivered-to', 'x-original-to',
-  'content-type', 'content-transfer-encoding', 'content-disposition',
 ]);
+/** What says whether a message is one text part (read in pass 2 only, from the header block it keeps). */
+const CONTENT_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-transfer-encoding', 'content-disposition']);
 export const HEADER_LIMIT = 64 * 1024;
 const MAX_PARTS = 3;
 
@@ -33,12 +34,8 @@ export interface Pass1 {
   internalDate: number | null;
   dateHeader: number | null;
   size: number;
-  /** The header block as fetched (decoded as UTF-8), for pass 2's classifier ('' when its body is not fetched). */
+  /** The header block as fetched (decoded as UTF-8), for pass 2 ('' when its body is not fetched). */
   headerText: string;
-  /** Content-Type, Content-Transfer-Encoding, Content-Disposition: a single-part text message's one part is known from them (singleTextPart). */
-  contentType: string | undefined;
-  transferEncoding: string | undefined;
-  disposition: string | undefined;
 }
 
 export function compactUids(uids: number[]): string {
@@ -125,9 +122,6 @@ export function pass1Of(m: FetchMessageObject): Pass1 {
     dateHeader: Number.isFinite(date) ? date : null,
     size: m.size ?? 0,
     headerText,
-    contentType: header(h, 'content-type'),
-    transferEncoding: header(h, 'content-transfer-encoding'),
-    disposition: header(h, 'content-disposition'),
   };
 }
 
@@ -143,12 +137,13 @@ function addressesIn(value: string): string[] {
   return parseAddresses(value).map((a) => a.address);
 }
 
-/** The message's only part when its header says it is text/plain or text/html (the default is text/plain). */
-export function singleTextPart(h: Pick<Pass1, 'contentType' | 'transferEncoding' | 'disposition'>): PartRef | null {
-  const ct = parseContentType(h.contentType);
+/** The message's only part when its header block says it is text/plain or text/html (the default is text/plain). */
+export function singleTextPart(headerText: string): PartRef | null {
+  const h = parseHeaderBlock(headerText, CONTENT_HEADERS);
+  const ct = parseContentType(header(h, 'content-type'));
   if (ct.type !== 'text/plain' && ct.type !== 'text/html') return null;
-  if (/^\s*attachment\b/i.test(h.disposition ?? '')) return null;
-  const encoding = (h.transferEncoding ?? '7bit').trim().toLowerCase();
+  if (/^\s*attachment\b/i.test(header(h, 'content-disposition') ?? '')) return null;
+  const encoding = (header(h, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
   return { key: '1', type: ct.type, encoding, charset: ct.params['charset'] };
 }
 
@@ -210,7 +205,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
   // header already names type, encoding and charset, so part 1 alone is fetched.
   const single = new Map<number, PartRef>();
   for (const h of heads) {
-    const part = singleTextPart(h);
+    const part = singleTextPart(h.headerText);
     if (part) single.set(h.uid, part);
   }
   if (single.size) {

@@ -1,6 +1,7 @@
 /** The header and address parsing every collected message goes through (pass 1 and explain). */
 import { describe, expect, it } from 'vitest';
 import { decodeCharset, parseAddresses, parseHeaderBlock } from '../../src/classify/headers.js';
+import { singleTextPart } from '../../src/collect/imap-fetch.js';
 
 describe('header blocks', () => {
   it('unfolds continuation lines, lowercases names, keeps repeats, stops at the blank line', () => {
@@ -47,5 +48,15 @@ describe('addresses', () => {
   it('keeps what it can of broken values', () => {
     expect(parseAddresses('x@y.z, "unterminated <q@r.s>').map((a) => a.address)).toEqual(['x@y.z', 'q@r.s']);
     expect(parseAddresses('Name <a@b.c>,,, ,<d@e.f>').map((a) => a.address)).toEqual(['a@b.c', 'd@e.f']);
+  });
+});
+
+describe('singleTextPart (pass 2 reads a single-part message\'s one part without BODYSTRUCTURE)', () => {
+  it('knows the part from the header block alone, and says null when it cannot', () => {
+    const block = (...lines: string[]) => [...lines, 'Subject: x', '', ''].join('\r\n');
+    expect(singleTextPart(block('From: a@b'))).toEqual({ key: '1', type: 'text/plain', encoding: '7bit', charset: undefined });
+    expect(singleTextPart(block('Content-Type: text/html;\r\n\tcharset="ISO-8859-1"', 'Content-Transfer-Encoding: Quoted-Printable'))).toEqual({ key: '1', type: 'text/html', encoding: 'quoted-printable', charset: 'ISO-8859-1' });
+    expect(singleTextPart(block('Content-Type: multipart/alternative; boundary="b"'))).toBeNull();
+    expect(singleTextPart(block('Content-Type: text/plain', 'Content-Disposition: attachment; filename="a.txt"'))).toBeNull();
   });
 });
