@@ -220,9 +220,11 @@ export class ImapCollector implements Collector {
           });
           unmatched.length = 0;
         };
+        // Counted once the chunk is stored: a chunk fetched again after a dropped connection is not counted twice.
+        let seen = 0;
         const heads = (
           await fetchPass1(conn, chunk, (h) => {
-            stats.fetched++;
+            seen++;
             // A token or thread header: looked up with the chunk's others after the pass.
             if (mayAttributeExactly(h.facts, this.patterns)) return true;
             if (bodyCouldAttribute(this.deps.loaded, h.facts)) return wanted.add(h.uid), true;
@@ -306,6 +308,7 @@ export class ImapCollector implements Collector {
           });
           lap('store');
           lastUid = runLast;
+          if (finalRun) stats.fetched += seen;
           await this.opts.onChunkStored?.({ mailbox: mb.path, lastUid, stored });
         }
       }

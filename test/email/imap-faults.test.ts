@@ -153,6 +153,8 @@ describe('IMAP faults (Dovecot)', () => {
       expect(st.notes.join(' ')).toMatch(/dropped; retried with a fresh connection/);
       expect(committedAtCut).toBeGreaterThan(0);
       expect(committedAtCut).toBeLessThan(50);
+      // The chunk read again after the cut is counted once.
+      expect(st).toMatchObject({ fetched: 50, added: 50, attributed: 10, unattributed: 40 });
     } finally {
       await proxy.close();
     }
