@@ -216,7 +216,11 @@ export class ImapCollector implements Collector {
         const storeUnmatched = () => {
           if (!unmatched.length) return;
           store.tx(() => {
-            for (const row of unmatched) if (store.addUnmatchedMail(row)) (stats.added++, stats.unattributed++);
+            for (const row of unmatched) {
+              if (!store.addUnmatchedMail(row)) continue;
+              stats.added++;
+              stats.unattributed++;
+            }
           });
           unmatched.length = 0;
         };
