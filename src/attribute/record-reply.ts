@@ -107,6 +107,15 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
 
 /** The row of mail nothing matched (store.addUnmatchedMail); the collector builds these as headers stream in. */
 export function unmatchedMailRow(m: Omit<CollectedMail, 'message' | 'exact'>): UnmatchedMailInput {
+  return { ...columnsOf(m), dataJson: JSON.stringify(placeOf(m)) };
+}
+
+function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
+  return { ...columnsOf(m), excerpt: verdict ? excerptOf(verdict) : null, data: placeOf(m) };
+}
+
+/** The observation columns every stored message has, matched or not. */
+function columnsOf(m: Omit<CollectedMail, 'message' | 'exact'>): Omit<UnmatchedMailInput, 'dataJson'> {
   return {
     source: 'imap',
     sourceId: m.sourceId,
@@ -119,38 +128,6 @@ export function unmatchedMailRow(m: Omit<CollectedMail, 'message' | 'exact'>): U
     messageId: m.messageId,
     inReplyTo: m.facts.inReplyTo[0] ?? null,
     refs: m.facts.references.length ? m.facts.references.join(' ').slice(0, 2000) : null,
-    dataJson: placeJson(m),
-  };
-}
-
-let placeKey = '';
-let placeParts: [string, string] = ['', ''];
-
-/** JSON.stringify(placeOf(m)), with the mailbox's part worked out once per mailbox (the collector writes thousands in a row). */
-function placeJson(m: Pick<CollectedMail, 'mailbox' | 'uid' | 'uidValidity'>): string {
-  const key = `${m.mailbox}\n${m.uidValidity}`;
-  if (key !== placeKey) {
-    placeKey = key;
-    placeParts = [`{"mailbox":${JSON.stringify(m.mailbox)},"uid":`, `,"uidValidity":${JSON.stringify(m.uidValidity)}}`];
-  }
-  return placeParts[0] + m.uid + placeParts[1];
-}
-
-function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
-  return {
-    source: 'imap',
-    sourceId: m.sourceId,
-    occurredAt: m.occurredAt,
-    timeSource: m.timeSource,
-    clockSkewMs: m.clockSkewMs,
-    sender: m.facts.from,
-    recipient: m.facts.recipients[0] ?? null,
-    subject: m.subject.slice(0, 500),
-    messageId: m.messageId,
-    inReplyTo: m.facts.inReplyTo[0] ?? null,
-    refs: m.facts.references.join(' ').slice(0, 2000) || null,
-    excerpt: verdict ? excerptOf(verdict) : null,
-    data: placeOf(m),
   };
 }
 

@@ -206,10 +206,11 @@ export class ImapCollector implements Collector {
           t = now;
           c = process.cpuUsage();
         };
-        // Attributed from the headers as they arrive; bodies wanted for what may answer a probe.
-        // Mail nothing can match is stored as it streams in, in commits of unmatchedBatch that
-        // do not move the cursor (after a crash the chunk is fetched again and those rows, unique
-        // by Message-ID, are not new), instead of being held until the chunk is done.
+        // As the headers arrive, each message is sorted: a token or thread header (looked up with
+        // the chunk's others after the pass), a site's or mail daemon's sender (body wanted), or
+        // nothing to match. That last kind is stored as it streams in, in commits of
+        // unmatchedBatch that do not move the cursor (after a crash the chunk is fetched again
+        // and those rows, unique by Message-ID, are not new), instead of being held for the chunk.
         const exact = new Map<number, AttributionResult>();
         const wanted = new Set<number>();
         const unmatched: UnmatchedMailInput[] = [];
@@ -229,14 +230,19 @@ export class ImapCollector implements Collector {
         const heads = (
           await fetchPass1(conn, chunk, (h) => {
             seen++;
-            // A token or thread header: looked up with the chunk's others after the pass.
             if (mayAttributeExactly(h.facts, this.patterns)) return true;
-            if (bodyCouldAttribute(this.deps.loaded, h.facts)) return wanted.add(h.uid), true;
+            if (bodyCouldAttribute(this.deps.loaded, h.facts)) {
+              wanted.add(h.uid);
+              return true;
+            }
             h.headerText = '';
             // Without a Message-ID it is named by its size, without a Date header dated by its
             // INTERNALDATE: both fetched after the pass, for such mail alone.
             if (!h.messageId || h.dateHeader === null) return true;
-            if (tooOld(h)) return skippedOld++, false;
+            if (tooOld(h)) {
+              skippedOld++;
+              return false;
+            }
             unmatched.push(unmatchedMailRow(mailOf(h, null, null)));
             if (unmatched.length >= this.opts.unmatchedBatch) storeUnmatched();
             return false;

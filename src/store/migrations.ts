@@ -4,9 +4,10 @@
  */
 /**
  * Recomputes probe_facts rows from the scored events of the probes `probeFilter` selects:
- * the backfill of migration 2 and each of its triggers run this same statement.
+ * the backfill of migration 2, each of its triggers and Store.batch's refresh (migration 4)
+ * run this same statement.
  */
-export function refreshFacts(probeFilter: string): string {
+function refreshFacts(probeFilter: string): string {
   return `INSERT INTO probe_facts
     SELECT a.*, c.occurred_at, json_extract(c.details, '$.reached'), json_extract(c.details, '$.status'),
       json_extract(c.details, '$.answeredBy'), json_extract(c.details, '$.secondsToAnswer'), json_extract(c.details, '$.secondsToHuman'),

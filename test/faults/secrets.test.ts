@@ -116,6 +116,8 @@ describe('secrets never leak', () => {
     expect(org.twilio.counts.messagesSent).toBe(1);
     const col = await step('collect', ['collect', 'configs/audit.yaml', '--debug']);
     expect(col.stdout).toMatch(/imap: looked at \d+, [1-9]\d* new/);
+    // --debug says where the collect's time went, per mailbox and pass.
+    expect(col.stdout + col.stderr).toMatch(/imap INBOX: search \d+ ms, headers \d+ ms \(CPU \d+\), bodies \d+ ms \(CPU \d+\), store \d+ ms \(CPU \d+\)/);
     // Reports, doctor and status read the store: all at once.
     const [term, doc] = await Promise.all([
       step('report terminal', ['report', 'configs/audit.yaml', '--debug']),

@@ -122,6 +122,31 @@ function randomEvent(rand: () => number, probeIds: number[]) {
   };
 }
 
+/**
+ * One random change to the events: a new observation with an event (returns its id), the same
+ * observation and kind again (ON CONFLICT DO UPDATE: re-attribution, new flags), a follow-up
+ * flag, a call's details completed in place (a recording arriving), or a delete.
+ */
+function randomChange(s: Store, rand: () => number, probeIds: number[], sourceId: string, mustInsert: boolean): number | null {
+  const op = rand();
+  if (op < 0.45 || mustInsert) {
+    const o = s.addObservation({ source: 'imap', sourceId, occurredAt: 1, timeSource: 'internaldate' });
+    s.upsertEvent({ observationId: o.id, ...randomEvent(rand, probeIds) });
+    return o.id;
+  }
+  if (op < 0.7) {
+    const row = s.db.prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
+    if (row) s.upsertEvent({ observationId: row.o, ...randomEvent(rand, probeIds), kind: row.kind });
+  } else if (op < 0.8) {
+    const row = s.db.prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
+    if (row) setEventFollowUp(s, row.id, rand() < 0.5);
+  } else if (op < 0.9) {
+    const row = s.db.prepare("SELECT id FROM events WHERE kind = 'call' ORDER BY random() LIMIT 1").get() as { id: number } | undefined;
+    if (row) s.db.prepare("UPDATE events SET details = json_set(details, '$.recorded', json('true'), '$.recordingPending', json('false'), '$.secondsOnHold', ?) WHERE id = ?").run(Math.floor(rand() * 100), row.id);
+  } else s.db.prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
+  return null;
+}
+
 describe('probe_facts (migrations 2 and 4)', () => {
   it('equals the facts summed from the events after random inserts, upserts, follow-ups, call updates and deletes', () => {
     const rand = seeded(11);
@@ -129,25 +154,8 @@ describe('probe_facts (migrations 2 and 4)', () => {
     const probeIds = fill(s, rand, 30);
     const observations: number[] = [];
     for (let step = 0; step < 1500; step++) {
-      const op = rand();
-      if (op < 0.45 || observations.length < 5) {
-        const o = s.addObservation({ source: 'imap', sourceId: `m${step}`, occurredAt: 1, timeSource: 'internaldate' });
-        observations.push(o.id);
-        s.upsertEvent({ observationId: o.id, ...randomEvent(rand, probeIds) });
-      } else if (op < 0.7) {
-        // The same observation and kind again: ON CONFLICT DO UPDATE (re-attribution, new flags).
-        const row = s.db.prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
-        if (row) s.upsertEvent({ observationId: row.o, ...randomEvent(rand, probeIds), kind: row.kind });
-      } else if (op < 0.8) {
-        const row = s.db.prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
-        if (row) setEventFollowUp(s, row.id, rand() < 0.5);
-      } else if (op < 0.9) {
-        // A recording completing: the call's details change in place.
-        const row = s.db.prepare("SELECT id FROM events WHERE kind = 'call' ORDER BY random() LIMIT 1").get() as { id: number } | undefined;
-        if (row) s.db.prepare("UPDATE events SET details = json_set(details, '$.recorded', json('true'), '$.recordingPending', json('false'), '$.secondsOnHold', ?) WHERE id = ?").run(Math.floor(rand() * 100), row.id);
-      } else {
-        s.db.prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
-      }
+      const o = randomChange(s, rand, probeIds, `m${step}`, observations.length < 5);
+      if (o !== null) observations.push(o);
       if (step % 100 === 99) expect(probeFacts(s)).toEqual(factsFromEvents(s));
     }
     expect(probeFacts(s)).toEqual(factsFromEvents(s));
@@ -167,18 +175,8 @@ describe('probe_facts (migrations 2 and 4)', () => {
       const attempt = () =>
         s.batch(() => {
           for (let k = 0; k < 25; k++) {
-            const op = rand();
-            if (op < 0.5 || observations.length < 5) {
-              const o = s.addObservation({ source: 'imap', sourceId: `b${round}.${k}`, occurredAt: 1, timeSource: 'internaldate' });
-              if (!failing) observations.push(o.id);
-              s.upsertEvent({ observationId: o.id, ...randomEvent(rand, probeIds) });
-            } else if (op < 0.75) {
-              const row = s.db.prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
-              if (row) s.upsertEvent({ observationId: row.o, ...randomEvent(rand, probeIds), kind: row.kind });
-            } else if (op < 0.9) {
-              const row = s.db.prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
-              if (row) setEventFollowUp(s, row.id, rand() < 0.5);
-            } else s.db.prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
+            const o = randomChange(s, rand, probeIds, `b${round}.${k}`, observations.length < 5);
+            if (o !== null && !failing) observations.push(o);
             // Inside the batch the triggers only note probes.
             expect(deferred()).toBeGreaterThan(0);
           }
