@@ -107,15 +107,6 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
 
 /** The row of mail nothing matched (store.addUnmatchedMail); the collector builds these as headers stream in. */
 export function unmatchedMailRow(m: Omit<CollectedMail, 'message' | 'exact'>): UnmatchedMailInput {
-  return { ...columnsOf(m), dataJson: JSON.stringify(placeOf(m)) };
-}
-
-function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
-  return { ...columnsOf(m), excerpt: verdict ? excerptOf(verdict) : null, data: placeOf(m) };
-}
-
-/** The observation columns every stored message has, matched or not. */
-function columnsOf(m: Omit<CollectedMail, 'message' | 'exact'>): Omit<UnmatchedMailInput, 'dataJson'> {
   return {
     source: 'imap',
     sourceId: m.sourceId,
@@ -128,7 +119,14 @@ function columnsOf(m: Omit<CollectedMail, 'message' | 'exact'>): Omit<UnmatchedM
     messageId: m.messageId,
     inReplyTo: m.facts.inReplyTo[0] ?? null,
     refs: m.facts.references.length ? m.facts.references.join(' ').slice(0, 2000) : null,
+    dataJson: JSON.stringify(placeOf(m)),
   };
+}
+
+/** A matched message's observation: the same columns, plus the excerpt the verdict was based on. */
+function observationOf(m: CollectedMail, verdict: EmailVerdict | null): ObservationInput {
+  const { dataJson: _json, ...columns } = unmatchedMailRow(m);
+  return { ...columns, excerpt: verdict ? excerptOf(verdict) : null, data: placeOf(m) };
 }
 
 /** Where the message sits (an observation's `data`). */
