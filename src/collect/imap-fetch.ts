@@ -11,7 +11,7 @@
  * usable Date header.
  */
 import { createHash } from 'node:crypto';
-import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
+import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import { decodeCharset, normalizeMessageId, parseAddresses, parseContentType, parseHeaderBlock, parseMessageIds, header } from '../classify/headers.js';
 import { buildMessage, type ReplyMessage, type TextPart } from '../classify/message.js';
 import type { MailFacts } from '../attribute/email.js';
@@ -57,13 +57,23 @@ export function compactUids(uids: number[]): string {
  * its body, so imapflow's objects and the decoded blocks die young instead of piling up for
  * the whole chunk (a real header block is 2-10 KB of Received, DKIM and ARC lines).
  */
-export async function fetchPass1(conn: ImapConnection, uids: number[], onHead: (h: Pass1) => boolean = () => true): Promise<Pass1[]> {
+export async function fetchPass1(
+  conn: ImapConnection,
+  uids: number[],
+  onHead: (h: Pass1) => boolean = () => true,
+  via: HeaderFetch = 'parsed',
+): Promise<Pass1[]> {
   const heads = await conn.call('FETCH (header)', async (c) => {
     const out: Pass1[] = [];
-    for await (const m of c.fetch(compactUids(uids), { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
-      const h = pass1Of(m);
-      if (onHead(h)) out.push(h);
-    }
+    await fetchHeaderBlocks(
+      c,
+      uids,
+      (uid, header) => {
+        const h = pass1Of(uid, header);
+        if (onHead(h)) out.push(h);
+      },
+      via,
+    );
     return out;
   });
   // The size only names a message that has no Message-ID (sourceIdFor), INTERNALDATE only
@@ -83,6 +93,117 @@ export async function fetchPass1(conn: ImapConnection, uids: number[], onHead: (
   return heads;
 }
 
+/** A token of imapflow's parsed responses (its handler/types ImapAttribute, which the package does not export). */
+interface ImapToken {
+  type?: string;
+  value?: unknown;
+  section?: Array<ImapToken | null> | null;
+}
+type ImapAttribute = ImapToken | Array<ImapToken | null> | null;
+
+/**
+ * imapflow's command layer: `exec`, on which its own commands (fetch() included) are built. It
+ * is marked internal, so the imapflow version is pinned in package.json; every collect test
+ * goes through it, and test/email/imap-pass1.test.ts holds it to what the public fetch() gives.
+ */
+interface ImapCommandLayer {
+  exec(
+    command: string,
+    attributes: unknown[],
+    options: { untagged: Record<string, (response: { command?: string; attributes?: ImapAttribute[] }) => void> },
+  ): Promise<{ next(): void }>;
+}
+
+/** How pass 1 reads the header blocks: straight from imapflow's parsed responses (the default), or through its public fetch(). */
+export type HeaderFetch = 'parsed' | 'fetch';
+
+/**
+ * UID FETCH (UID BODY.PEEK[HEADER]<0.HEADER_LIMIT>) for `uids`, each message's UID and header
+ * block handed to `each` as its response arrives. By default the two are taken from imapflow's
+ * parsed response tokens: its public fetch() first turns every response into a message object
+ * (each section key compiled back to text, an MD5 id, two promises per message), which over
+ * 10,000 messages cost twice the CPU of the parse itself. A server that throttles the command
+ * (Microsoft 365 answers BAD with a back-off time) gets the rest of the UIDs through fetch(),
+ * which waits and retries as imapflow knows how.
+ */
+export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid: number, header: Buffer) => void, via: HeaderFetch = 'parsed'): Promise<void> {
+  const delivered = new Set<number>();
+  const deliver = (uid: number, header: Buffer) => {
+    // A UID answered twice (a server repeating itself) is handed on once.
+    if (delivered.has(uid)) return;
+    delivered.add(uid);
+    each(uid, header);
+  };
+  if (via === 'parsed') {
+    const layer = c as unknown as ImapCommandLayer;
+    // A throw from `each` cannot leave imapflow's untagged handler (imapflow logs and drops
+    // it): it is kept, the rest of the responses pass unread, and it is thrown afterwards.
+    let failed: { error: unknown } | null = null;
+    try {
+      const done = await layer.exec(
+        'UID FETCH',
+        [
+          { type: 'SEQUENCE', value: compactUids(uids) },
+          [{ type: 'ATOM', value: 'UID' }, { type: 'ATOM', value: 'BODY.PEEK', section: [{ type: 'ATOM', value: 'HEADER' }], partial: [0, HEADER_LIMIT] }],
+        ],
+        {
+          untagged: {
+            FETCH: (response) => {
+              if (failed) return;
+              const got = uidAndHeader(response.attributes);
+              if (!got) return;
+              try {
+                deliver(got.uid, got.header);
+              } catch (error) {
+                failed = { error };
+              }
+            },
+          },
+        },
+      );
+      done.next();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ETHROTTLE' || failed) throw e;
+      via = 'fetch';
+    }
+    if (failed) throw (failed as { error: unknown }).error;
+    if (via === 'parsed') return;
+  }
+  const rest = uids.filter((u) => !delivered.has(u));
+  if (!rest.length) return;
+  for await (const m of c.fetch(compactUids(rest), { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
+    const header = m.headers ?? m.bodyParts?.get('header');
+    if (m.uid && header) deliver(m.uid, header);
+  }
+}
+
+/**
+ * The UID and header block of an untagged FETCH (`* 7 FETCH (UID 42 BODY[HEADER]<0> {512}…)`);
+ * null for one without both (flag changes another client made, announced unasked).
+ */
+function uidAndHeader(attributes: ImapAttribute[] | undefined): { uid: number; header: Buffer } | null {
+  const items = attributes?.[1];
+  if (!Array.isArray(items)) return null;
+  let uid = 0;
+  let header: Buffer | null = null;
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    const key = items[i];
+    const value = items[i + 1];
+    if (!key || Array.isArray(key) || typeof key.value !== 'string') continue;
+    const name = key.value.toUpperCase();
+    if (name === 'UID' && value && !Array.isArray(value)) {
+      const n = Number(value.value);
+      if (Number.isSafeInteger(n) && n > 0) uid = n;
+    } else if (name === 'BODY' && key.section?.length === 1 && String(key.section[0]?.value).toUpperCase() === 'HEADER') {
+      // A literal as a rule; a quoted string from some servers (imapflow's tokenizer decoded it
+      // as UTF-8, so it is encoded back the same way); NIL for none.
+      const v = value && !Array.isArray(value) ? value.value : null;
+      header = Buffer.isBuffer(v) ? v : typeof v === 'string' ? Buffer.from(v) : Buffer.alloc(0);
+    }
+  }
+  return uid && header ? { uid, header } : null;
+}
+
 /** Records the server's INTERNALDATE, which then dates the message (timing truth). */
 export function setInternalDate(h: Pass1, value: Date | string | undefined): void {
   const t = value instanceof Date ? value.getTime() : value ? Date.parse(value) : NaN;
@@ -91,9 +212,9 @@ export function setInternalDate(h: Pass1, value: Date | string | undefined): voi
   h.facts.occurredAt = t;
 }
 
-export function pass1Of(m: FetchMessageObject): Pass1 {
-  const raw = m.headers ?? m.bodyParts?.get('header');
-  const headerText = raw ? decodeCharset(raw, 'utf-8') : '';
+/** What pass 1 knows of a message from its header block (dated by the Date header until INTERNALDATE is set). */
+export function pass1Of(uid: number, raw: Buffer): Pass1 {
+  const headerText = decodeCharset(raw, 'utf-8');
   const h = parseHeaderBlock(headerText, PASS1_HEADERS);
   const recipients: string[] = [];
   const add = (a: string) => {
@@ -102,25 +223,23 @@ export function pass1Of(m: FetchMessageObject): Pass1 {
   for (const name of ['to', 'cc']) for (const v of h.get(name) ?? []) for (const a of addressesIn(v)) add(a);
   for (const name of ['delivered-to', 'x-original-to']) for (const v of h.get(name) ?? []) add(v.replace(/[<>]/g, '').trim().toLowerCase());
   const fromValue = header(h, 'from');
-  const internal = m.internalDate instanceof Date ? m.internalDate.getTime() : m.internalDate ? Date.parse(m.internalDate) : NaN;
   const dateValue = header(h, 'date');
   const date = dateValue ? Date.parse(dateValue) : NaN;
-  const occurredAt = Number.isFinite(internal) ? internal : Number.isFinite(date) ? date : 0;
   const messageId = header(h, 'message-id');
   return {
-    uid: m.uid,
+    uid,
     facts: {
       recipients,
       inReplyTo: parseMessageIds(header(h, 'in-reply-to')),
       references: parseMessageIds(header(h, 'references')),
       from: fromValue ? (addressesIn(fromValue)[0] ?? null) : null,
-      occurredAt,
+      occurredAt: Number.isFinite(date) ? date : 0,
     },
     subject: header(h, 'subject') ?? '',
     messageId: messageId ? normalizeMessageId(parseMessageIds(messageId)[0] ?? messageId) : null,
-    internalDate: Number.isFinite(internal) ? internal : null,
+    internalDate: null,
     dateHeader: Number.isFinite(date) ? date : null,
-    size: m.size ?? 0,
+    size: 0,
     headerText,
   };
 }
