@@ -3,8 +3,8 @@
  * HEADER_LIMIT): From, To, Cc, Subject, Date, Message-ID, In-Reply-To — what the server's
  * ENVELOPE would say — plus References, Delivered-To and X-Original-To, parsed here from one
  * literal per message, which costs imapflow far less than an ENVELOPE list and a HEADER.FIELDS
- * section. Pass 2 only for messages that may answer a probe: their INTERNALDATE (a reply's
- * time) and text parts (plain, else HTML; a DSN's status and quoted headers), each cut at a
+ * section, and taken from imapflow's parsed responses as they arrive (fetchHeaderBlocks).
+ * Pass 2 only for messages that may answer a probe: their INTERNALDATE (a reply's time) and text parts (plain, else HTML; a DSN's status and quoted headers), each cut at a
  * size limit, so a 50 MB attachment is never downloaded; their header block is the one pass 1
  * already has. Mail nothing matches is dated by its Date header (labelled so), which spares
  * imapflow a date per message; INTERNALDATE is fetched for such mail only when it has no
@@ -138,7 +138,7 @@ export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid:
     const layer = c as unknown as ImapCommandLayer;
     // A throw from `each` cannot leave imapflow's untagged handler (imapflow logs and drops
     // it): it is kept, the rest of the responses pass unread, and it is thrown afterwards.
-    let failed: { error: unknown } | null = null;
+    const consumer: { failed: boolean; error?: unknown } = { failed: false };
     try {
       const done = await layer.exec(
         'UID FETCH',
@@ -149,13 +149,14 @@ export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid:
         {
           untagged: {
             FETCH: (response) => {
-              if (failed) return;
+              if (consumer.failed) return;
               const got = uidAndHeader(response.attributes);
               if (!got) return;
               try {
                 deliver(got.uid, got.header);
               } catch (error) {
-                failed = { error };
+                consumer.failed = true;
+                consumer.error = error;
               }
             },
           },
@@ -163,10 +164,12 @@ export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid:
       );
       done.next();
     } catch (e) {
-      if ((e as { code?: string }).code !== 'ETHROTTLE' || failed) throw e;
+      // The consumer's own error first: it is what stopped the pass.
+      if (consumer.failed) throw consumer.error;
+      if ((e as { code?: string }).code !== 'ETHROTTLE') throw e;
       via = 'fetch';
     }
-    if (failed) throw (failed as { error: unknown }).error;
+    if (consumer.failed) throw consumer.error;
     if (via === 'parsed') return;
   }
   const rest = uids.filter((u) => !delivered.has(u));

@@ -13,7 +13,7 @@ import type { UnmatchedMailInput } from '../store/types.js';
 import { UsageError } from '../errors.js';
 import { earliestProbeStart } from '../store/imap-queries.js';
 import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
-import { fetchBodies, fetchPass1, sourceIdFor, type HeaderFetch, type Pass1 } from './imap-fetch.js';
+import { fetchBodies, fetchPass1, sourceIdFor, type Pass1 } from './imap-fetch.js';
 import type { ReplyMessage } from '../classify/message.js';
 import { emptyStats, type CollectDeps, type Collector, type CollectorFactory, type CollectStats } from './types.js';
 import { watchMailbox } from './imap-watch.js';
@@ -38,8 +38,6 @@ export interface ImapCollectorOptions {
   sweepEveryMs: number;
   /** IDLE is restarted at least this often (servers drop IDLE after 30 minutes). */
   idleRestartMs: number;
-  /** How pass 1 reads header blocks ('fetch', imapflow's public fetch(), is what a throttled server gets; tests compare the two). */
-  headerFetch: HeaderFetch;
   /** Called after each commit (tests use it to break things mid-fetch). */
   onChunkStored?: (info: { mailbox: string; lastUid: number; stored: number }) => void | Promise<void>;
 }
@@ -51,7 +49,6 @@ export const DEFAULT_IMAP_OPTIONS: ImapCollectorOptions = {
   maxTextBytes: 64 * 1024,
   sweepEveryMs: 5 * 60_000,
   idleRestartMs: 25 * 60_000,
-  headerFetch: 'parsed',
 };
 
 export const createImapCollector: CollectorFactory = async (deps) => new ImapCollector(deps);
@@ -249,7 +246,7 @@ export class ImapCollector implements Collector {
             unmatched.push(unmatchedMailRow(mailOf(h, null, null)));
             if (unmatched.length >= this.opts.unmatchedBatch) storeUnmatched();
             return false;
-          }, this.opts.headerFetch)
+          })
         ).sort((a, b) => a.uid - b.uid);
         storeUnmatched();
         // Exact attribution: every token and thread-header ID of the chunk in two queries.

@@ -3,31 +3,56 @@ import { createServer, connect, type Socket } from 'node:net';
 
 /**
  * `dropWhen` sees each chunk the server sends (bytes so far on that connection, the commands
- * so far) and may cut that connection there, as a dropped link would.
+ * so far) and may cut that connection there, as a dropped link would. `answer` sees each
+ * command line before it is forwarded and may answer it instead of the server (a string, sent
+ * as is). `rewrite` sees each line the server sends (CRLF cut off, commands so far) and
+ * returns what the client gets in its place.
  */
 export async function commandLog(
   targetPort: number,
-  opts: { dropWhen?: (downstreamBytes: number, commands: string[]) => boolean } = {},
+  opts: {
+    dropWhen?: (downstreamBytes: number, commands: string[]) => boolean;
+    answer?: (command: string) => string | null;
+    rewrite?: (line: string, commands: string[]) => string;
+  } = {},
 ): Promise<{ port: number; commands: string[]; close(): Promise<void> }> {
   const commands: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
-    let down = 0;
+    let downBytes = 0;
     const dropWhen = opts.dropWhen;
     let buf = '';
-    client.on('data', (d) => {
+    const answer = opts.answer;
+    client.on('data', (d: Buffer) => {
       buf += d.toString('latin1');
       let i;
       while ((i = buf.indexOf('\r\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 2);
-        if (/^[A-Za-z0-9]+ [A-Za-z]/.test(line)) commands.push(line.replace(/^(\S+ (LOGIN|AUTHENTICATE)).*/i, '$1 ***'));
+        const isCommand = /^[A-Za-z0-9]+ [A-Za-z]/.test(line);
+        if (isCommand) commands.push(line.replace(/^(\S+ (LOGIN|AUTHENTICATE)).*/i, '$1 ***'));
+        if (!answer) continue;
+        // Forwarded line by line, so a command can be answered here instead.
+        const reply = isCommand ? answer(line) : null;
+        if (reply !== null) client.write(Buffer.from(reply, 'latin1'));
+        else upstream.write(Buffer.from(`${line}\r\n`, 'latin1'));
       }
     });
-    client.pipe(upstream);
-    if (!dropWhen) upstream.pipe(client);
+    if (!answer) client.pipe(upstream);
+    const rewrite = opts.rewrite;
+    let down = '';
+    if (rewrite)
+      upstream.on('data', (d: Buffer) => {
+        down += d.toString('latin1');
+        const end = down.lastIndexOf('\r\n');
+        if (end < 0) return;
+        const lines = down.slice(0, end).split('\r\n');
+        down = down.slice(end + 2);
+        client.write(Buffer.from(lines.map((l) => `${rewrite(l, commands)}\r\n`).join(''), 'latin1'));
+      });
+    else if (!dropWhen) upstream.pipe(client);
     else
       // Forwarded 512 bytes at a time with a turn of the event loop between, so the client has
       // read what came before when dropWhen decides.
@@ -37,9 +62,9 @@ export async function commandLog(
           if (client.destroyed) return;
           if (at >= d.length) return void upstream.resume();
           const slice = d.subarray(at, at + 512);
-          down += slice.length;
+          downBytes += slice.length;
           client.write(slice);
-          if (dropWhen(down, commands)) return void (client.destroy(), upstream.destroy());
+          if (dropWhen(downBytes, commands)) return void (client.destroy(), upstream.destroy());
           setImmediate(() => send(at + 512));
         };
         send(0);

@@ -1,0 +1,194 @@
+/**
+ * Pass 1 of the IMAP collector reads UIDs and header blocks straight from imapflow's parsed
+ * FETCH responses (src/collect/imap-fetch.ts, fetchHeaderBlocks). Held here, against a real
+ * Dovecot, to what imapflow's public fetch() gives for the same mailbox; a throw from the
+ * consumer, flag changes announced during the pass and a throttled FETCH (Microsoft 365's
+ * BAD with a back-off time, played by a loopback proxy) each get the behaviour they need.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchPass1, HEADER_LIMIT, type Pass1 } from '../../src/collect/imap-fetch.js';
+import { openImap, type ImapConnection, type ImapSettings } from '../../src/collect/imap-client.js';
+import { startDovecot, type DovecotInstance } from '../../src/sandbox/dovecot.js';
+import { maildirWriter } from '../../src/sandbox/mailbox-writer.js';
+import { commandLog } from './imap-proxy.js';
+import { emailSetup, replyEml } from './setup.js';
+
+let dv: DovecotInstance;
+beforeAll(async () => {
+  dv = await startDovecot();
+});
+afterAll(async () => {
+  await dv?.destroy();
+});
+
+const T0 = Date.parse('2026-03-02T15:00:00Z');
+const HEADER_FETCH = /UID FETCH .*BODY\.PEEK\[HEADER\]/i;
+
+/** Mail of the shapes pass 1 has to read alike: 8-bit and encoded words, folding, missing fields, a header block over the limit. */
+function variedMail(): string[] {
+  const at = (i: number) => new Date(T0 + i * 60_000);
+  return [
+    replyEml({ from: 'Desk <desk@north.example.org>', to: 'jordan+tok1@example.net', date: at(1), body: 'Friday works.' }),
+    replyEml({ from: '"Pérez, Ana" <ana@north.example.org>', to: 'Jordan Avery <jordan@example.net>', subject: 'Re: Cita — rodilla ✓', date: at(2), body: 'Hola.' }),
+    replyEml({ from: 'desk@north.example.org', to: 'jordan@example.net', subject: '=?UTF-8?B?Q2l0YSBjb25maXJtYWRh?=', date: at(3), body: 'ok', inReplyTo: '<probe-1@example.net>', headers: { References: '<a@x.example>\r\n <b@x.example>\r\n\t<probe-1@example.net>', 'Delivered-To': 'jordan+tok2@example.net', 'X-Original-To': 'jordan+tok3@example.net' } }),
+    // No Message-ID, no Date header.
+    'From: nobody@lists.example.com\r\nTo: jordan@example.net\r\nSubject: undated\r\n\r\nbody\r\n',
+    // A header block over the limit (a runaway Received chain): cut at HEADER_LIMIT.
+    replyEml({ from: 'relay@north.example.org', to: 'jordan@example.net', date: at(5), body: 'long', headers: { 'X-Filler': 'x'.repeat(HEADER_LIMIT + 5_000) } }),
+    replyEml({ from: 'Desk <desk@north.example.org>', to: 'Jordan <jordan+tok4@example.net>, other@example.org', date: at(6), body: 'Cc test', headers: { Cc: 'Ops <ops@north.example.org>' } }),
+  ];
+}
+
+function mailbox(raws: string[]) {
+  const u = dv.newUser();
+  const w = maildirWriter(dv.maildir(u.user), process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined);
+  const s = emailSetup({ imap: { port: dv.imapPort, user: u.user, pass: u.pass } });
+  return { u, s, deliver: async () => { for (const [i, r] of raws.entries()) await w.deliver(r, new Date(T0 + (i + 1) * 60_000)); } };
+}
+
+async function examined(settings: ImapSettings, port?: number): Promise<ImapConnection> {
+  const conn = await openImap(port ? { ...settings, port } : settings);
+  await conn.call('EXAMINE INBOX', (c) => c.getMailboxLock('INBOX', { readOnly: true }));
+  return conn;
+}
+
+const uidsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const byUid = (xs: Pass1[]) => [...xs].sort((a, b) => a.uid - b.uid);
+
+describe('IMAP pass 1: header blocks from parsed FETCH responses (Dovecot)', () => {
+  it('hands over exactly what imapflow\'s public fetch() gives, message for message', async () => {
+    const raws = variedMail();
+    const { s, deliver } = mailbox(raws);
+    await deliver();
+    const conn = await examined(s.loaded.config.channels.imap!);
+    try {
+      const parsed = byUid(await fetchPass1(conn, uidsOf(raws.length), () => true, 'parsed'));
+      const viaFetch = byUid(await fetchPass1(conn, uidsOf(raws.length), () => true, 'fetch'));
+      expect(parsed.map((h) => h.uid)).toEqual(uidsOf(raws.length));
+      expect(parsed).toEqual(viaFetch);
+      // And what they hold is right, not merely alike.
+      expect(parsed[0]!.facts.recipients).toEqual(['jordan+tok1@example.net']);
+      expect(parsed[1]!.subject).toBe('Re: Cita — rodilla ✓');
+      expect(parsed[2]!.subject).toBe('Cita confirmada');
+      expect(parsed[2]!.facts.references).toEqual(['<a@x.example>', '<b@x.example>', '<probe-1@example.net>']);
+      expect(parsed[2]!.facts.recipients).toEqual(expect.arrayContaining(['jordan+tok2@example.net', 'jordan+tok3@example.net']));
+      // No Message-ID or Date: the size and INTERNALDATE were asked for it alone.
+      expect(parsed[3]!.messageId).toBeNull();
+      expect(parsed[3]!.internalDate).toBe(T0 + 4 * 60_000);
+      expect(parsed[3]!.size).toBe(Buffer.byteLength(raws[3]!));
+      expect(parsed[4]!.headerText.length).toBeLessThanOrEqual(HEADER_LIMIT);
+      expect(parsed[4]!.facts.from).toBe('relay@north.example.org');
+      expect(parsed[5]!.facts.recipients).toEqual(['jordan+tok4@example.net', 'other@example.org', 'ops@north.example.org']);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('a throw from the consumer ends the pass with that error; the connection still answers', async () => {
+    const raws = variedMail();
+    const { s, deliver } = mailbox(raws);
+    await deliver();
+    const conn = await examined(s.loaded.config.channels.imap!);
+    try {
+      let seen = 0;
+      const boom = new Error('disk full');
+      await expect(
+        fetchPass1(conn, uidsOf(raws.length), () => {
+          if (++seen === 3) throw boom;
+          return true;
+        }),
+      ).rejects.toThrow('disk full');
+      // Nothing after the throw reached the consumer.
+      expect(seen).toBe(3);
+      expect(await fetchPass1(conn, uidsOf(raws.length))).toHaveLength(raws.length);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('flag changes announced during the pass (unsolicited FETCH FLAGS, before and after the header blocks) are not taken for messages', async () => {
+    const raws = variedMail();
+    const { s, u, deliver } = mailbox(raws);
+    await deliver();
+    const downstream: string[] = [];
+    // Dovecot announces the changes after the last header block; a server may do so at any
+    // moment (RFC 9051 7.5.2), so one is also put ahead of the first.
+    const proxy = await commandLog(dv.imapPort, {
+      rewrite: (line) => {
+        downstream.push(line);
+        return line.startsWith('* 1 FETCH (UID 1 BODY[HEADER]') ? `* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n${line}` : line;
+      },
+    });
+    const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
+    try {
+      // Another session flags two messages; Dovecot tells ours with the next command's responses.
+      const other = await openImap({ ...s.loaded.config.channels.imap!, pass: u.pass });
+      await other.call('flag', async (c) => {
+        const lock = await c.getMailboxLock('INBOX');
+        try {
+          await c.messageFlagsAdd('2,4', ['\\Flagged'], { uid: true });
+        } finally {
+          lock.release();
+        }
+      });
+      await other.close();
+      const heads = await fetchPass1(conn, uidsOf(raws.length));
+      // The flag updates did reach the client, as FETCH responses without a header block, after them.
+      expect(downstream.filter((l) => /^\* \d+ FETCH \(.*FLAGS \(.*\\Flagged/.test(l) && !/BODY\[HEADER\]/i.test(l))).toHaveLength(2);
+      expect(byUid(heads).map((h) => h.uid)).toEqual(uidsOf(raws.length));
+      expect(heads.every((h) => h.headerText.includes('From:'))).toBe(true);
+    } finally {
+      await conn.close();
+      await proxy.close();
+    }
+  });
+
+  it('a throttled header FETCH (BAD with a back-off time) is fetched again through fetch(), after the back-off', async () => {
+    const raws = variedMail();
+    const { s, deliver } = mailbox(raws);
+    await deliver();
+    let throttled = 0;
+    const proxy = await commandLog(dv.imapPort, {
+      answer: (line) => {
+        if (throttled || !HEADER_FETCH.test(line)) return null;
+        throttled++;
+        return `${line.split(' ')[0]} BAD Request is throttled. Suggested Backoff Time: 30 milliseconds\r\n`;
+      },
+    });
+    const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
+    try {
+      const heads = byUid(await fetchPass1(conn, uidsOf(raws.length)));
+      expect(throttled).toBe(1);
+      expect(proxy.commands.filter((c) => HEADER_FETCH.test(c))).toHaveLength(2);
+      expect(heads.map((h) => h.uid)).toEqual(uidsOf(raws.length));
+      expect(heads[1]!.subject).toBe('Re: Cita — rodilla ✓');
+    } finally {
+      await conn.close();
+      await proxy.close();
+    }
+  });
+
+  it('a FETCH throttled after every message arrived hands none over twice and asks for none again', async () => {
+    const raws = variedMail();
+    const { s, deliver } = mailbox(raws);
+    await deliver();
+    const proxy = await commandLog(dv.imapPort, {
+      rewrite: (line, commands) => {
+        const fetch = commands.find((c) => HEADER_FETCH.test(c));
+        const tag = fetch?.split(' ')[0];
+        return tag && line.startsWith(`${tag} OK`) ? `${tag} BAD Request is throttled. Suggested Backoff Time: 30 milliseconds` : line;
+      },
+    });
+    const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
+    try {
+      const uids: number[] = [];
+      const heads = await fetchPass1(conn, uidsOf(raws.length), (h) => (uids.push(h.uid), true));
+      expect(uids.sort((a, b) => a - b)).toEqual(uidsOf(raws.length));
+      expect(heads).toHaveLength(raws.length);
+      expect(proxy.commands.filter((c) => HEADER_FETCH.test(c))).toHaveLength(1);
+    } finally {
+      await conn.close();
+      await proxy.close();
+    }
+  });
+});
