@@ -11,8 +11,18 @@ export type HeaderMap = Map<string, string[]>;
 
 /** The header block's fields (lowercased names, values unfolded and decoded); `only` keeps just those names. */
 export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): HeaderMap {
+  return parseHeaderBytes(Buffer.from(raw, 'utf8'), only);
+}
+
+/**
+ * parseHeaderBlock over the bytes of a header block as fetched (UTF-8; a BOM dropped), which
+ * decodes only what it keeps: the collector runs this on every header block it fetches, most of
+ * which is Received, DKIM and ARC lines it skips, and the values it keeps are strings of their
+ * own rather than slices holding a whole decoded block alive.
+ */
+export function parseHeaderBytes(bytes: Uint8Array, only?: ReadonlySet<string>): HeaderMap {
+  const raw = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const map: HeaderMap = new Map();
-  const stop = headerEnd(raw);
   const lengths = only ? nameLengths(only) : null;
   let key = '';
   let named = false;
@@ -20,58 +30,55 @@ export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): Heade
   const flush = () => {
     if (!key) return;
     const list = map.get(key);
-    // Values are slices of `raw` and keep it alive while they live: the collector holds them
-    // for at most a batch of messages (see ImapCollectorOptions.unmatchedBatch and bodyBatch).
     const v = decodeWords(value.slice(0, MAX_VALUE).trim());
     if (list) list.push(v);
     else map.set(key, [v]);
   };
-  // Line by line with indexOf, slicing only what is kept: the collector runs this on every
-  // header block it fetches, most of which is Received, DKIM and ARC lines it skips.
-  for (let at = 0; at < stop; ) {
-    let nl = raw.indexOf('\n', at);
-    if (nl < 0 || nl > stop) nl = stop;
-    const lineEnd = nl > at && raw.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+  const end = raw.length;
+  // Multi-byte UTF-8 never holds the bytes looked for here (LF, CR, space, tab, colon), so
+  // lines and names are found on the bytes and each kept piece is decoded alone.
+  const begin = end >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  for (let at = begin; at < end; ) {
+    let nl = raw.indexOf(10, at);
+    if (nl < 0) nl = end;
+    const lineEnd = nl > at && raw[nl - 1] === 13 ? nl - 1 : nl;
+    // A blank line after the first ends the block (CRLF or LF).
+    if (lineEnd === at && at > begin) break;
     const start = at;
     at = nl + 1;
-    const first = raw.charCodeAt(start);
+    const first = raw[start];
     if ((first === 32 || first === 9) && named) {
-      if (key && value.length < MAX_VALUE) value += ' ' + raw.slice(start, lineEnd).trim();
+      if (key && value.length < MAX_VALUE) value += ' ' + raw.toString('utf8', start, lineEnd).trim();
       continue;
     }
     flush();
-    const i = raw.indexOf(':', start);
-    // A name of a length none of `only` has is skipped without being sliced.
-    if (lengths && i > start && i < lineEnd && !lengths.has(i - start) && raw.charCodeAt(i - 1) !== 32 && raw.charCodeAt(start) !== 32) {
+    const i = raw.indexOf(58, start);
+    // A name of a length none of `only` has is skipped without being decoded (when nothing
+    // at either end could be trimmed off it).
+    if (lengths && i > start && i < lineEnd && !lengths.has(i - start) && untrimmable(raw[i - 1]!) && untrimmable(first!)) {
       key = '';
       named = true;
       value = '';
       continue;
     }
-    key = i > start && i < lineEnd ? raw.slice(start, i).trim().toLowerCase() : '';
+    key = i > start && i < lineEnd ? raw.toString('utf8', start, i).trim().toLowerCase() : '';
     named = key !== '';
     if (named && only && !only.has(key)) key = '';
-    value = key ? raw.slice(i + 1, lineEnd) : '';
+    value = key ? raw.toString('utf8', i + 1, lineEnd) : '';
   }
   flush();
   return map;
 }
 
-/** Where the header block ends: the first blank line (CRLF or LF), else the end. */
-function headerEnd(raw: string): number {
-  let best = raw.length;
-  for (const sep of ['\n\n', '\n\r\n']) {
-    const i = raw.indexOf(sep);
-    if (i >= 0 && i < best) best = i;
-  }
-  // "\r\n\r\n" and "\r\n\n" end at the "\r" before the first "\n", as /\r?\n\r?\n/ does.
-  return best < raw.length && best > 0 && raw.charCodeAt(best - 1) === 13 ? best - 1 : best;
+/** An ASCII byte that is not whitespace (String.prototype.trim would keep it; a byte of a multi-byte character might not be). */
+function untrimmable(b: number): boolean {
+  return b > 32 && b < 0x80;
 }
 
 const lengthsOf = new WeakMap<ReadonlySet<string>, Set<number>>();
 function nameLengths(only: ReadonlySet<string>): Set<number> {
   let l = lengthsOf.get(only);
-  if (!l) lengthsOf.set(only, (l = new Set([...only].map((n) => n.length))));
+  if (!l) lengthsOf.set(only, (l = new Set([...only].map((n) => Buffer.byteLength(n)))));
   return l;
 }
 

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
-import { decodeCharset, normalizeMessageId, parseAddresses, parseContentType, parseHeaderBlock, parseMessageIds, header } from '../classify/headers.js';
+import { decodeCharset, normalizeMessageId, parseAddresses, parseContentType, parseHeaderBlock, parseHeaderBytes, parseMessageIds, header } from '../classify/headers.js';
 import { buildMessage, type ReplyMessage, type TextPart } from '../classify/message.js';
 import type { MailFacts } from '../attribute/email.js';
 import type { ImapConnection } from './imap-client.js';
@@ -34,7 +34,7 @@ export interface Pass1 {
   internalDate: number | null;
   dateHeader: number | null;
   size: number;
-  /** The header block as fetched (decoded as UTF-8), for pass 2 ('' when its body is not fetched). */
+  /** The header block as fetched (decoded as UTF-8), for pass 2 ('' until fetchPass1 keeps the message, and when its body is not fetched). */
   headerText: string;
 }
 
@@ -51,11 +51,12 @@ export function compactUids(uids: number[]): string {
 }
 
 /**
- * Pass 1 over `uids`. `onHead` sees each message as it arrives and says whether it is
- * returned: the caller consumes the rest there and then (the collector stores mail nothing
- * matches as it streams in), and drops the header block of what it returns without needing
- * its body, so imapflow's objects and the decoded blocks die young instead of piling up for
- * the whole chunk (a real header block is 2-10 KB of Received, DKIM and ARC lines).
+ * Pass 1 over `uids`. `onHead` sees each message as it arrives (its fields read from the
+ * bytes, headerText still '') and says whether it is returned: the caller consumes the rest
+ * there and then (the collector stores mail nothing matches as it streams in). Only a returned
+ * message's header block is decoded, and the caller drops it for those whose body it does not
+ * fetch, so nothing of the rest outlives its response (a real header block is 2-10 KB of
+ * Received, DKIM and ARC lines).
  */
 export async function fetchPass1(
   conn: ImapConnection,
@@ -70,7 +71,10 @@ export async function fetchPass1(
       uids,
       (uid, header) => {
         const h = pass1Of(uid, header);
-        if (onHead(h)) out.push(h);
+        if (!onHead(h)) return;
+        // Decoded for the messages kept alone (pass 2 classifies with it).
+        h.headerText = decodeCharset(header, 'utf-8');
+        out.push(h);
       },
       via,
     );
@@ -215,10 +219,13 @@ export function setInternalDate(h: Pass1, value: Date | string | undefined): voi
   h.facts.occurredAt = t;
 }
 
-/** What pass 1 knows of a message from its header block (dated by the Date header until INTERNALDATE is set). */
+/**
+ * What pass 1 knows of a message from its header block (dated by the Date header until
+ * INTERNALDATE is set), read from the bytes: its headerText is left '' (fetchPass1 decodes the
+ * block of the messages it keeps).
+ */
 export function pass1Of(uid: number, raw: Buffer): Pass1 {
-  const headerText = decodeCharset(raw, 'utf-8');
-  const h = parseHeaderBlock(headerText, PASS1_HEADERS);
+  const h = parseHeaderBytes(raw, PASS1_HEADERS);
   const recipients: string[] = [];
   const add = (a: string) => {
     if (a && !recipients.includes(a)) recipients.push(a);
@@ -243,7 +250,7 @@ export function pass1Of(uid: number, raw: Buffer): Pass1 {
     internalDate: null,
     dateHeader: Number.isFinite(date) ? date : null,
     size: 0,
-    headerText,
+    headerText: '',
   };
 }
 

@@ -235,7 +235,6 @@ export class ImapCollector implements Collector {
               wanted.add(h.uid);
               return true;
             }
-            h.headerText = '';
             // Without a Message-ID it is named by its size, without a Date header dated by its
             // INTERNALDATE: both fetched after the pass, for such mail alone.
             if (!h.messageId || h.dateHeader === null) return true;
