@@ -128,9 +128,14 @@ export type HeaderFetch = 'parsed' | 'fetch';
  * (each section key compiled back to text, an MD5 id, two promises per message), which over
  * 10,000 messages cost twice the CPU of the parse itself. A server that throttles the command
  * (Microsoft 365 answers BAD with a back-off time) gets the rest of the UIDs through fetch(),
- * which waits and retries as imapflow knows how.
+ * which waits and retries as imapflow knows how (within channels.imap.timeout: a longer
+ * back-off fails the collect, and the next one resumes at the cursor).
  */
 export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid: number, header: Buffer) => void, via: HeaderFetch = 'parsed'): Promise<void> {
+  if (!uids.length) return;
+  // exec skips what imapflow's commands do first, ending an IDLE among it: the collector's
+  // connection never idles (IDLE has a connection of its own), and one that did goes through fetch().
+  if (c.idling) via = 'fetch';
   const delivered = new Set<number>();
   const deliver = (uid: number, header: Buffer) => {
     // A UID answered twice (a server repeating itself) is handed on once.
@@ -171,17 +176,22 @@ export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid:
       // The consumer's own error first: it is what stopped the pass.
       if (consumer.failed) throw consumer.error;
       if ((e as { code?: string }).code !== 'ETHROTTLE') throw e;
-      via = 'fetch';
     }
     if (consumer.failed) throw consumer.error;
-    if (via === 'parsed') return;
   }
-  const rest = uids.filter((u) => !delivered.has(u));
-  if (!rest.length) return;
-  for await (const m of c.fetch(compactUids(rest), { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
+  // What the parsed responses did not hand over (throttled, expunged meanwhile, or answered in
+  // a form uidAndHeader does not know) is asked for again through fetch(), so the cursor never
+  // passes a message unseen; one that still comes without a header block is handed on empty.
+  const rest = new Set(uids.filter((u) => !delivered.has(u)));
+  if (!rest.size) return;
+  const headless = new Set<number>();
+  for await (const m of c.fetch(compactUids([...rest]), { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
     const header = m.headers ?? m.bodyParts?.get('header');
-    if (m.uid && header) deliver(m.uid, header);
+    if (!m.uid || !rest.has(m.uid)) continue;
+    if (header) deliver(m.uid, header);
+    else headless.add(m.uid);
   }
+  for (const uid of headless) deliver(uid, Buffer.alloc(0));
 }
 
 /**

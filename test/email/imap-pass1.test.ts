@@ -52,6 +52,44 @@ async function examined(settings: ImapSettings, port?: number): Promise<ImapConn
   return conn;
 }
 
+type Edit = 'keep' | 'drop' | 'nil' | { quoted: string };
+
+/**
+ * A proxy rewrite of the header FETCH's answer: `edit` says what becomes of each message's
+ * response (left out, its header block NIL or a quoted string); `throttle` turns the tagged
+ * OK into Microsoft 365's BAD with a back-off time.
+ */
+function editHeaderAnswer(edit: (uid: number) => Edit, throttle: boolean) {
+  let skip = 0;
+  let closing = false;
+  let answered = false;
+  return (line: string, commands: string[]): string | null => {
+    if (skip > 0) {
+      skip -= line.length + 2;
+      if (skip <= 0) closing = true;
+      return null;
+    }
+    if (closing) {
+      closing = false;
+      if (line === ')') return null;
+    }
+    if (answered) return line;
+    const m = /^(\* \d+ FETCH \(UID (\d+) .*BODY\[HEADER\]<0> )\{(\d+)\}$/.exec(line);
+    if (m) {
+      const e = edit(Number(m[2]));
+      if (e === 'keep') return line;
+      skip = Number(m[3]);
+      if (e === 'drop') return null;
+      return `${m[1]}${e === 'nil' ? 'NIL' : JSON.stringify(e.quoted)})`;
+    }
+    // The first header FETCH's answer alone: what is asked for again comes as the server sends it.
+    const tag = commands.find((c) => HEADER_FETCH.test(c))?.split(' ')[0];
+    if (!tag || !line.startsWith(`${tag} `)) return line;
+    answered = true;
+    return throttle && line.startsWith(`${tag} OK`) ? `${tag} BAD Request is throttled. Suggested Backoff Time: 30 milliseconds` : line;
+  };
+}
+
 const uidsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const byUid = (xs: Pass1[]) => [...xs].sort((a, b) => a.uid - b.uid);
 
@@ -113,10 +151,13 @@ describe('IMAP pass 1: header blocks from parsed FETCH responses (Dovecot)', () 
     const downstream: string[] = [];
     // Dovecot announces the changes after the last header block; a server may do so at any
     // moment (RFC 9051 7.5.2), so one is also put ahead of the first.
+    let injected = 0;
     const proxy = await commandLog(dv.imapPort, {
       rewrite: (line) => {
         downstream.push(line);
-        return line.startsWith('* 1 FETCH (UID 1 BODY[HEADER]') ? `* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n${line}` : line;
+        if (!line.startsWith('* 1 FETCH (UID 1 BODY[HEADER]')) return line;
+        injected++;
+        return `* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n${line}`;
       },
     });
     const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
@@ -135,6 +176,7 @@ describe('IMAP pass 1: header blocks from parsed FETCH responses (Dovecot)', () 
       const heads = await fetchPass1(conn, uidsOf(raws.length));
       // The flag updates did reach the client, as FETCH responses without a header block, after them.
       expect(downstream.filter((l) => /^\* \d+ FETCH \(.*FLAGS \(.*\\Flagged/.test(l) && !/BODY\[HEADER\]/i.test(l))).toHaveLength(2);
+      expect(injected).toBe(1);
       expect(byUid(heads).map((h) => h.uid)).toEqual(uidsOf(raws.length));
       expect(heads.every((h) => h.headerText.includes('From:'))).toBe(true);
     } finally {
@@ -189,6 +231,33 @@ describe('IMAP pass 1: header blocks from parsed FETCH responses (Dovecot)', () 
     } finally {
       await conn.close();
       await proxy.close();
+    }
+  });
+  it('messages the parsed responses leave out (throttled part-way, omitted, NIL or a quoted string) are fetched again or read as sent; none is lost or doubled', async () => {
+    const raws = Array.from({ length: 6 }, (_, i) => replyEml({ from: `desk${i}@north.example.org`, to: 'jordan@example.net', subject: `Reply ${i + 1}`, date: new Date(T0 + i * 60_000), body: 'ok' }));
+    const cases: Array<{ name: string; edit: (uid: number) => Edit; throttle: boolean; subjects: Array<string | undefined>; fetches: number }> = [
+      // Throttled after three messages: the other three come through fetch().
+      { name: 'throttled part-way', edit: (uid) => (uid > 3 ? 'drop' : 'keep'), throttle: true, subjects: ['Reply 1', 'Reply 2', 'Reply 3', 'Reply 4', 'Reply 5', 'Reply 6'], fetches: 2 },
+      // A server that leaves one out and says OK: asked for again.
+      { name: 'omitted', edit: (uid) => (uid === 4 ? 'drop' : 'keep'), throttle: false, subjects: ['Reply 1', 'Reply 2', 'Reply 3', 'Reply 4', 'Reply 5', 'Reply 6'], fetches: 2 },
+      // NIL: handed on with no header fields; a quoted string (Yahoo answers small parts so): read as sent.
+      { name: 'NIL and quoted', edit: (uid) => (uid === 2 ? 'nil' : uid === 3 ? { quoted: 'Subject: Quoted 3' } : 'keep'), throttle: false, subjects: ['Reply 1', '', 'Quoted 3', 'Reply 4', 'Reply 5', 'Reply 6'], fetches: 1 },
+    ];
+    for (const c of cases) {
+      const { s, deliver } = mailbox(raws);
+      await deliver();
+      const proxy = await commandLog(dv.imapPort, { rewrite: editHeaderAnswer(c.edit, c.throttle) });
+      const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
+      try {
+        const seen: number[] = [];
+        const heads = byUid(await fetchPass1(conn, uidsOf(raws.length), (h) => (seen.push(h.uid), true)));
+        expect([c.name, seen.sort((a, b) => a - b)]).toEqual([c.name, uidsOf(raws.length)]);
+        expect([c.name, heads.map((h) => h.subject)]).toEqual([c.name, c.subjects]);
+        expect([c.name, proxy.commands.filter((x) => HEADER_FETCH.test(x)).length]).toEqual([c.name, c.fetches]);
+      } finally {
+        await conn.close();
+        await proxy.close();
+      }
     }
   });
 });

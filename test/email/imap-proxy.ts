@@ -6,14 +6,14 @@ import { createServer, connect, type Socket } from 'node:net';
  * so far) and may cut that connection there, as a dropped link would. `answer` sees each
  * command line before it is forwarded and may answer it instead of the server (a string, sent
  * as is). `rewrite` sees each line the server sends (CRLF cut off, commands so far) and
- * returns what the client gets in its place.
+ * returns what the client gets in its place (null: nothing).
  */
 export async function commandLog(
   targetPort: number,
   opts: {
     dropWhen?: (downstreamBytes: number, commands: string[]) => boolean;
     answer?: (command: string) => string | null;
-    rewrite?: (line: string, commands: string[]) => string;
+    rewrite?: (line: string, commands: string[]) => string | null;
   } = {},
 ): Promise<{ port: number; commands: string[]; close(): Promise<void> }> {
   const commands: string[] = [];
@@ -50,7 +50,12 @@ export async function commandLog(
         if (end < 0) return;
         const lines = down.slice(0, end).split('\r\n');
         down = down.slice(end + 2);
-        client.write(Buffer.from(lines.map((l) => `${rewrite(l, commands)}\r\n`).join(''), 'latin1'));
+        let out = '';
+        for (const l of lines) {
+          const r = rewrite(l, commands);
+          if (r !== null) out += `${r}\r\n`;
+        }
+        if (out) client.write(Buffer.from(out, 'latin1'));
       });
     else if (!dropWhen) upstream.pipe(client);
     else
