@@ -23,7 +23,7 @@ export function parseHeaderBlock(raw: string, only?: ReadonlySet<string>): Heade
 export function parseHeaderBytes(bytes: Uint8Array, only?: ReadonlySet<string>): HeaderMap {
   const raw = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const map: HeaderMap = new Map();
-  const lengths = only ? nameLengths(only) : null;
+  const wanted = only ? namesByLength(only) : null;
   let key = '';
   let named = false;
   let value = '';
@@ -36,38 +36,65 @@ export function parseHeaderBytes(bytes: Uint8Array, only?: ReadonlySet<string>):
   };
   const end = raw.length;
   // Multi-byte UTF-8 never holds the bytes looked for here (LF, CR, space, tab, colon), so
-  // lines and names are found on the bytes and each kept piece is decoded alone.
+  // lines and names are found on the bytes, with plain loops (a short header line costs less
+  // so than a call into Buffer.indexOf), and each kept piece is decoded alone.
   const begin = end >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   for (let at = begin; at < end; ) {
-    let nl = raw.indexOf(10, at);
-    if (nl < 0) nl = end;
+    let nl = at;
+    while (nl < end && raw[nl] !== 10) nl++;
     const lineEnd = nl > at && raw[nl - 1] === 13 ? nl - 1 : nl;
     // A blank line after the first ends the block (CRLF or LF).
     if (lineEnd === at && at > begin) break;
     const start = at;
     at = nl + 1;
-    const first = raw[start];
+    const first = raw[start]!;
     if ((first === 32 || first === 9) && named) {
       if (key && value.length < MAX_VALUE) value += ' ' + raw.toString('utf8', start, lineEnd).trim();
       continue;
     }
     flush();
-    const i = raw.indexOf(58, start);
-    // A name of a length none of `only` has is skipped without being decoded (when nothing
-    // at either end could be trimmed off it).
-    if (lengths && i > start && i < lineEnd && !lengths.has(i - start) && untrimmable(raw[i - 1]!) && untrimmable(first!)) {
+    let i = start;
+    while (i < lineEnd && raw[i] !== 58) i++;
+    if (i === start || i >= lineEnd) {
       key = '';
-      named = true;
+      named = false;
       value = '';
       continue;
     }
-    key = i > start && i < lineEnd ? raw.toString('utf8', start, i).trim().toLowerCase() : '';
-    named = key !== '';
-    if (named && only && !only.has(key)) key = '';
+    // An ASCII name with nothing to trim is looked up among `only` by its bytes, undecoded.
+    const known = wanted ? asciiName(raw, start, i, wanted) : null;
+    if (known !== null) {
+      named = true;
+      key = known;
+    } else {
+      key = raw.toString('utf8', start, i).trim().toLowerCase();
+      named = key !== '';
+      if (named && only && !only.has(key)) key = '';
+    }
     value = key ? raw.toString('utf8', i + 1, lineEnd) : '';
   }
   flush();
   return map;
+}
+
+/**
+ * The name in raw[start, end) when it is ASCII with no whitespace at either end: one of
+ * `wanted` (lowercased), or '' for any other; null when it has to be decoded to tell.
+ */
+function asciiName(raw: Buffer, start: number, end: number, wanted: Map<number, Array<[string, Buffer]>>): string | null {
+  if (!untrimmable(raw[start]!) || !untrimmable(raw[end - 1]!)) return null;
+  for (let k = start; k < end; k++) if (raw[k]! >= 0x80) return null;
+  const candidates = wanted.get(end - start);
+  if (!candidates) return '';
+  next: for (const [name, bytes] of candidates) {
+    for (let k = 0; k < bytes.length; k++) {
+      let c = raw[start + k]!;
+      if (c >= 65 && c <= 90) c |= 0x20;
+      if (c !== bytes[k]) continue next;
+    }
+    return name;
+  }
+  return '';
 }
 
 /** An ASCII byte that is not whitespace (String.prototype.trim would keep it; a byte of a multi-byte character might not be). */
@@ -75,11 +102,22 @@ function untrimmable(b: number): boolean {
   return b > 32 && b < 0x80;
 }
 
-const lengthsOf = new WeakMap<ReadonlySet<string>, Set<number>>();
-function nameLengths(only: ReadonlySet<string>): Set<number> {
-  let l = lengthsOf.get(only);
-  if (!l) lengthsOf.set(only, (l = new Set([...only].map((n) => Buffer.byteLength(n)))));
-  return l;
+const namesOf = new WeakMap<ReadonlySet<string>, Map<number, Array<[string, Buffer]>>>();
+/** `only`'s names (ASCII ones; others are matched after decoding) as lowercase bytes, by length. */
+function namesByLength(only: ReadonlySet<string>): Map<number, Array<[string, Buffer]>> {
+  let m = namesOf.get(only);
+  if (!m) {
+    m = new Map();
+    for (const n of only) {
+      const b = Buffer.from(n.toLowerCase(), 'utf8');
+      if (b.some((c) => c >= 0x80)) continue;
+      const list = m.get(b.length) ?? [];
+      list.push([n.toLowerCase(), b]);
+      m.set(b.length, list);
+    }
+    namesOf.set(only, m);
+  }
+  return m;
 }
 
 export function header(h: HeaderMap, name: string): string | undefined {
