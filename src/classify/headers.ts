@@ -36,8 +36,8 @@ export function parseHeaderBytes(bytes: Uint8Array, only?: ReadonlySet<string>):
   };
   const end = raw.length;
   // Multi-byte UTF-8 never holds the bytes looked for here (LF, CR, space, tab, colon), so
-  // lines and names are found on the bytes, with plain loops (a short header line costs less
-  // so than a call into Buffer.indexOf), and each kept piece is decoded alone.
+  // lines and names are found on the bytes, with plain loops (cheaper on short header lines
+  // than a call into Buffer.indexOf), and each kept piece is decoded alone.
   const begin = end >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   for (let at = begin; at < end; ) {
     let nl = at;
@@ -103,16 +103,16 @@ function untrimmable(b: number): boolean {
 }
 
 const namesOf = new WeakMap<ReadonlySet<string>, Map<number, Array<[string, Buffer]>>>();
-/** `only`'s names (ASCII ones; others are matched after decoding) as lowercase bytes, by length. */
+/** `only`'s lowercase ASCII names as bytes, by length (other names are matched after decoding; a name with capitals matches nothing). */
 function namesByLength(only: ReadonlySet<string>): Map<number, Array<[string, Buffer]>> {
   let m = namesOf.get(only);
   if (!m) {
     m = new Map();
     for (const n of only) {
-      const b = Buffer.from(n.toLowerCase(), 'utf8');
-      if (b.some((c) => c >= 0x80)) continue;
+      const b = Buffer.from(n, 'utf8');
+      if (n !== n.toLowerCase() || b.some((c) => c >= 0x80)) continue;
       const list = m.get(b.length) ?? [];
-      list.push([n.toLowerCase(), b]);
+      list.push([n, b]);
       m.set(b.length, list);
     }
     namesOf.set(only, m);
