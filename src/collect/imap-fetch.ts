@@ -4,9 +4,10 @@
  * ENVELOPE would say — plus References, Delivered-To and X-Original-To, parsed here from one
  * literal per message, which costs imapflow far less than an ENVELOPE list and a HEADER.FIELDS
  * section, and taken from imapflow's parsed responses as they arrive (fetchHeaderBlocks).
- * Pass 2 only for messages that may answer a probe: their INTERNALDATE (a reply's time) and text parts (plain, else HTML; a DSN's status and quoted headers), each cut at a
- * size limit, so a 50 MB attachment is never downloaded; their header block is the one pass 1
- * already has. Mail nothing matches is dated by its Date header (labelled so), which spares
+ * Pass 2 only for messages that may answer a probe: their INTERNALDATE (a reply's time) and
+ * text parts (plain, else HTML; a DSN's status and quoted headers), each cut at a size limit,
+ * so a 50 MB attachment is never downloaded; their header block is the one pass 1 already
+ * has. Mail nothing matches is dated by its Date header (labelled so), which spares
  * imapflow a date per message; INTERNALDATE is fetched for such mail only when it has no
  * usable Date header.
  */

@@ -2,8 +2,9 @@
  * Pass 1 of the IMAP collector reads UIDs and header blocks straight from imapflow's parsed
  * FETCH responses (src/collect/imap-fetch.ts, fetchHeaderBlocks). Held here, against a real
  * Dovecot, to what imapflow's public fetch() gives for the same mailbox; a throw from the
- * consumer, flag changes announced during the pass and a throttled FETCH (Microsoft 365's
- * BAD with a back-off time, played by a loopback proxy) each get the behaviour they need.
+ * consumer, flag changes announced during the pass, a throttled FETCH (Microsoft 365's BAD
+ * with a back-off time) and answers that leave messages out, played by a loopback proxy,
+ * each get the behaviour they need.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchPass1, HEADER_LIMIT, type Pass1 } from '../../src/collect/imap-fetch.js';
@@ -50,6 +51,20 @@ async function examined(settings: ImapSettings, port?: number): Promise<ImapConn
   const conn = await openImap(port ? { ...settings, port } : settings);
   await conn.call('EXAMINE INBOX', (c) => c.getMailboxLock('INBOX', { readOnly: true }));
   return conn;
+}
+
+/** A mailbox holding `raws`, examined through a loopback proxy with these options; closed after `body`. */
+async function throughProxy<T>(raws: string[], opts: Parameters<typeof commandLog>[1], body: (conn: ImapConnection, proxy: { commands: string[] }, u: { user: string; pass: string }, settings: ImapSettings) => Promise<T>): Promise<T> {
+  const { s, u, deliver } = mailbox(raws);
+  await deliver();
+  const proxy = await commandLog(dv.imapPort, opts);
+  const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
+  try {
+    return await body(conn, proxy, u, s.loaded.config.channels.imap!);
+  } finally {
+    await conn.close();
+    await proxy.close();
+  }
 }
 
 type Edit = 'keep' | 'drop' | 'nil' | { quoted: string };
@@ -146,24 +161,19 @@ describe('IMAP pass 1: header blocks from parsed FETCH responses (Dovecot)', () 
 
   it('flag changes announced during the pass (unsolicited FETCH FLAGS, before and after the header blocks) are not taken for messages', async () => {
     const raws = variedMail();
-    const { s, u, deliver } = mailbox(raws);
-    await deliver();
     const downstream: string[] = [];
     // Dovecot announces the changes after the last header block; a server may do so at any
     // moment (RFC 9051 7.5.2), so one is also put ahead of the first.
     let injected = 0;
-    const proxy = await commandLog(dv.imapPort, {
-      rewrite: (line) => {
-        downstream.push(line);
-        if (!line.startsWith('* 1 FETCH (UID 1 BODY[HEADER]')) return line;
-        injected++;
-        return `* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n${line}`;
-      },
-    });
-    const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
-    try {
+    const rewrite = (line: string) => {
+      downstream.push(line);
+      if (!line.startsWith('* 1 FETCH (UID 1 BODY[HEADER]')) return line;
+      injected++;
+      return `* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n${line}`;
+    };
+    await throughProxy(raws, { rewrite }, async (conn, _proxy, u, settings) => {
       // Another session flags two messages; Dovecot tells ours with the next command's responses.
-      const other = await openImap({ ...s.loaded.config.channels.imap!, pass: u.pass });
+      const other = await openImap({ ...settings, pass: u.pass });
       await other.call('flag', async (c) => {
         const lock = await c.getMailboxLock('INBOX');
         try {
@@ -179,85 +189,32 @@ describe('IMAP pass 1: header blocks from parsed FETCH responses (Dovecot)', () 
       expect(injected).toBe(1);
       expect(byUid(heads).map((h) => h.uid)).toEqual(uidsOf(raws.length));
       expect(heads.every((h) => h.headerText.includes('From:'))).toBe(true);
-    } finally {
-      await conn.close();
-      await proxy.close();
-    }
+    });
   });
 
-  it('a throttled header FETCH (BAD with a back-off time) is fetched again through fetch(), after the back-off', async () => {
-    const raws = variedMail();
-    const { s, deliver } = mailbox(raws);
-    await deliver();
-    let throttled = 0;
-    const proxy = await commandLog(dv.imapPort, {
-      answer: (line) => {
-        if (throttled || !HEADER_FETCH.test(line)) return null;
-        throttled++;
-        return `${line.split(' ')[0]} BAD Request is throttled. Suggested Backoff Time: 30 milliseconds\r\n`;
-      },
-    });
-    const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
-    try {
-      const heads = byUid(await fetchPass1(conn, uidsOf(raws.length)));
-      expect(throttled).toBe(1);
-      expect(proxy.commands.filter((c) => HEADER_FETCH.test(c))).toHaveLength(2);
-      expect(heads.map((h) => h.uid)).toEqual(uidsOf(raws.length));
-      expect(heads[1]!.subject).toBe('Re: Cita — rodilla ✓');
-    } finally {
-      await conn.close();
-      await proxy.close();
-    }
-  });
-
-  it('a FETCH throttled after every message arrived hands none over twice and asks for none again', async () => {
-    const raws = variedMail();
-    const { s, deliver } = mailbox(raws);
-    await deliver();
-    const proxy = await commandLog(dv.imapPort, {
-      rewrite: (line, commands) => {
-        const fetch = commands.find((c) => HEADER_FETCH.test(c));
-        const tag = fetch?.split(' ')[0];
-        return tag && line.startsWith(`${tag} OK`) ? `${tag} BAD Request is throttled. Suggested Backoff Time: 30 milliseconds` : line;
-      },
-    });
-    const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
-    try {
-      const uids: number[] = [];
-      const heads = await fetchPass1(conn, uidsOf(raws.length), (h) => (uids.push(h.uid), true));
-      expect(uids.sort((a, b) => a - b)).toEqual(uidsOf(raws.length));
-      expect(heads).toHaveLength(raws.length);
-      expect(proxy.commands.filter((c) => HEADER_FETCH.test(c))).toHaveLength(1);
-    } finally {
-      await conn.close();
-      await proxy.close();
-    }
-  });
-  it('messages the parsed responses leave out (throttled part-way, omitted, NIL or a quoted string) are fetched again or read as sent; none is lost or doubled', async () => {
+  it('a throttled FETCH (BAD with a back-off time) and messages the answer leaves out, NIL or quoted: fetched again through fetch() or read as sent, none lost or doubled', async () => {
     const raws = Array.from({ length: 6 }, (_, i) => replyEml({ from: `desk${i}@north.example.org`, to: 'jordan@example.net', subject: `Reply ${i + 1}`, date: new Date(T0 + i * 60_000), body: 'ok' }));
-    const cases: Array<{ name: string; edit: (uid: number) => Edit; throttle: boolean; subjects: Array<string | undefined>; fetches: number }> = [
-      // Throttled after three messages: the other three come through fetch().
-      { name: 'throttled part-way', edit: (uid) => (uid > 3 ? 'drop' : 'keep'), throttle: true, subjects: ['Reply 1', 'Reply 2', 'Reply 3', 'Reply 4', 'Reply 5', 'Reply 6'], fetches: 2 },
+    const all = raws.map((_, i) => `Reply ${i + 1}`);
+    const cases: Array<{ name: string; edit: (uid: number) => Edit; throttle: boolean; subjects: string[]; fetches: number }> = [
+      // Throttled before any message reached the client: everything through fetch().
+      { name: 'throttled at once', edit: () => 'drop', throttle: true, subjects: all, fetches: 2 },
+      // Throttled after three messages: the other three through fetch().
+      { name: 'throttled part-way', edit: (uid) => (uid > 3 ? 'drop' : 'keep'), throttle: true, subjects: all, fetches: 2 },
+      // Throttled after every message arrived: nothing asked for again.
+      { name: 'throttled after all', edit: () => 'keep', throttle: true, subjects: all, fetches: 1 },
       // A server that leaves one out and says OK: asked for again.
-      { name: 'omitted', edit: (uid) => (uid === 4 ? 'drop' : 'keep'), throttle: false, subjects: ['Reply 1', 'Reply 2', 'Reply 3', 'Reply 4', 'Reply 5', 'Reply 6'], fetches: 2 },
+      { name: 'omitted', edit: (uid) => (uid === 4 ? 'drop' : 'keep'), throttle: false, subjects: all, fetches: 2 },
       // NIL: handed on with no header fields; a quoted string (Yahoo answers small parts so): read as sent.
-      { name: 'NIL and quoted', edit: (uid) => (uid === 2 ? 'nil' : uid === 3 ? { quoted: 'Subject: Quoted 3' } : 'keep'), throttle: false, subjects: ['Reply 1', '', 'Quoted 3', 'Reply 4', 'Reply 5', 'Reply 6'], fetches: 1 },
+      { name: 'NIL and quoted', edit: (uid) => (uid === 2 ? 'nil' : uid === 3 ? { quoted: 'Subject: Quoted 3' } : 'keep'), throttle: false, subjects: ['Reply 1', '', 'Quoted 3', ...all.slice(3)], fetches: 1 },
     ];
     for (const c of cases) {
-      const { s, deliver } = mailbox(raws);
-      await deliver();
-      const proxy = await commandLog(dv.imapPort, { rewrite: editHeaderAnswer(c.edit, c.throttle) });
-      const conn = await examined(s.loaded.config.channels.imap!, proxy.port);
-      try {
+      await throughProxy(raws, { rewrite: editHeaderAnswer(c.edit, c.throttle) }, async (conn, proxy) => {
         const seen: number[] = [];
         const heads = byUid(await fetchPass1(conn, uidsOf(raws.length), (h) => (seen.push(h.uid), true)));
         expect([c.name, seen.sort((a, b) => a - b)]).toEqual([c.name, uidsOf(raws.length)]);
         expect([c.name, heads.map((h) => h.subject)]).toEqual([c.name, c.subjects]);
         expect([c.name, proxy.commands.filter((x) => HEADER_FETCH.test(x)).length]).toEqual([c.name, c.fetches]);
-      } finally {
-        await conn.close();
-        await proxy.close();
-      }
+      });
     }
   });
 });

@@ -3,16 +3,14 @@ import { createServer, connect, type Socket } from 'node:net';
 
 /**
  * `dropWhen` sees each chunk the server sends (bytes so far on that connection, the commands
- * so far) and may cut that connection there, as a dropped link would. `answer` sees each
- * command line before it is forwarded and may answer it instead of the server (a string, sent
- * as is). `rewrite` sees each line the server sends (CRLF cut off, commands so far) and
- * returns what the client gets in its place (null: nothing).
+ * so far) and may cut that connection there, as a dropped link would. `rewrite` sees each
+ * line the server sends (CRLF cut off, commands so far) and returns what the client gets in
+ * its place (null: nothing).
  */
 export async function commandLog(
   targetPort: number,
   opts: {
     dropWhen?: (downstreamBytes: number, commands: string[]) => boolean;
-    answer?: (command: string) => string | null;
     rewrite?: (line: string, commands: string[]) => string | null;
   } = {},
 ): Promise<{ port: number; commands: string[]; close(): Promise<void> }> {
@@ -24,23 +22,16 @@ export async function commandLog(
     let downBytes = 0;
     const dropWhen = opts.dropWhen;
     let buf = '';
-    const answer = opts.answer;
     client.on('data', (d: Buffer) => {
       buf += d.toString('latin1');
       let i;
       while ((i = buf.indexOf('\r\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 2);
-        const isCommand = /^[A-Za-z0-9]+ [A-Za-z]/.test(line);
-        if (isCommand) commands.push(line.replace(/^(\S+ (LOGIN|AUTHENTICATE)).*/i, '$1 ***'));
-        if (!answer) continue;
-        // Forwarded line by line, so a command can be answered here instead.
-        const reply = isCommand ? answer(line) : null;
-        if (reply !== null) client.write(Buffer.from(reply, 'latin1'));
-        else upstream.write(Buffer.from(`${line}\r\n`, 'latin1'));
+        if (/^[A-Za-z0-9]+ [A-Za-z]/.test(line)) commands.push(line.replace(/^(\S+ (LOGIN|AUTHENTICATE)).*/i, '$1 ***'));
       }
     });
-    if (!answer) client.pipe(upstream);
+    client.pipe(upstream);
     const rewrite = opts.rewrite;
     let down = '';
     if (rewrite)
