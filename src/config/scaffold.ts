@@ -1,6 +1,6 @@
 /** What `respond-audit init` writes: a commented config and an inquiry template that validate as they are. */
 export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./respond-audit.schema.json
-# respond-audit audit config. Reference: README.md ("Config reference").
+# respond-audit audit config. Reference: docs/configuration.md ("Config reference").
 # Check it with:  npx respond-audit validate configs/audit.yaml
 version: 1
 
