@@ -115,3 +115,20 @@ export interface EventInput {
 export interface EventRow extends Required<EventInput> {
   id: number;
 }
+
+/** A past probe as the planner sees it (planning history). */
+export interface PastProbe {
+  entryKey: string;
+  siteId: string;
+  channel: string;
+  status: string;
+  plannedAt: number;
+  closesAt: number | null;
+  closedAt: number | null;
+  variant: number | null;
+  shopperName: string | null;
+  shopperPhone: string | null;
+  token: string;
+  /** Estimated cost (USD) recorded when it was planned. */
+  estCost: number;
+}
