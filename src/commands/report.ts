@@ -96,8 +96,11 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
       case 'pdf':
         text = renderHtml(m, { redacted: redact, probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }) });
         break;
-      default:
-        throw new UsageError(`--format ${String(format)}: expected terminal, md, html, pdf, json or junit`);
+      default: {
+        // Commander only passes the listed choices; a caller of this function gets a usage error.
+        const unknown: never = format;
+        throw new UsageError(`--format ${String(unknown)}: expected terminal, md, html, pdf, json or junit`);
+      }
     }
     rendered = { text, built };
   } finally {

@@ -303,7 +303,8 @@ export type ServiceLine = Site['serviceLines'][number];
 export type EntryPoint = ServiceLine['entryPoints'][number];
 export type Channel = EntryPoint['type'];
 export type Schedule = z.output<typeof scheduleSchema>;
-export const CHANNELS: readonly Channel[] = ['webform', 'email', 'phone', 'sms'];
+/** The entry-point types, read off the schema's discriminated union (one list, not two). */
+export const CHANNELS: readonly Channel[] = entryPointSchema.options.map((o) => o.shape.type.value);
 
 /** Paths (dotted, with [] for arrays) whose values must be ${ENV} references. */
 export const SECRET_PATHS = [
