@@ -26,7 +26,7 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
   const loaded = loadForCommand(ctx, opts.config);
   if (!existsSync(loaded.storePath)) {
     if (opts.json) ctx.io.json({ runs: [], openProbes: [], unknownProbes: [], unattributed: [] });
-    else ctx.io.line(`The store is empty (${loaded.storePath} does not exist yet): no runs so far. Start with \`respond-audit run --dry-run\`.`);
+    else ctx.io.line(`No inquiries sent yet (${loaded.storePath} does not exist; a dry run records nothing). ${nextStep(loaded.config.safety.dryRun)}`);
     return 0;
   }
   const store = new Store(loaded.storePath, ctx.clock);
@@ -42,7 +42,7 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
       return 0;
     }
     if (!runs.length) {
-      ctx.io.line('The store is empty: no runs so far. Start with `respond-audit run --dry-run`.');
+      ctx.io.line(`No inquiries sent yet. ${nextStep(loaded.config.safety.dryRun)}`);
       return 0;
     }
     const c = ctx.io.c;
@@ -110,4 +110,11 @@ function summaryText(s: Record<string, unknown> | null): string {
     .filter(([, v]) => typeof v === 'number')
     .map(([k, v]) => `${k} ${String(v)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** What to do next when nothing has been sent: rehearse, then send (the config may still say dryRun). */
+function nextStep(dryRun: boolean): string {
+  return dryRun
+    ? '`respond-audit run --dry-run` shows what would be sent; to send it, set `safety.dryRun: false` in the config and run `respond-audit run`.'
+    : '`respond-audit run --dry-run` shows what would be sent; `respond-audit run` sends it.';
 }

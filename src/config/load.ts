@@ -3,6 +3,7 @@
  * and the inquiry templates. Returns every issue at once; never throws for bad input.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { interpolateEnv, pathKey } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
@@ -58,22 +59,29 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   );
 
   const parsed = configSchema.safeParse(env.value);
+  let config: AuditConfig;
   if (!parsed.success) {
     // A missing ${ENV} already has its own issue; the empty value it left is not another.
     const missing = new Set(env.missing.map((m) => pathKey(m.path)));
     const zodIssues = parsed.error.issues.filter((i) => !missing.has(pathKey(i.path as PathSeg[])));
     issues.push(...zodIssues.flatMap((i) => zodIssue(i, f.issue, env.value, configSchema)));
+    // Every problem at once: the schema's findings are set aside and the rest is checked too
+    // (an unknown key must not hide a bad URL, nor a bad duration a bad phone number).
+    const repaired = withoutBadValues(env.value, parsed.error.issues);
+    if (!repaired) return { ok: false, issues: sortIssues(issues) };
+    const seen = new Set(issues.map((i) => i.path));
+    for (const r of runRules(repaired.config, full, opts.cwd, env.refPaths)) {
+      const issue = f.issue(r.path, r.message, { severity: 'error' });
+      if ((r.severity ?? 'error') === 'error' && !seen.has(issue.path)) issues.push(issue);
+    }
     return { ok: false, issues: sortIssues(issues) };
-  }
-  const config = parsed.data;
+  } else config = parsed.data;
   const dir = dirname(full);
   const probesDir = resolve(dir, config.probes.dir);
   const templates = loadInquiries(probesDir, opts.cwd);
   issues.push(...templates.issues);
-  for (const rule of RULES) {
-    for (const r of rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) }))
-      issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
-  }
+  for (const r of RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) })))
+    if (!(r.code && config.silence.includes(r.code))) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
 
@@ -123,3 +131,52 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 export { pathKey };
+
+/**
+ * The config with what the schema refused taken out (unknown keys, and each value it refused,
+ * or the mapping holding a required one), parsed again until it passes: what is left can be
+ * checked by the rules. Array elements are never removed (the paths of the rest would shift):
+ * null when a repair would need that, or after a few rounds.
+ */
+function withoutBadValues(value: unknown, first: readonly z.core.$ZodIssue[]): { config: AuditConfig } | null {
+  const data = structuredClone(value);
+  let problems = first;
+  for (let round = 0; round < 6; round++) {
+    for (const i of problems) {
+      const path = i.path as PathSeg[];
+      if (i.code === 'unrecognized_keys') {
+        const holder = valueAt(data, path);
+        if (!holder || typeof holder !== 'object') return null;
+        for (const k of i.keys) delete (holder as Record<string, unknown>)[k];
+        continue;
+      }
+      // A refused value goes; a mapping missing a required value goes with it (from round 2).
+      const cut = round === 0 || valueAt(data, path) !== undefined ? path : path.slice(0, -1);
+      if (!cut.length || typeof cut[cut.length - 1] === 'number') return null;
+      const holder = valueAt(data, cut.slice(0, -1));
+      if (!holder || typeof holder !== 'object' || Array.isArray(holder)) return null;
+      delete (holder as Record<string, unknown>)[cut[cut.length - 1] as string];
+    }
+    const again = configSchema.safeParse(data);
+    if (again.success) return { config: again.data };
+    problems = again.error.issues;
+  }
+  return null;
+}
+
+function valueAt(data: unknown, path: readonly PathSeg[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg as string | number];
+  }
+  return v;
+}
+
+/** The cross-field rules over a config that parsed (after repair, only their errors are kept). */
+function runRules(config: AuditConfig, full: string, cwd: string, refPaths: Iterable<string>): ReturnType<(typeof RULES)[number]> {
+  const dir = dirname(full);
+  const probesDir = resolve(dir, config.probes.dir);
+  const templates = loadInquiries(probesDir, cwd);
+  return RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...refPaths]) }));
+}

@@ -176,12 +176,20 @@ const browserSchema = z.strictObject({
   timeout: duration('Time allowed for one form from load to outcome.').prefault('60s'),
 });
 
+/** Warnings a config may silence (top-level `silence:`), each for a deliberate choice. */
+export const SILENCEABLE_WARNINGS = ['no-imap'] as const;
+export type SilenceableWarning = (typeof SILENCEABLE_WARNINGS)[number];
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON Schema reference for editors.'),
     version: z.literal(1).default(1).describe('Config format version.'),
     organization: z.string().min(1).describe('The organization being audited.'),
     timezone: z.string().default('UTC').describe('Default IANA timezone for sites (e.g. America/Chicago).'),
+    silence: z
+      .array(z.enum(SILENCEABLE_WARNINGS))
+      .default([])
+      .describe('Warnings of `validate` turned off because the choice is deliberate: no-imap (replies are not collected by email).'),
     shopper: z
       .strictObject({
         name: z.string().min(1).describe('The shopper\'s full name, as typed into forms and signed in emails.'),
