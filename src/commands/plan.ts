@@ -6,7 +6,7 @@ import { simulate } from '../plan/simulate.js';
 import { Store } from '../store/store.js';
 import { listPlanningProbes } from '../store/plan-queries.js';
 import type { PastProbe } from '../plan/history.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, PLANS, type CommandContext } from './context.js';
 
 export interface PlanOptions {
   config?: string;
@@ -18,7 +18,7 @@ export interface PlanOptions {
 }
 
 export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promise<number> {
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, PLANS);
   const from = opts.at ? parseAt(opts.at, loaded.config.timezone) : ctx.clock.now();
   const days = Number(opts.days ?? 14);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--days ${opts.days}: a whole number of days from 1 to 366`);

@@ -20,7 +20,7 @@ import { settingsFromConfig } from '../score/settings.js';
 import { MAX_TREND_RUNS } from '../score/trends.js';
 import { countUnmatchedEvents, probeFacts, runsWithProbes } from '../store/report-queries.js';
 import { Store } from '../store/store.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
 export type ReportFormat = 'terminal' | 'md' | 'html' | 'pdf' | 'json' | 'junit';
 
@@ -45,7 +45,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   if (failUnderFlag !== undefined && !(Number.isFinite(failUnderFlag) && failUnderFlag >= 0 && failUnderFlag <= 100))
     throw new UsageError(`--fail-under ${opts.failUnder}: expected a grade from 0 to 100`);
 
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, READS_STORE);
   if (!existsSync(loaded.storePath))
     throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist. Run \`respond-audit run\` first.`, 'ENOSTORE');
   const now = ctx.clock.now();

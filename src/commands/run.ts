@@ -7,7 +7,7 @@ import { planRun, type PlanFilters } from '../plan/plan.js';
 import { planJson, printPlan } from '../run/print-plan.js';
 import { executeRun } from '../run/run-probes.js';
 import { Store } from '../store/store.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, PLANS, type CommandContext } from './context.js';
 
 export interface RunOptions {
   config?: string;
@@ -21,7 +21,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise<number> {
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, opts.dryRun ? PLANS : undefined);
   const filters = checkFilters(loaded.config, opts);
   const collectFor = opts.collectFor === undefined ? undefined : parseDuration(opts.collectFor);
   if (opts.collectFor !== undefined && collectFor === undefined)

@@ -43,6 +43,24 @@ export interface LoadedConfig {
 export interface LoadOptions {
   cwd: string;
   env: Record<string, string | undefined>;
+  /**
+   * What the command will use of the config's ${ENV}-fed parts; default everything. A
+   * reference the command does not need may be unset (`report` needs no SMTP password).
+   */
+  needs?: ConfigNeeds;
+}
+
+export interface ConfigNeeds {
+  /** The channels whose settings it uses (others may hold unset references). */
+  channels: readonly string[];
+  /** Whether it uses the sites' targets (URLs, addresses, numbers). */
+  targets: boolean;
+}
+
+/** Whether an unset ${ENV} reference at `path` is no problem for a command with these needs. */
+function notNeededBy(needs: ConfigNeeds | undefined): (path: readonly PathSeg[]) => boolean {
+  if (!needs) return () => false;
+  return (path) => (path[0] === 'channels' && !needs.channels.includes(String(path[1]))) || (path[0] === 'sites' && !needs.targets);
 }
 
 export type LoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; issues: ConfigIssue[] };
@@ -53,7 +71,11 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   const f = readYamlFile(full, shownAs);
   if ('issues' in f) return { ok: false, issues: f.issues };
 
-  const env = interpolateEnv(f.data, opts.env, SECRET_PATHS);
+  const env = interpolateEnv(f.data, opts.env, SECRET_PATHS, notNeededBy(opts.needs));
+  // A value left as `${NAME}` that its field refuses (a port, a flag) falls back to its default.
+  const unsetAt = new Set(env.unset.map((u) => pathKey(u.path)));
+  const isUnset = (path: readonly PathSeg[]) => path.some((_, i) => unsetAt.has(pathKey(path.slice(0, i + 1))));
+  if (unsetAt.size) dropRefused(env.value, isUnset);
   const issues: ConfigIssue[] = env.missing.map((m) =>
     f.issue(m.path, `environment variable ${m.name} is not set (needed here; set it in the environment, never in the file)`),
   );
@@ -81,7 +103,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   const templates = loadInquiries(probesDir, opts.cwd);
   issues.push(...templates.issues);
   for (const r of RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) })))
-    if (!(r.code && config.silence.includes(r.code))) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
+    if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
 
@@ -179,4 +201,23 @@ function runRules(config: AuditConfig, full: string, cwd: string, refPaths: Iter
   const probesDir = resolve(dir, config.probes.dir);
   const templates = loadInquiries(probesDir, cwd);
   return RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...refPaths]) }));
+}
+
+/** Removes, in place, the values left as `${NAME}` that their fields refuse, so their defaults apply. */
+function dropRefused(value: unknown, isUnset: (path: readonly PathSeg[]) => boolean): void {
+  for (let round = 0; round < 3; round++) {
+    const r = configSchema.safeParse(value);
+    if (r.success) return;
+    let changed = false;
+    for (const i of r.error.issues) {
+      const path = i.path as PathSeg[];
+      if (!path.length || !isUnset(path) || typeof path[path.length - 1] === 'number') continue;
+      const holder = valueAt(value, path.slice(0, -1));
+      if (holder && typeof holder === 'object' && !Array.isArray(holder)) {
+        delete (holder as Record<string, unknown>)[path[path.length - 1] as string];
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
 }
