@@ -8,6 +8,7 @@ import { ConfigError, type ConfigIssue } from '../errors.js';
 import { interpolateEnv, pathKey } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
 import type { PathSeg } from './positions.js';
+import { applyProviderPresets } from './providers.js';
 import { RULES } from './rules.js';
 import { SECRET_PATHS, configSchema, type AuditConfig, type EntryPoint, type ServiceLine, type Site } from './schema.js';
 import { zodIssue } from './zod-issues.js';
@@ -72,6 +73,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   if ('issues' in f) return { ok: false, issues: f.issues };
 
   const env = interpolateEnv(f.data, opts.env, SECRET_PATHS, notNeededBy(opts.needs));
+  applyProviderPresets(env.value);
   // A value left as `${NAME}` that its field refuses (a port, a flag) falls back to its default.
   const unsetAt = new Set(env.unset.map((u) => pathKey(u.path)));
   const isUnset = (path: readonly PathSeg[]) => path.some((_, i) => unsetAt.has(pathKey(path.slice(0, i + 1))));
