@@ -136,7 +136,11 @@ export function buildProgram(
       .option('--by <name>', 'who corrects it (also RESPOND_AUDIT_REVIEWER)')
       .option('--config <path>', 'audit config', 'configs/audit.yaml')
       .option('--json', 'print the correction as JSON')
-      .action((event: string, changes: string[], o: object) => run(async () => (await import('../commands/review.js')).reviewSet as Action, [{ ...o, event, changes }]));
+      // review's own --json and --by are parsed wherever they stand (commander reads a parent's
+      // options after its subcommand too), so set takes them merged.
+      .action((event: string, changes: string[], _o: object, cmd: Command) =>
+        run(async () => (await import('../commands/review.js')).reviewSet as Action, [{ ...cmd.optsWithGlobals(), event, changes }]),
+      );
   examples(review, ['respond-audit review', 'respond-audit review --all --json', 'respond-audit review set 12 kind=human --note "signed by a nurse"', 'respond-audit review set 14 not-a-reply'],
   );
 
