@@ -1,7 +1,7 @@
 // First IMAP collect of a 10,000-message mailbox (1,000 of them answer probes) next to a bare
 // imapflow FETCH of the same envelopes + INTERNALDATEs in the same run; an incremental collect
 // with no new mail; peak RSS. Real Dovecot on loopback, messages written straight into the
-// Maildir (file mtime = INTERNALDATE), as FACTS.md describes. Measured twice: with the short
+// Maildir (file mtime = INTERNALDATE), as docs/facts.md describes. Measured twice: with the short
 // header blocks of hand-written test mail, and with the ~2.5 KB of Received/DKIM/ARC lines
 // real mail carries (the collector reads header blocks; the baseline reads Dovecot's cached
 // envelopes, so the second is the harder, truer comparison).

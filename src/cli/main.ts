@@ -2,13 +2,15 @@
  * The commander program: declares every command and flag, and nothing else. Each action
  * lazily imports its command module, so `--help` never loads Playwright or twilio.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { offsetClock, systemClock, type Clock } from '../clock.js';
 import { ConfigError, ExitCode, formatIssue, isRespondAuditError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { Output } from './output.js';
 
-const VERSION = '0.1.0';
+/** The package's own version, read from its package.json (two levels above dist/cli and src/cli). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 type Action = (ctx: CommandContext, ...args: never[]) => Promise<number>;
 

@@ -117,9 +117,10 @@ export class ImapCollector implements Collector {
   resolveMailboxes(list: ListResponse[], notes: string[]): ListResponse[] {
     const out: ListResponse[] = [];
     for (const name of this.settings.mailboxes) {
-      const mb = name.startsWith('\\')
-        ? list.find((m) => m.specialUse?.toLowerCase() === name.toLowerCase())
-        : list.find((m) => m.path === name || (name.toUpperCase() === 'INBOX' && m.path.toUpperCase() === 'INBOX'));
+      const byName = (n: string) => list.find((m) => m.path === n || (n.toUpperCase() === 'INBOX' && m.path.toUpperCase() === 'INBOX'));
+      // A server that does not mark its Junk folder special-use: the folder by its known name.
+      const junk = name.toLowerCase() === '\\junk' && this.settings.junkFolder ? byName(this.settings.junkFolder) : undefined;
+      const mb = name.startsWith('\\') ? (list.find((m) => m.specialUse?.toLowerCase() === name.toLowerCase()) ?? junk) : byName(name);
       if (!mb) notes.push(name.startsWith('\\') ? `the server has no ${name} special-use folder; skipped` : `mailbox ${name} does not exist; skipped`);
       else if (!out.includes(mb)) out.push(mb);
     }
