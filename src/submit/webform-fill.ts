@@ -6,6 +6,7 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS } from './webform-dom.js';
 import { planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { formatPhoneFor, phoneValueHolds } from './webform-phone.js';
 import { ActivityTracker, evalIn, snapshot, waitForChange, type WebformEntry } from './webform-outcome.js';
 
 export interface FoundForm {
@@ -143,6 +144,24 @@ async function apply(frame: Frame, a: FillAction, deadline: number): Promise<voi
   await check(loc, true, timeout);
 }
 
+/**
+ * A mask or formatter may rewrite what was typed ("+1 312…" into "(131) 255-5010"): read the
+ * box back, and when it no longer holds the number, type the national digits key by key (as
+ * a person would, letting the mask place them), then the international form.
+ */
+async function keepPhone(frame: Frame, a: FillAction, e164: string, deadline: number): Promise<void> {
+  const loc = byIdx(frame, a.idx);
+  const value = () => loc.inputValue({ timeout: 1000 }).catch(() => '');
+  if (phoneValueHolds(await value(), e164)) return;
+  const timeout = Math.min(remaining(deadline), FIELD_TIMEOUT_MS);
+  const national = formatPhoneFor({ pattern: '', maxLength: 0 }, e164).replace(/\D/g, '');
+  for (const attempt of [national, e164]) {
+    await loc.fill('', { timeout });
+    await loc.pressSequentially(attempt, { timeout });
+    if (phoneValueHolds(await value(), e164)) return;
+  }
+}
+
 /** Ticks a checkbox even when a custom widget hides the real input. */
 async function check(loc: Locator, on: boolean, timeout: number): Promise<void> {
   try {
@@ -214,6 +233,7 @@ export async function fillForm(args: {
     for (const a of plan.actions) {
       if (done.has(a.idx)) continue;
       await apply(frame, a, deadline);
+      if (a.role === 'phone' && args.ctx.phone) await keepPhone(frame, a, args.ctx.phone, deadline);
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
     }
