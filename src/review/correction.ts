@@ -103,7 +103,10 @@ export function applyCorrection(store: Store, loaded: LoadedConfig, eventId: num
         passAlong: input.passAlong ?? standing?.passAlong ?? null,
         campaignAware: input.campaignAware ?? standing?.campaignAware ?? null,
       };
-      if (merged.kind === 'not-a-reply') (merged.passAlong = null), (merged.campaignAware = null);
+      if (merged.kind === 'not-a-reply') {
+        merged.passAlong = null;
+        merged.campaignAware = null;
+      }
       const plain = effectiveVerdict(v, null);
       const now = effectiveVerdict(v, { action: 'correct', ...merged });
       const same = plain.kind === now.kind && plain.probeId === now.probeId && plain.passAlong === now.passAlong && plain.campaignAware === now.campaignAware;

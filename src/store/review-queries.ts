@@ -138,9 +138,18 @@ ORDER BY e.id LIMIT ?`;
 export function verdictEvents(store: Store, q: VerdictQuery = {}): VerdictEventRow[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (q.afterId !== undefined) (where.push('AND e.id > ?'), args.push(q.afterId));
-  if (q.since !== undefined) (where.push('AND e.occurred_at >= ?'), args.push(q.since));
-  if (q.eventId !== undefined) (where.push('AND e.id = ?'), args.push(q.eventId));
+  if (q.afterId !== undefined) {
+    where.push('AND e.id > ?');
+    args.push(q.afterId);
+  }
+  if (q.since !== undefined) {
+    where.push('AND e.occurred_at >= ?');
+    args.push(q.since);
+  }
+  if (q.eventId !== undefined) {
+    where.push('AND e.id = ?');
+    args.push(q.eventId);
+  }
   const rows = store.statement(VERDICT_SQL(where.join(' '))).raw().all(...args, q.limit ?? -1) as unknown[][];
   return rows.map((r) => {
     const c = r[16] === null ? null : correctionOf(r.slice(16));
@@ -241,9 +250,18 @@ const EVENT_KIND_AS_VERDICT: Record<string, string> = { 'auto-ack': 'auto-ack', 
 function probeScope(filter: ProbeFilter): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (filter.runId !== undefined) (where.push('run_id = ?'), args.push(filter.runId));
-  if (filter.runIds !== undefined) (where.push('run_id IN (SELECT value FROM json_each(?))'), args.push(JSON.stringify(filter.runIds)));
-  if (filter.since !== undefined) (where.push('planned_at >= ?'), args.push(filter.since));
+  if (filter.runId !== undefined) {
+    where.push('run_id = ?');
+    args.push(filter.runId);
+  }
+  if (filter.runIds !== undefined) {
+    where.push('run_id IN (SELECT value FROM json_each(?))');
+    args.push(JSON.stringify(filter.runIds));
+  }
+  if (filter.since !== undefined) {
+    where.push('planned_at >= ?');
+    args.push(filter.since);
+  }
   return { sql: `SELECT id FROM probes ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, args };
 }
 
