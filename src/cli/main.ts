@@ -158,6 +158,18 @@ export function buildProgram(
 
   examples(
     program
+      .command('try')
+      .summary('show what fields: auto would type into a web form, without submitting it')
+      .description('Open a web form\'s page (GET and its own scripts only; nothing is typed, clicked or sent) and print each field\'s role and the value a run would type, the honeypots it skips, the consent it ticks and the opt-ins it leaves, the button it would press and the confirmation it will look for. An annotated screenshot goes to reports/try/.')
+      .argument('<target>', 'an entry-point id (or site/line/entry key) of the config, or a URL')
+      .option('--config <path>', 'audit config', 'configs/audit.yaml')
+      .option('--json', 'print the mapping as JSON')
+      .action((target: string, o: object) => run(async () => (await import('../commands/try.js')).tryCommand as Action, [{ ...o, target }])),
+    ['respond-audit try north/ortho/contact-form', 'respond-audit try https://www.example.org/contact --json'],
+  );
+
+  examples(
+    program
       .command('plan')
       .summary('show what would be sent when over the next period, its cost and the caps that bite')
       .argument('[config]', 'audit config', 'configs/audit.yaml')

@@ -15,7 +15,7 @@ export interface FoundForm {
   index: number;
 }
 
-interface ButtonInfo {
+export interface ButtonInfo {
   idx: number;
   tag: string;
   type: string;
@@ -25,7 +25,7 @@ interface ButtonInfo {
   disabled: boolean;
 }
 
-interface Described {
+export interface Described {
   fields: FieldInfo[];
   buttons: ButtonInfo[];
   isForm: boolean;
@@ -115,7 +115,22 @@ async function framesFor(page: Page, selector: string): Promise<Frame[]> {
   return frame ? [frame] : [];
 }
 
-async function describe(frame: Frame, index: number): Promise<Described | null> {
+/**
+ * The button that moves a multi-step form on ("Next"), and the one that sends it. A "Next"
+ * counts only while fields of later steps are still hidden (or it is not a submit button).
+ */
+export function chooseButtons(d: Described, done: ReadonlySet<number> = new Set()): { next?: ButtonInfo; submit?: ButtonInfo } {
+  const visible = d.buttons.filter((b) => b.visible && !b.disabled && !BACK.test(b.text.trim()));
+  const hiddenFields = d.fields.some((f) => !f.rendered && !['hidden'].includes(f.type) && !done.has(f.idx));
+  const next = visible.find((b) => NEXT.test(b.text.trim()) && (b.type !== 'submit' || hiddenFields));
+  const submit =
+    visible.find((b) => b.type === 'submit' && !NEXT.test(b.text.trim())) ??
+    visible.find((b) => SUBMIT.test(b.text) && !NEXT.test(b.text.trim())) ??
+    (next ? undefined : visible.find((b) => b.type === 'submit'));
+  return { ...(next ? { next } : {}), ...(submit ? { submit } : {}) };
+}
+
+export async function describe(frame: Frame, index: number): Promise<Described | null> {
   return (await frame.evaluate(`${DESCRIBE_FORM}(${index})`)) as Described | null;
 }
 
@@ -245,16 +260,10 @@ export async function fillForm(args: {
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
 
-    const visible = d.buttons.filter((b) => b.visible && !b.disabled && !BACK.test(b.text.trim()));
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
       return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
-    const hiddenFields = d.fields.some((f) => !f.rendered && !['hidden'].includes(f.type) && !done.has(f.idx));
-    const next = visible.find((b) => NEXT.test(b.text.trim()) && (b.type !== 'submit' || hiddenFields));
-    const submit =
-      visible.find((b) => b.type === 'submit' && !NEXT.test(b.text.trim())) ??
-      visible.find((b) => SUBMIT.test(b.text) && !NEXT.test(b.text.trim())) ??
-      (next ? undefined : visible.find((b) => b.type === 'submit'));
+    const { next, submit } = chooseButtons(d, done);
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
       args.progress(`step ${step + 1}`);
