@@ -41,7 +41,7 @@ export interface ItemQuery {
 export function reviewItems(store: Store, q: ItemQuery): ReviewItem[] {
   const out: ReviewItem[] = [];
   for (let afterId = 0; ; ) {
-    const page = verdictEvents(store, { afterId, limit: 500, ...(q.since !== undefined ? { since: q.since } : {}) });
+    const page = verdictEvents(store, { afterId, limit: 500, flagged: !q.all, ...(q.since !== undefined ? { since: q.since } : {}) });
     if (!page.length) break;
     afterId = page[page.length - 1]!.id;
     for (const e of page) {

@@ -122,6 +122,8 @@ export interface VerdictQuery {
   /** occurred_at ≥ this. */
   since?: number;
   eventId?: number;
+  /** Only events the classifier flagged (by the needs_review index). */
+  flagged?: boolean;
 }
 
 const VERDICT_SQL = (where: string) => `
@@ -150,6 +152,7 @@ export function verdictEvents(store: Store, q: VerdictQuery = {}): VerdictEventR
     where.push('AND e.id = ?');
     args.push(q.eventId);
   }
+  if (q.flagged) where.push('AND e.needs_review = 1');
   const rows = store.statement(VERDICT_SQL(where.join(' '))).raw().all(...args, q.limit ?? -1) as unknown[][];
   return rows.map((r) => {
     const c = r[16] === null ? null : correctionOf(r.slice(16));
