@@ -3,7 +3,7 @@
  * HEADER_LIMIT): From, To, Cc, Subject, Date, Message-ID, In-Reply-To — what the server's
  * ENVELOPE would say — plus References, Delivered-To and X-Original-To, parsed here from one
  * literal per message, which costs imapflow far less than an ENVELOPE list and a HEADER.FIELDS
- * section, and taken from imapflow's parsed responses as they arrive (fetchHeaderBlocks).
+ * section, through imapflow's public fetch() (fetchHeaderBlocks).
  * Pass 2 only for messages that may answer a probe: their INTERNALDATE (a reply's time) and
  * text parts (plain, else HTML; a DSN's status and quoted headers), each cut at a size limit,
  * so a 50 MB attachment is never downloaded; their header block is the one pass 1 already
@@ -17,6 +17,7 @@ import { decodeCharset, normalizeMessageId, parseAddresses, parseContentType, pa
 import { buildMessage, type ReplyMessage, type TextPart } from '../classify/message.js';
 import type { MailFacts } from '../attribute/email.js';
 import type { ImapConnection } from './imap-client.js';
+import type { KeptMail } from '../store/types.js';
 
 /** The header fields pass 1 reads (the envelope's, plus what attribution needs besides). */
 export const PASS1_HEADERS: ReadonlySet<string> = new Set([
@@ -63,22 +64,16 @@ export async function fetchPass1(
   conn: ImapConnection,
   uids: number[],
   onHead: (h: Pass1) => boolean = () => true,
-  via: HeaderFetch = 'parsed',
 ): Promise<Pass1[]> {
   const heads = await conn.call('FETCH (header)', async (c) => {
     const out: Pass1[] = [];
-    await fetchHeaderBlocks(
-      c,
-      uids,
-      (uid, header) => {
-        const h = pass1Of(uid, header);
-        if (!onHead(h)) return;
-        // Decoded for the messages kept alone (pass 2 classifies with it).
-        h.headerText = decodeCharset(header, 'utf-8');
-        out.push(h);
-      },
-      via,
-    );
+    await fetchHeaderBlocks(c, uids, (uid, header) => {
+      const h = pass1Of(uid, header);
+      if (!onHead(h)) return;
+      // Decoded for the messages kept alone (pass 2 classifies with it).
+      h.headerText = decodeCharset(header, 'utf-8');
+      out.push(h);
+    });
     return out;
   });
   // The size only names a message that has no Message-ID (sourceIdFor), INTERNALDATE only
@@ -98,128 +93,44 @@ export async function fetchPass1(
   return heads;
 }
 
-/** A token of imapflow's parsed responses (its handler/types ImapAttribute, which the package does not export). */
-interface ImapToken {
-  type?: string;
-  value?: unknown;
-  section?: Array<ImapToken | null> | null;
-}
-type ImapAttribute = ImapToken | Array<ImapToken | null> | null;
-
 /**
- * imapflow's command layer: `exec`, on which its own commands (fetch() included) are built. It
- * is marked internal, so the imapflow version is pinned in package.json; every collect test
- * goes through it, and test/email/imap-pass1.test.ts holds it to what the public fetch() gives.
+ * UID FETCH (UID BODY.PEEK[HEADER]<0.HEADER_LIMIT>) for `uids` through imapflow's public
+ * fetch(), each message's UID and header block handed to `each` as its response arrives. A
+ * server that throttles the command (Microsoft 365 answers BAD with a back-off time) is waited
+ * for and retried by imapflow (within channels.imap.timeout: a longer back-off fails the
+ * collect, and the next one resumes at the cursor). UIDs the answer left out (a server that
+ * skips a message, one expunged meanwhile) are asked for once more; one that still comes
+ * without a header block is handed on empty, so the cursor never passes a message unseen.
  */
-interface ImapCommandLayer {
-  exec(
-    command: string,
-    attributes: unknown[],
-    options: { untagged: Record<string, (response: { command?: string; attributes?: ImapAttribute[] }) => void> },
-  ): Promise<{ next(): void }>;
-}
-
-/** How pass 1 reads the header blocks: straight from imapflow's parsed responses (the default), or through its public fetch(). */
-export type HeaderFetch = 'parsed' | 'fetch';
-
-/**
- * UID FETCH (UID BODY.PEEK[HEADER]<0.HEADER_LIMIT>) for `uids`, each message's UID and header
- * block handed to `each` as its response arrives. By default the two are taken from imapflow's
- * parsed response tokens: its public fetch() first turns every response into a message object
- * (each section key compiled back to text, an MD5 id, two promises per message), which over
- * 10,000 messages cost twice the CPU of the parse itself. A server that throttles the command
- * (Microsoft 365 answers BAD with a back-off time) gets the rest of the UIDs through fetch(),
- * which waits and retries as imapflow knows how (within channels.imap.timeout: a longer
- * back-off fails the collect, and the next one resumes at the cursor).
- */
-export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid: number, header: Buffer) => void, via: HeaderFetch = 'parsed'): Promise<void> {
+export async function fetchHeaderBlocks(c: ImapFlow, uids: number[], each: (uid: number, header: Buffer) => void): Promise<void> {
   if (!uids.length) return;
-  // exec skips what imapflow's commands do first, ending an IDLE among it: the collector's
-  // connection never idles (IDLE has a connection of its own), and one that did goes through fetch().
-  if (c.idling) via = 'fetch';
   const delivered = new Set<number>();
-  const deliver = (uid: number, header: Buffer) => {
-    // A UID answered twice (a server repeating itself) is handed on once.
-    if (delivered.has(uid)) return;
-    delivered.add(uid);
-    each(uid, header);
-  };
-  if (via === 'parsed') {
-    const layer = c as unknown as ImapCommandLayer;
-    // A throw from `each` cannot leave imapflow's untagged handler (imapflow logs and drops
-    // it): it is kept, the rest of the responses pass unread, and it is thrown afterwards.
-    const consumer: { failed: boolean; error?: unknown } = { failed: false };
-    try {
-      const done = await layer.exec(
-        'UID FETCH',
-        [
-          { type: 'SEQUENCE', value: compactUids(uids) },
-          [{ type: 'ATOM', value: 'UID' }, { type: 'ATOM', value: 'BODY.PEEK', section: [{ type: 'ATOM', value: 'HEADER' }], partial: [0, HEADER_LIMIT] }],
-        ],
-        {
-          untagged: {
-            FETCH: (response) => {
-              if (consumer.failed) return;
-              const got = uidAndHeader(response.attributes);
-              if (!got) return;
-              try {
-                deliver(got.uid, got.header);
-              } catch (error) {
-                consumer.failed = true;
-                consumer.error = error;
-              }
-            },
-          },
-        },
-      );
-      done.next();
-    } catch (e) {
-      // The consumer's own error first: it is what stopped the pass.
-      if (consumer.failed) throw consumer.error;
-      if ((e as { code?: string }).code !== 'ETHROTTLE') throw e;
-    }
-    if (consumer.failed) throw consumer.error;
-  }
-  // What the parsed responses did not hand over (throttled, expunged meanwhile, or answered in
-  // a form uidAndHeader does not know) is asked for again through fetch(), so the cursor never
-  // passes a message unseen; one that still comes without a header block is handed on empty.
-  const rest = new Set(uids.filter((u) => !delivered.has(u)));
-  if (!rest.size) return;
   const headless = new Set<number>();
-  for await (const m of c.fetch(compactUids([...rest]), { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] }, { uid: true })) {
-    const header = m.headers ?? m.bodyParts?.get('header');
-    if (!m.uid || !rest.has(m.uid)) continue;
-    if (header) deliver(m.uid, header);
-    else headless.add(m.uid);
-  }
-  for (const uid of headless) deliver(uid, Buffer.alloc(0));
-}
-
-/**
- * The UID and header block of an untagged FETCH (`* 7 FETCH (UID 42 BODY[HEADER]<0> {512}…)`);
- * null for one without both (flag changes another client made, announced unasked).
- */
-function uidAndHeader(attributes: ImapAttribute[] | undefined): { uid: number; header: Buffer } | null {
-  const items = attributes?.[1];
-  if (!Array.isArray(items)) return null;
-  let uid = 0;
-  let header: Buffer | null = null;
-  for (let i = 0; i + 1 < items.length; i += 2) {
-    const key = items[i];
-    const value = items[i + 1];
-    if (!key || Array.isArray(key) || typeof key.value !== 'string') continue;
-    const name = key.value.toUpperCase();
-    if (name === 'UID' && value && !Array.isArray(value)) {
-      const n = Number(value.value);
-      if (Number.isSafeInteger(n) && n > 0) uid = n;
-    } else if (name === 'BODY' && key.section?.length === 1 && String(key.section[0]?.value).toUpperCase() === 'HEADER') {
-      // A literal as a rule; a quoted string from some servers (imapflow's tokenizer decoded it
-      // as UTF-8, so it is encoded back the same way); NIL for none.
-      const v = value && !Array.isArray(value) ? value.value : null;
-      header = Buffer.isBuffer(v) ? v : typeof v === 'string' ? Buffer.from(v) : Buffer.alloc(0);
+  const pass = async (wanted: number[]) => {
+    const want = new Set(wanted);
+    const query = { uid: true, bodyParts: [{ key: 'HEADER', maxLength: HEADER_LIMIT }] };
+    for await (const m of c.fetch(compactUids(wanted), query, { uid: true })) {
+      // A UID answered twice (a server repeating itself) is handed on once; flag changes
+      // another client made arrive as FETCH responses without a header and are not messages.
+      if (!m.uid || !want.has(m.uid) || delivered.has(m.uid)) continue;
+      const header = m.bodyParts?.get('header') ?? m.headers;
+      if (!header) {
+        headless.add(m.uid);
+        continue;
+      }
+      headless.delete(m.uid);
+      delivered.add(m.uid);
+      each(m.uid, header);
     }
+  };
+  await pass(uids);
+  const rest = uids.filter((u) => !delivered.has(u));
+  if (rest.length) await pass(rest);
+  for (const uid of uids) {
+    if (delivered.has(uid)) continue;
+    delivered.add(uid);
+    each(uid, Buffer.alloc(0));
   }
-  return uid && header ? { uid, header } : null;
 }
 
 /** Records the server's INTERNALDATE, which then dates the message (timing truth). */
@@ -335,9 +246,19 @@ function ref(n: MessageStructureObject, key: string, type: string): PartRef {
   return { key, type, encoding: (n.encoding ?? '7bit').toLowerCase(), charset: n.parameters?.['charset'] };
 }
 
+/** A fetched reply: as the classifier reads it, and what it was built from (kept for `reclassify`). */
+export interface FetchedBody {
+  message: ReplyMessage;
+  kept: KeptMail;
+}
+
+function bodyOf(headerBlock: string, parts: TextPart[]): FetchedBody {
+  return { message: buildMessage(headerBlock, parts), kept: { headerBlock, parts } };
+}
+
 /** Pass 2: the INTERNALDATE (set on each head) and text parts of the given messages, parsed with their pass-1 header block for the classifier. */
-export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes: number): Promise<Map<number, ReplyMessage>> {
-  const out = new Map<number, ReplyMessage>();
+export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes: number): Promise<Map<number, FetchedBody>> {
+  const out = new Map<number, FetchedBody>();
   if (!heads.length) return out;
   const headersOf = new Map(heads.map((h) => [h.uid, h.headerText]));
   const byUid = new Map(heads.map((h) => [h.uid, h]));
@@ -356,7 +277,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
       const h = byUid.get(m.uid);
       if (h) setInternalDate(h, m.internalDate);
       const part = single.get(m.uid);
-      if (part) out.set(m.uid, buildMessage(headersOf.get(m.uid) ?? '', [{ type: part.type, text: decodePart(m.bodyParts?.get('1'), part) }]));
+      if (part) out.set(m.uid, bodyOf(headersOf.get(m.uid) ?? '', [{ type: part.type, text: decodePart(m.bodyParts?.get('1'), part) }]));
     }
   }
   const rest = heads.filter((h) => !single.has(h.uid)).map((h) => h.uid);
@@ -375,7 +296,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
     const parts = textParts(m.bodyStructure);
     const part1 = m.bodyParts?.get('1');
     if (parts.length === 1 && parts[0]!.key === '1' && part1) {
-      out.set(m.uid, buildMessage(header, [{ type: parts[0]!.type, text: decodePart(part1, parts[0]!) }]));
+      out.set(m.uid, bodyOf(header, [{ type: parts[0]!.type, text: decodePart(part1, parts[0]!) }]));
       continue;
     }
     const k = parts.map((p) => p.key).join(' ');
@@ -394,7 +315,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
     for (const uid of g.uids) {
       const got = bodies.get(uid) ?? new Map<string, Buffer>();
       const texts: TextPart[] = g.parts.map((p) => ({ type: p.type, text: decodePart(got.get(p.key.toLowerCase()) ?? got.get(p.key), p) }));
-      out.set(uid, buildMessage(headersOf.get(uid) ?? '', texts));
+      out.set(uid, bodyOf(headersOf.get(uid) ?? '', texts));
     }
   }
   return out;

@@ -4,11 +4,18 @@
  * every sweepEveryMs, and IDLE is restarted at least every idleRestartMs (servers end IDLE
  * after 30 minutes). Timing comes from INTERNALDATE, so watching and polling agree.
  */
-import { openImap, type ImapConnection } from './imap-client.js';
-import type { ImapCollector } from './imap.js';
-import type { CollectStats } from './types.js';
+import { openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
+import type { CollectDeps, CollectStats } from './types.js';
 
-export async function watchMailbox(collector: ImapCollector, until: number, onRound: (s: CollectStats) => void): Promise<void> {
+/** What watching needs of the collector (ImapCollector is one): its settings, and a sweep. */
+export interface WatchedCollector {
+  readonly deps: Pick<CollectDeps, 'clock' | 'signal' | 'log'>;
+  readonly opts: { sweepEveryMs: number; idleRestartMs: number };
+  readonly settings: ImapSettings;
+  collectOnce(): Promise<CollectStats>;
+}
+
+export async function watchMailbox(collector: WatchedCollector, until: number, onRound: (s: CollectStats) => void): Promise<void> {
   const { clock, signal, log } = collector.deps;
   const { sweepEveryMs, idleRestartMs } = collector.opts;
   let idle: ImapConnection | null = null;

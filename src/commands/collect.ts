@@ -10,6 +10,8 @@ export interface CollectOptions {
   /** true (no duration: until interrupted) or a duration such as 2h. */
   watch?: string | boolean;
   json?: boolean;
+  /** With json: fields printed in the same JSON object before the collect's (run --collect-for puts the run summary there). */
+  jsonPrefix?: Record<string, unknown>;
 }
 
 export async function collectCommand(ctx: CommandContext, opts: CollectOptions): Promise<number> {
@@ -32,11 +34,12 @@ export async function collectCommand(ctx: CommandContext, opts: CollectOptions):
       ctx.io.info(`watching for replies${Number.isFinite(watchUntil) ? ` until ${new Date(watchUntil).toISOString()}` : ' until interrupted (Ctrl-C)'}`);
     const result = await collectAll(
       { loaded, store, clock: ctx.clock, env: ctx.env, log: (t) => ctx.io.info(t), ...(ctx.io.debugSink ? { debug: ctx.io.debugSink } : {}), signal: ctx.signal },
-      { watchUntil, onRound: (s) => (ctx.io.debug(`collect round: ${summaryLine(s)}`), s.added && ctx.io.info(roundLine(s))) },
+      { watchUntil, onRound: (s) => (ctx.io.debug(`collect round: ${summaryLine(s)}`), s.added && ctx.io.info(roundLine(s, ctx.clock.now()))) },
     );
     for (const s of result.stats) ctx.io.debug(`collect: ${summaryLine(s)}`);
     if (opts.json) {
       ctx.io.json({
+        ...opts.jsonPrefix,
         sources: result.stats,
         closedProbes: result.closedProbes,
         errors: result.errors.map((e) => ({ source: e.source, message: e.error.message })),
@@ -63,6 +66,6 @@ function summaryLine(s: CollectStats): string {
   return `${s.source}: looked at ${s.fetched}, ${s.added} new (${s.attributed} attributed, ${s.unattributed} unattributed), ${s.events} event(s)${s.pending ? `, ${s.pending} pending` : ''}`;
 }
 
-function roundLine(s: CollectStats): string {
-  return `${new Date().toISOString()} ${summaryLine(s)}`;
+function roundLine(s: CollectStats, now: number): string {
+  return `${new Date(now).toISOString()} ${summaryLine(s)}`;
 }

@@ -4,7 +4,12 @@ import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Output } from '../cli/output.js';
 import { UsageError } from '../errors.js';
-import { loadConfigOrThrow, type LoadedConfig } from '../config/load.js';
+import { loadConfigOrThrow, type ConfigNeeds, type LoadedConfig } from '../config/load.js';
+
+/** What reading the store needs of a config: no channel, no target (`report`, `status`). */
+export const READS_STORE: ConfigNeeds = { channels: [], targets: false };
+/** What planning needs: the targets it prints, no channel's credentials (`plan`, `run --dry-run`). */
+export const PLANS: ConfigNeeds = { channels: [], targets: true };
 
 export interface CommandContext {
   cwd: string;
@@ -30,8 +35,8 @@ export function resolveConfigPath(ctx: CommandContext, given?: string): string {
 }
 
 /** Loads the config (exit 2 with every issue when invalid), printing its warnings. */
-export function loadForCommand(ctx: CommandContext, given?: string): LoadedConfig {
-  const loaded = loadConfigOrThrow(resolveConfigPath(ctx, given), { cwd: ctx.cwd, env: ctx.env });
+export function loadForCommand(ctx: CommandContext, given?: string, needs?: ConfigNeeds): LoadedConfig {
+  const loaded = loadConfigOrThrow(resolveConfigPath(ctx, given), { cwd: ctx.cwd, env: ctx.env, ...(needs ? { needs } : {}) });
   // RESPOND_AUDIT_STORE puts the store elsewhere (a CI cache folder, a scratch copy).
   if (ctx.env.RESPOND_AUDIT_STORE) loaded.storePath = resolve(ctx.cwd, ctx.env.RESPOND_AUDIT_STORE);
   ctx.io.addSecrets(loaded.secrets);

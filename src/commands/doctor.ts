@@ -57,9 +57,30 @@ async function browserCheck(ctx: CommandContext, loaded: LoadedConfig): Promise<
   }
 }
 
+/**
+ * Hosts reserved for examples (RFC 2606 / RFC 6761): the scaffold's placeholders. Never
+ * looked up: the check says what to put there instead.
+ */
+const PLACEHOLDER_HOST = /(^|\.)(example\.(com|net|org)|example|invalid)$/i;
+
+function placeholder(kind: 'smtp' | 'imap', host: string): Check[] | null {
+  if (!PLACEHOLDER_HOST.test(host.replace(/\.$/, ''))) return null;
+  return [
+    {
+      name: kind,
+      status: 'fail',
+      detail: `channels.${kind}.host is a placeholder (${host}), not looked up`,
+      fix: `set channels.${kind}.host to your mail provider's ${kind.toUpperCase()} server, or \`provider: gmail\` (microsoft365, outlook.com, fastmail, icloud, yahoo, zoho): see docs/accounts.md`,
+      unreachable: true,
+    },
+  ];
+}
+
 async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
   const s = loaded.config.channels.smtp;
   if (!s) return [];
+  const fake = placeholder('smtp', s.host);
+  if (fake) return fake;
   const nodemailer = (await import('nodemailer')).default;
   const transport = nodemailer.createTransport({
     host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
@@ -79,6 +100,8 @@ async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
 async function imapCheck(loaded: LoadedConfig): Promise<Check[]> {
   const m = loaded.config.channels.imap;
   if (!m) return [];
+  const fake = placeholder('imap', m.host);
+  if (fake) return fake;
   const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: m.host, port: m.port, secure: m.secure, logger: false,

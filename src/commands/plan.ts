@@ -6,7 +6,7 @@ import { simulate } from '../plan/simulate.js';
 import { Store } from '../store/store.js';
 import { listPlanningProbes } from '../store/plan-queries.js';
 import type { PastProbe } from '../plan/history.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, PLANS, type CommandContext } from './context.js';
 
 export interface PlanOptions {
   config?: string;
@@ -18,7 +18,7 @@ export interface PlanOptions {
 }
 
 export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promise<number> {
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, PLANS);
   const from = opts.at ? parseAt(opts.at, loaded.config.timezone) : ctx.clock.now();
   const days = Number(opts.days ?? 14);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--days ${opts.days}: a whole number of days from 1 to 366`);
@@ -49,19 +49,26 @@ export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promi
     return 0;
   }
   const c = ctx.io.c;
-  ctx.io.line(c.bold(`Plan ${iso(sim.from)} → ${iso(sim.to)} (a run every ${opts.step ?? '1h'}); nothing is contacted`));
+  // Times as the sites live them: each probe in its site's timezone (days headed in the config's).
+  const home = loaded.config.timezone;
+  const zoneOf = new Map(loaded.entryPoints.map((e) => [e.key, e.timezone]));
+  const local = (t: number, zone: string, fmt: string) => DateTime.fromMillis(t, { zone }).toFormat(fmt);
+  ctx.io.line(c.bold(`Plan ${local(sim.from, home, 'ccc d LLL yyyy HH:mm ZZZZ')} → ${local(sim.to, home, 'ccc d LLL yyyy HH:mm ZZZZ')} (a run every ${opts.step ?? '1h'}); nothing is contacted`));
   let day = '';
   for (const p of sim.probes) {
-    const d = new Date(p.at).toISOString().slice(0, 10);
+    const d = local(p.at, home, 'ccc d LLL yyyy');
     if (d !== day) {
       ctx.io.line(`  ${c.bold(d)}`);
       day = d;
     }
-    ctx.io.line(`    ${new Date(p.at).toISOString().slice(11, 16)}Z ${p.entry.padEnd(34)} ${p.channel.padEnd(7)} ${p.target}${p.estCost ? ` ≈ $${p.estCost.toFixed(2)}` : ''}`);
+    const at = local(p.at, zoneOf.get(p.entry) ?? home, 'HH:mm ZZZZ');
+    ctx.io.line(`    ${at.padEnd(11)} ${p.entry.padEnd(34)} ${p.channel.padEnd(7)} ${p.target}${p.estCost ? ` ≈ $${p.estCost.toFixed(2)}` : ''}`);
   }
   const t = sim.totals;
   ctx.io.line();
-  ctx.io.line(`Totals: ${t.probes} probes (${t.forms} forms, ${t.emails} emails, ${t.calls} calls, ${t.texts} texts), estimated cost $${t.estCost.toFixed(2)}`);
+  ctx.io.line(
+    `Totals: ${count(t.probes, 'probe')} (${count(t.forms, 'form')}, ${count(t.emails, 'email')}, ${count(t.calls, 'call')}, ${count(t.texts, 'text')}), estimated cost $${t.estCost.toFixed(2)}`,
+  );
   if (sim.caps.length) {
     ctx.io.line(c.bold('Caps that bite:'));
     for (const cap of sim.caps) ctx.io.line(`  ${cap.code}: held back ${cap.times} time(s): ${cap.entries.join(', ')}`);
@@ -79,4 +86,7 @@ function parseAt(text: string, zone: string): number {
   return d.toMillis();
 }
 
-const iso = (t: number) => new Date(t).toISOString().replace(/:\d\d\.\d+Z$/, 'Z');
+/** "1 form", "2 forms". */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -19,8 +19,9 @@ import { buildReport, directoryFromConfig } from '../score/model.js';
 import { settingsFromConfig } from '../score/settings.js';
 import { MAX_TREND_RUNS } from '../score/trends.js';
 import { countUnmatchedEvents, probeFacts, runsWithProbes } from '../store/report-queries.js';
+import { reviewSummary } from '../store/review-queries.js';
 import { Store } from '../store/store.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
 export type ReportFormat = 'terminal' | 'md' | 'html' | 'pdf' | 'json' | 'junit';
 
@@ -45,7 +46,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   if (failUnderFlag !== undefined && !(Number.isFinite(failUnderFlag) && failUnderFlag >= 0 && failUnderFlag <= 100))
     throw new UsageError(`--fail-under ${opts.failUnder}: expected a grade from 0 to 100`);
 
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, READS_STORE);
   if (!existsSync(loaded.storePath))
     throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist. Run \`respond-audit run\` first.`, 'ENOSTORE');
   const now = ctx.clock.now();
@@ -75,6 +76,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
       selection: { runId: runId ?? null, since: since ?? null },
       failUnder,
       unmatchedEvents: countUnmatchedEvents(store, since),
+      review: reviewSummary(store, runId !== undefined ? { runId } : since !== undefined ? { since } : {}),
     });
     const m = built.model;
     const redact = opts.redact !== false;
@@ -96,8 +98,11 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
       case 'pdf':
         text = renderHtml(m, { redacted: redact, probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }) });
         break;
-      default:
-        throw new UsageError(`--format ${String(format)}: expected terminal, md, html, pdf, json or junit`);
+      default: {
+        // Commander only passes the listed choices; a caller of this function gets a usage error.
+        const unknown: never = format;
+        throw new UsageError(`--format ${String(unknown)}: expected terminal, md, html, pdf, json or junit`);
+      }
     }
     rendered = { text, built };
   } finally {

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { parseDuration } from '../config/duration.js';
-import { UsageError } from '../errors.js';
+import { CHANNELS } from '../config/schema.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { MemoryHistory, StoreHistory } from '../plan/history.js';
 import { planRun, type PlanFilters } from '../plan/plan.js';
 import { planJson, printPlan } from '../run/print-plan.js';
 import { executeRun } from '../run/run-probes.js';
 import { Store } from '../store/store.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, PLANS, type CommandContext } from './context.js';
 
 export interface RunOptions {
   config?: string;
@@ -20,7 +21,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise<number> {
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, opts.dryRun ? PLANS : undefined);
   const filters = checkFilters(loaded.config, opts);
   const collectFor = opts.collectFor === undefined ? undefined : parseDuration(opts.collectFor);
   if (opts.collectFor !== undefined && collectFor === undefined)
@@ -65,8 +66,8 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
       store.releaseLock(lockName);
     }
     const sent = report.probes.filter((p) => p.status === 'submitted').length;
-    if (opts.json && collectFor === undefined)
-      ctx.io.json({ runId: report.runId, ...planJson(report.plan), probes: report.probes, unavailable: report.unavailable });
+    const summary = { runId: report.runId, ...planJson(report.plan), probes: report.probes, unavailable: report.unavailable };
+    if (opts.json && collectFor === undefined) ctx.io.json(summary);
     else if (!opts.json) {
       ctx.io.line(`Run #${report.runId}: ${sent} submitted, ${report.probes.filter((p) => p.status === 'not-sent').length} not sent, ${report.probes.filter((p) => p.status === 'unknown').length} unknown; ${report.plan.skipped.filter((s) => s.code !== 'filtered').length} skipped`);
       for (const p of report.probes.filter((x) => x.status !== 'submitted'))
@@ -79,17 +80,17 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
     }
     if (collectFor !== undefined && !ctx.signal.aborted) {
       const { collectCommand } = await import('./collect.js');
-      const code = await collectCommand(ctx, { config: opts.config, watch: opts.collectFor, json: opts.json });
+      const code = await collectCommand(ctx, { config: opts.config, watch: opts.collectFor, json: opts.json, jsonPrefix: { run: summary } });
       if (code !== 0) return code;
     }
-    return report.unavailable.length ? 3 : 0;
+    return report.unavailable.length ? ExitCode.unreachable : ExitCode.ok;
   } finally {
     store.close();
   }
 }
 
 function checkFilters(config: { sites: Array<{ id: string; serviceLines: Array<{ id: string }> }> }, o: RunOptions): PlanFilters {
-  const channels = ['webform', 'email', 'phone', 'sms'];
+  const channels: readonly string[] = CHANNELS;
   for (const c of o.only ?? []) if (!channels.includes(c)) throw new UsageError(`--only ${c}: use one or more of ${channels.join(', ')}`);
   const siteIds = config.sites.map((s) => s.id);
   for (const s of o.site ?? []) if (!siteIds.includes(s)) throw new UsageError(`--site ${s}: no such site (sites: ${siteIds.join(', ')})`);

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { formatDuration } from '../config/duration.js';
+import { localTime } from '../run/print-plan.js';
 import { Store } from '../store/store.js';
 import type { EventRow, ProbeRow } from '../store/types.js';
-import { loadForCommand, type CommandContext } from './context.js';
+import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
 export interface StatusOptions {
   config?: string;
@@ -23,10 +24,10 @@ export interface ProbeStatusView {
 }
 
 export async function status(ctx: CommandContext, opts: StatusOptions): Promise<number> {
-  const loaded = loadForCommand(ctx, opts.config);
+  const loaded = loadForCommand(ctx, opts.config, READS_STORE);
   if (!existsSync(loaded.storePath)) {
     if (opts.json) ctx.io.json({ runs: [], openProbes: [], unknownProbes: [], unattributed: [] });
-    else ctx.io.line(`The store is empty (${loaded.storePath} does not exist yet): no runs so far. Start with \`respond-audit run --dry-run\`.`);
+    else ctx.io.line(`No inquiries sent yet (${loaded.storePath} does not exist; a dry run records nothing). ${nextStep(loaded.config.safety.dryRun)}`);
     return 0;
   }
   const store = new Store(loaded.storePath, ctx.clock);
@@ -42,19 +43,23 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
       return 0;
     }
     if (!runs.length) {
-      ctx.io.line('The store is empty: no runs so far. Start with `respond-audit run --dry-run`.');
+      ctx.io.line(`No inquiries sent yet. ${nextStep(loaded.config.safety.dryRun)}`);
       return 0;
     }
     const c = ctx.io.c;
+    // Times as the sites live them: runs and unattributed mail in the config's timezone,
+    // each probe in its own site's.
+    const home = loaded.config.timezone;
+    const zoneOf = new Map(loaded.entryPoints.map((e) => [e.key, e.timezone]));
     ctx.io.line(c.bold('Runs'));
     for (const r of runs)
-      ctx.io.line(`  #${r.id} ${r.kind}${r.dryRun ? ' (dry run)' : ''} ${new Date(r.startedAt).toISOString()} ${r.status}${summaryText(r.summary)}`);
+      ctx.io.line(`  #${r.id} ${r.kind}${r.dryRun ? ' (dry run)' : ''} ${localTime(r.startedAt, home)} ${r.status}${summaryText(r.summary)}`);
     ctx.io.line();
     ctx.io.line(c.bold(`Open probes (${views.length})`));
     if (!views.length) ctx.io.line('  none: every probe\'s wait window has closed');
     const now = ctx.clock.now();
     for (const v of views) {
-      const age = v.submittedAt ? `${formatDuration(now - v.submittedAt)} ago` : 'not confirmed';
+      const age = v.submittedAt ? `${localTime(v.submittedAt, zoneOf.get(v.entry) ?? home)}, ${formatDuration(now - v.submittedAt)} ago` : 'not confirmed';
       const got = v.received.length ? v.received.map(receivedText).join(', ') : 'nothing yet';
       ctx.io.line(`  ${v.entry} [${v.channel}] ${v.token} ${v.status === 'unknown' ? c.yellow('unknown') : 'sent'} ${age}; received: ${got}; awaiting: ${v.awaiting.join(', ') || '—'}`);
       if (v.status === 'unknown' && v.error) ctx.io.line(`      ${c.yellow(v.error)}`);
@@ -63,7 +68,7 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
       ctx.io.line();
       ctx.io.line(c.bold(`Unattributed (${unattributed.length})`));
       for (const u of unattributed)
-        ctx.io.line(`  ${new Date(u.occurredAt).toISOString()} ${u.kind} from ${u.sender ?? '?'}: ${u.subject ?? ''}`);
+        ctx.io.line(`  ${localTime(u.occurredAt, home)} ${u.kind} from ${u.sender ?? '?'}: ${u.subject ?? ''}`);
     }
     return 0;
   } finally {
@@ -110,4 +115,11 @@ function summaryText(s: Record<string, unknown> | null): string {
     .filter(([, v]) => typeof v === 'number')
     .map(([k, v]) => `${k} ${String(v)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** What to do next when nothing has been sent: rehearse, then send (the config may still say dryRun). */
+function nextStep(dryRun: boolean): string {
+  return dryRun
+    ? '`respond-audit run --dry-run` shows what would be sent; to send it, set `safety.dryRun: false` in the config and run `respond-audit run`.'
+    : '`respond-audit run --dry-run` shows what would be sent; `respond-audit run` sends it.';
 }

@@ -9,15 +9,23 @@ export interface EnvResult {
   /** Paths whose whole value came from one ${ENV} reference. */
   refPaths: Set<string>;
   missing: Array<{ path: PathSeg[]; name: string }>;
+  /** References the command does not need that are not set: left as written (`${NAME}`). */
+  unset: Array<{ path: PathSeg[]; name: string }>;
   /** Values that are secrets (secret fields, or variables named like one), so logs can scrub them. */
   secrets: string[];
 }
 
 const SECRET_NAME = /PASS|TOKEN|SECRET|KEY|SID|CREDENTIAL|AUTH/i;
 
-export function interpolateEnv(data: unknown, env: Record<string, string | undefined>, secretPaths: readonly string[] = []): EnvResult {
+export function interpolateEnv(
+  data: unknown,
+  env: Record<string, string | undefined>,
+  secretPaths: readonly string[] = [],
+  notNeeded: (path: readonly PathSeg[]) => boolean = () => false,
+): EnvResult {
   const refPaths = new Set<string>();
   const missing: EnvResult['missing'] = [];
+  const unset: EnvResult['unset'] = [];
   const secrets: string[] = [];
   const walk = (v: unknown, path: PathSeg[]): unknown => {
     if (typeof v === 'string') {
@@ -26,6 +34,10 @@ export function interpolateEnv(data: unknown, env: Record<string, string | undef
       return v.replace(REF, (_m, name: string) => {
         const val = env[name];
         if (val === undefined || val === '') {
+          if (notNeeded(path)) {
+            unset.push({ path, name });
+            return _m;
+          }
           missing.push({ path, name });
           return '';
         }
@@ -41,7 +53,7 @@ export function interpolateEnv(data: unknown, env: Record<string, string | undef
     }
     return v;
   };
-  return { value: walk(data, []), refPaths, missing, secrets };
+  return { value: walk(data, []), refPaths, missing, unset, secrets };
 }
 
 export const pathKey = (path: readonly PathSeg[]) => path.join('\u0000');

@@ -3,10 +3,12 @@
  * and the inquiry templates. Returns every issue at once; never throws for bad input.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { interpolateEnv, pathKey } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
 import type { PathSeg } from './positions.js';
+import { applyProviderPresets } from './providers.js';
 import { RULES } from './rules.js';
 import { SECRET_PATHS, configSchema, type AuditConfig, type EntryPoint, type ServiceLine, type Site } from './schema.js';
 import { zodIssue } from './zod-issues.js';
@@ -42,6 +44,24 @@ export interface LoadedConfig {
 export interface LoadOptions {
   cwd: string;
   env: Record<string, string | undefined>;
+  /**
+   * What the command will use of the config's ${ENV}-fed parts; default everything. A
+   * reference the command does not need may be unset (`report` needs no SMTP password).
+   */
+  needs?: ConfigNeeds;
+}
+
+export interface ConfigNeeds {
+  /** The channels whose settings it uses (others may hold unset references). */
+  channels: readonly string[];
+  /** Whether it uses the sites' targets (URLs, addresses, numbers). */
+  targets: boolean;
+}
+
+/** Whether an unset ${ENV} reference at `path` is no problem for a command with these needs. */
+function notNeededBy(needs: ConfigNeeds | undefined): (path: readonly PathSeg[]) => boolean {
+  if (!needs) return () => false;
+  return (path) => (path[0] === 'channels' && !needs.channels.includes(String(path[1]))) || (path[0] === 'sites' && !needs.targets);
 }
 
 export type LoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; issues: ConfigIssue[] };
@@ -52,28 +72,40 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   const f = readYamlFile(full, shownAs);
   if ('issues' in f) return { ok: false, issues: f.issues };
 
-  const env = interpolateEnv(f.data, opts.env, SECRET_PATHS);
+  const env = interpolateEnv(f.data, opts.env, SECRET_PATHS, notNeededBy(opts.needs));
+  applyProviderPresets(env.value);
+  // A value left as `${NAME}` that its field refuses (a port, a flag) falls back to its default.
+  const unsetAt = new Set(env.unset.map((u) => pathKey(u.path)));
+  const isUnset = (path: readonly PathSeg[]) => path.some((_, i) => unsetAt.has(pathKey(path.slice(0, i + 1))));
+  if (unsetAt.size) dropRefused(env.value, isUnset);
   const issues: ConfigIssue[] = env.missing.map((m) =>
     f.issue(m.path, `environment variable ${m.name} is not set (needed here; set it in the environment, never in the file)`),
   );
 
   const parsed = configSchema.safeParse(env.value);
+  let config: AuditConfig;
   if (!parsed.success) {
     // A missing ${ENV} already has its own issue; the empty value it left is not another.
     const missing = new Set(env.missing.map((m) => pathKey(m.path)));
     const zodIssues = parsed.error.issues.filter((i) => !missing.has(pathKey(i.path as PathSeg[])));
     issues.push(...zodIssues.flatMap((i) => zodIssue(i, f.issue, env.value, configSchema)));
+    // Every problem at once: the schema's findings are set aside and the rest is checked too
+    // (an unknown key must not hide a bad URL, nor a bad duration a bad phone number).
+    const repaired = withoutBadValues(env.value, parsed.error.issues);
+    if (!repaired) return { ok: false, issues: sortIssues(issues) };
+    const seen = new Set(issues.map((i) => i.path));
+    for (const r of runRules(repaired.config, full, opts.cwd, env.refPaths)) {
+      const issue = f.issue(r.path, r.message, { severity: 'error' });
+      if ((r.severity ?? 'error') === 'error' && !seen.has(issue.path)) issues.push(issue);
+    }
     return { ok: false, issues: sortIssues(issues) };
-  }
-  const config = parsed.data;
+  } else config = parsed.data;
   const dir = dirname(full);
   const probesDir = resolve(dir, config.probes.dir);
   const templates = loadInquiries(probesDir, opts.cwd);
   issues.push(...templates.issues);
-  for (const rule of RULES) {
-    for (const r of rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) }))
-      issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
-  }
+  for (const r of RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) })))
+    if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
 
@@ -123,3 +155,71 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 export { pathKey };
+
+/**
+ * The config with what the schema refused taken out (unknown keys, and each value it refused,
+ * or the mapping holding a required one), parsed again until it passes: what is left can be
+ * checked by the rules. Array elements are never removed (the paths of the rest would shift):
+ * null when a repair would need that, or after a few rounds.
+ */
+function withoutBadValues(value: unknown, first: readonly z.core.$ZodIssue[]): { config: AuditConfig } | null {
+  const data = structuredClone(value);
+  let problems = first;
+  for (let round = 0; round < 6; round++) {
+    for (const i of problems) {
+      const path = i.path as PathSeg[];
+      if (i.code === 'unrecognized_keys') {
+        const holder = valueAt(data, path);
+        if (!holder || typeof holder !== 'object') return null;
+        for (const k of i.keys) delete (holder as Record<string, unknown>)[k];
+        continue;
+      }
+      // A refused value goes; a mapping missing a required value goes with it (from round 2).
+      const cut = round === 0 || valueAt(data, path) !== undefined ? path : path.slice(0, -1);
+      if (!cut.length || typeof cut[cut.length - 1] === 'number') return null;
+      const holder = valueAt(data, cut.slice(0, -1));
+      if (!holder || typeof holder !== 'object' || Array.isArray(holder)) return null;
+      delete (holder as Record<string, unknown>)[cut[cut.length - 1] as string];
+    }
+    const again = configSchema.safeParse(data);
+    if (again.success) return { config: again.data };
+    problems = again.error.issues;
+  }
+  return null;
+}
+
+function valueAt(data: unknown, path: readonly PathSeg[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg as string | number];
+  }
+  return v;
+}
+
+/** The cross-field rules over a config that parsed (after repair, only their errors are kept). */
+function runRules(config: AuditConfig, full: string, cwd: string, refPaths: Iterable<string>): ReturnType<(typeof RULES)[number]> {
+  const dir = dirname(full);
+  const probesDir = resolve(dir, config.probes.dir);
+  const templates = loadInquiries(probesDir, cwd);
+  return RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...refPaths]) }));
+}
+
+/** Removes, in place, the values left as `${NAME}` that their fields refuse, so their defaults apply. */
+function dropRefused(value: unknown, isUnset: (path: readonly PathSeg[]) => boolean): void {
+  for (let round = 0; round < 3; round++) {
+    const r = configSchema.safeParse(value);
+    if (r.success) return;
+    let changed = false;
+    for (const i of r.error.issues) {
+      const path = i.path as PathSeg[];
+      if (!path.length || !isUnset(path) || typeof path[path.length - 1] === 'number') continue;
+      const holder = valueAt(value, path.slice(0, -1));
+      if (holder && typeof holder === 'object' && !Array.isArray(holder)) {
+        delete (holder as Record<string, unknown>)[path[path.length - 1] as string];
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
+}

@@ -5,7 +5,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { IANAZone } from 'luxon';
 import { parseWindow } from '../plan/window.js';
 import type { PathSeg } from './positions.js';
-import type { AuditConfig } from './schema.js';
+import type { AuditConfig, SilenceableWarning } from './schema.js';
 import { SECRET_PATHS } from './schema.js';
 import { EMAIL_RE, checkTargetUrl, isLocalHost } from './targets.js';
 import { closest } from './suggest.js';
@@ -14,7 +14,10 @@ export interface RuleIssue {
   path: PathSeg[];
   message: string;
   severity?: 'error' | 'warning';
+  /** A warning's code: `silence: [code]` at the config's top level turns it off. */
+  code?: SilenceableWarning;
 }
+
 
 export interface RuleContext {
   configDir: string;
@@ -62,7 +65,13 @@ export const channelsConfigured: Rule = (c) => {
   });
   const anyReplies = c.sites.some((s) => s.serviceLines.some((l) => l.entryPoints.some((e) => e.type === 'webform' || e.type === 'email')));
   if (anyReplies && !c.channels.imap)
-    out.push({ path: ['channels'], message: 'no channels.imap: replies by email will not be collected', severity: 'warning' });
+    out.push({
+      path: ['channels'],
+      message:
+        'no channels.imap: replies to the web forms and emails will not be collected, so their response times and reply verdicts stay empty; add channels.imap, or `silence: [no-imap]` if that is deliberate',
+      severity: 'warning',
+      code: 'no-imap',
+    });
   return out;
 };
 

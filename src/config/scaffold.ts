@@ -1,6 +1,6 @@
 /** What `respond-audit init` writes: a commented config and an inquiry template that validate as they are. */
 export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./respond-audit.schema.json
-# respond-audit audit config. Reference: README.md ("Config reference").
+# respond-audit audit config. Reference: docs/configuration.md ("Config reference").
 # Check it with:  npx respond-audit validate configs/audit.yaml
 version: 1
 
@@ -38,11 +38,13 @@ channels:
   browser:
     concurrency: 2      # forms filled at once
   smtp:
+    # provider: gmail   # or microsoft365, outlook.com, fastmail, icloud, yahoo, zoho: fills host, port, TLS
     host: smtp.example.net
     port: 587
     user: jordan.avery@example.net
     # pass: \${RESPOND_AUDIT_SMTP_PASS}
   imap:
+    # provider: gmail   # fills host, port, TLS and the Junk folder's name
     host: imap.example.net
     port: 993
     user: jordan.avery@example.net

@@ -3,6 +3,7 @@
  * the generated `configs/respond-audit.schema.json` all come from here; every key has a
  * description (shown by editors through the JSON Schema).
  */
+import { PROVIDER_IDS, type ProviderId } from './providers.js';
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
@@ -132,8 +133,14 @@ export const siteSchema = z.strictObject({
   serviceLines: z.array(serviceLineSchema).min(1).describe('What is offered at this site, each with its entry points.'),
 });
 
+const providerSchema = z
+  .enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]])
+  .optional()
+  .describe(`Mail provider preset (${PROVIDER_IDS.join(', ')}): fills host, port and TLS; anything set here by hand wins.`);
+
 const smtpSchema = z.strictObject({
-  host: z.string().describe('SMTP server host.'),
+  provider: providerSchema,
+  host: z.string().describe('SMTP server host (filled by `provider` when given).'),
   port: port(587, 'SMTP port (587 STARTTLS, 465 TLS).'),
   secure: z.boolean().default(false).describe('TLS from the start (port 465); otherwise STARTTLS when offered.'),
   requireTLS: z.boolean().default(true).describe('Refuse to send without TLS (turn off only for loopback servers).'),
@@ -143,7 +150,8 @@ const smtpSchema = z.strictObject({
 });
 
 const imapSchema = z.strictObject({
-  host: z.string().describe('IMAP server host.'),
+  provider: providerSchema,
+  host: z.string().describe('IMAP server host (filled by `provider` when given).'),
   port: port(993, 'IMAP port (993 TLS, 143 plain/STARTTLS).'),
   secure: z.boolean().default(true).describe('TLS from the start (port 993).'),
   user: z.string().describe('Mailbox user name.'),
@@ -153,6 +161,10 @@ const imapSchema = z.strictObject({
     .array(z.string())
     .default(['INBOX', '\\Junk'])
     .describe('Mailboxes to watch; `\\Junk` means the special-use Junk/Spam folder, wherever the server keeps it.'),
+  junkFolder: z
+    .string()
+    .optional()
+    .describe('The Junk folder\'s name, for servers that do not mark it special-use (filled by `provider`).'),
   timeout: duration('Timeout for every IMAP command.').prefault('60s'),
 });
 
@@ -176,12 +188,20 @@ const browserSchema = z.strictObject({
   timeout: duration('Time allowed for one form from load to outcome.').prefault('60s'),
 });
 
+/** Warnings a config may silence (top-level `silence:`), each for a deliberate choice. */
+export const SILENCEABLE_WARNINGS = ['no-imap'] as const;
+export type SilenceableWarning = (typeof SILENCEABLE_WARNINGS)[number];
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON Schema reference for editors.'),
     version: z.literal(1).default(1).describe('Config format version.'),
     organization: z.string().min(1).describe('The organization being audited.'),
     timezone: z.string().default('UTC').describe('Default IANA timezone for sites (e.g. America/Chicago).'),
+    silence: z
+      .array(z.enum(SILENCEABLE_WARNINGS))
+      .default([])
+      .describe('Warnings of `validate` turned off because the choice is deliberate: no-imap (replies are not collected by email).'),
     shopper: z
       .strictObject({
         name: z.string().min(1).describe('The shopper\'s full name, as typed into forms and signed in emails.'),
@@ -303,7 +323,8 @@ export type ServiceLine = Site['serviceLines'][number];
 export type EntryPoint = ServiceLine['entryPoints'][number];
 export type Channel = EntryPoint['type'];
 export type Schedule = z.output<typeof scheduleSchema>;
-export const CHANNELS: readonly Channel[] = ['webform', 'email', 'phone', 'sms'];
+/** The entry-point types, read off the schema's discriminated union (one list, not two). */
+export const CHANNELS: readonly Channel[] = entryPointSchema.options.map((o) => o.shape.type.value);
 
 /** Paths (dotted, with [] for arrays) whose values must be ${ENV} references. */
 export const SECRET_PATHS = [

@@ -3,23 +3,11 @@
  * from the store and `plan` simulates weeks ahead in memory with the same rules.
  */
 import type { Store } from '../store/store.js';
+import type { PastProbe } from '../store/types.js';
 import { listPlanningProbes } from '../store/plan-queries.js';
 
-export interface PastProbe {
-  entryKey: string;
-  siteId: string;
-  channel: string;
-  status: string;
-  plannedAt: number;
-  closesAt: number | null;
-  closedAt: number | null;
-  variant: number | null;
-  shopperName: string | null;
-  shopperPhone: string | null;
-  token: string;
-  /** Estimated cost (USD) recorded when it was planned. */
-  estCost: number;
-}
+/** A past probe as planning sees it (a row type of the store). */
+export type { PastProbe } from '../store/types.js';
 
 export interface PlanHistory {
   /** Probes planned since `since` (epoch ms), oldest first, excluding those never sent. */

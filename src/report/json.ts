@@ -1,6 +1,6 @@
 /**
  * The JSON format: the report model as it is (schemaVersion 1), with ISO timestamps added
- * beside the epoch-millisecond ones for readers. The shape is documented in the README ("report --format json").
+ * beside the epoch-millisecond ones for readers. The shape is documented in docs/reports.md.
  */
 import type { ReportModel } from '../score/model.js';
 

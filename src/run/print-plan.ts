@@ -1,4 +1,5 @@
 /** Human text for a plan: what would be sent where, and why anything is skipped. */
+import { DateTime } from 'luxon';
 import type { Output } from '../cli/output.js';
 import type { Plan } from '../plan/plan.js';
 
@@ -14,7 +15,7 @@ export function printPlan(io: Output, plan: Plan, opts: { header: string }): voi
     io.line();
     io.line(c.bold(`Skipped (${skipped.length})`));
     for (const s of skipped)
-      io.line(`  ${s.entry.key.padEnd(34)} ${s.code.padEnd(15)} ${s.reason}${s.nextAt ? `; next possible ${new Date(s.nextAt).toISOString().replace(/:\d\d\.\d+Z$/, 'Z')}` : ''}`);
+      io.line(`  ${s.entry.key.padEnd(34)} ${s.code.padEnd(15)} ${s.reason}${s.nextAt ? `; next possible ${localTime(s.nextAt, s.entry.timezone)}` : ''}`);
   }
 }
 
@@ -36,4 +37,9 @@ export function planJson(plan: Plan) {
       .filter((s) => s.code !== 'filtered')
       .map((s) => ({ entry: s.entry.key, code: s.code, reason: s.reason, nextAt: s.nextAt ? new Date(s.nextAt).toISOString() : null })),
   };
+}
+
+/** A moment in the site's own timezone, as its people read it: "Wed 25 Nov 08:00 CST". */
+export function localTime(t: number, zone: string): string {
+  return DateTime.fromMillis(t, { zone }).toFormat('ccc d LLL HH:mm ZZZZ');
 }

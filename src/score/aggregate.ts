@@ -77,7 +77,6 @@ class SeriesWork {
     return this;
   }
 }
-const WORK = [new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork()];
 
 /** Times and event flags of one group, in work space (a group holds at most all its probes). */
 class TimeSeries {
@@ -85,8 +84,8 @@ class TimeSeries {
   readonly e: Uint8Array;
   readonly km: KmWork;
   length = 0;
-  constructor(capacity: number, slot: number) {
-    const w = WORK[slot]!.reserve(capacity);
+  constructor(capacity: number, work: SeriesWork) {
+    const w = work.reserve(capacity);
     this.t = w.t;
     this.e = w.e;
     this.km = w.km;
@@ -147,6 +146,12 @@ export class ScoreTable {
   readonly callbackWatched: Float64Array;
   readonly answerSeconds: Float64Array;
   readonly holdSeconds: Float64Array;
+  /**
+   * Scratch space of the four time series a group's statistics need, reused from group to
+   * group of this table (a report aggregates thousands of groups): owned by the table, so two
+   * scorings never share it.
+   */
+  readonly work = [new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork()] as const;
 
   constructor(scores: readonly ProbeScore[]) {
     const n = (this.n = scores.length);
@@ -253,9 +258,9 @@ export function aggregate(scores: readonly ProbeScore[], s: ScoreSettings): Grou
 export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: ScoreSettings): GroupStats {
   const n = rows.length;
   const counts = { probes: n, tested: 0, answered: 0, pending: 0, never: 0, notSent: 0, unknown: 0, messages: 0, calls: 0 };
-  const first = new TimeSeries(n, 0);
-  const human = new TimeSeries(n, 1);
-  const callback = new TimeSeries(n, 2);
+  const first = new TimeSeries(n, table.work[0]);
+  const human = new TimeSeries(n, table.work[1]);
+  const callback = new TimeSeries(n, table.work[2]);
   let answeredMsSum = 0;
   let answeredN = 0;
   let voicemail = 0;
@@ -274,7 +279,7 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
   let ivrYes = 0;
   let ivrN = 0;
   const answerSecs: number[] = [];
-  const hold = new TimeSeries(n, 3);
+  const hold = new TimeSeries(n, table.work[3]);
   const { bits, firstMs, firstWatched, humanMs, humanWatched, callbackMs, callbackWatched, answerSeconds, holdSeconds } = table;
   for (let k = 0; k < n; k++) {
     const i = rows[k]!;

@@ -1,5 +1,5 @@
 /** Queries the planner needs (cadence, caps, open probes, rotation). */
-import type { PastProbe } from '../plan/history.js';
+import type { PastProbe } from './types.js';
 import type { Store } from './store.js';
 
 /**

@@ -14,7 +14,7 @@ import { DependencyError } from '../errors.js';
 
 export type BrowserConfig = NonNullable<AuditConfig['channels']['browser']>;
 
-/** From FACTS.md: quieter, faster start, no background traffic, no /dev/shm exhaustion in containers. */
+/** From docs/facts.md: quieter, faster start, no background traffic, no /dev/shm exhaustion in containers. */
 export const LAUNCH_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
 
 export const DEFAULT_BROWSER: BrowserConfig = { concurrency: 2, headless: true, timeout: 60_000 };

@@ -42,12 +42,16 @@ describe('respond-audit --help', () => {
     expect(b.stderr).toMatch(/unknown option '--nope'/);
   });
 
-  it('status on a config without a store says the store is empty', async () => {
+  it('status before anything was sent (after a dry run) says how to send, not to dry-run again', async () => {
     const root = tempTree();
     await cli(['init'], { cwd: root });
+    await cli(['run', '--dry-run'], { cwd: root });
     const r = await cli(['status'], { cwd: root });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/store is empty/);
+    expect(r.stdout).toMatch(/No inquiries sent yet .*a dry run records nothing/);
+    // The scaffold starts with safety.dryRun: true, so the way to send says to turn it off.
+    expect(r.stdout).toContain('set `safety.dryRun: false`');
+    expect(r.stdout).not.toMatch(/Start with/);
     const j = await cli(['status', '--json'], { cwd: root });
     expect(JSON.parse(j.stdout)).toEqual({ runs: [], openProbes: [], unknownProbes: [], unattributed: [] });
   });

@@ -69,3 +69,46 @@ describe('malformed configs', () => {
     expect(r.stderr).toContain('probes/new-inquiry.yaml:2:11 variants: must have at least 1 item');
   });
 });
+
+describe('warnings', () => {
+  const noImap = BASE_CONFIG.replace(/ {2}imap:\n(?: {4}.*\n)+/, '');
+  it('a config without channels.imap says what follows, and how to silence it', async () => {
+    expect(noImap).not.toContain('imap:');
+    const root = tempTree({ 'configs/audit.yaml': noImap, 'probes/new-inquiry.yaml': BASE_INQUIRY });
+    const r = await cli(['validate'], { cwd: root, env: BASE_ENV });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/channels: no channels\.imap: replies to the web forms and emails will not be collected/);
+    expect(r.stderr).toContain('`silence: [no-imap]`');
+  });
+
+  it('silence: [no-imap] turns that warning off; an unknown code is an error with its line', async () => {
+    const silenced = noImap.replace('timezone: America/Chicago\n', 'timezone: America/Chicago\nsilence: [no-imap]\n');
+    const root = tempTree({ 'configs/audit.yaml': silenced, 'probes/new-inquiry.yaml': BASE_INQUIRY });
+    const r = await cli(['validate'], { cwd: root, env: BASE_ENV });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const bad = tempTree({ 'configs/audit.yaml': silenced.replace('[no-imap]', '[no-imapp]'), 'probes/new-inquiry.yaml': BASE_INQUIRY });
+    const b = await cli(['validate'], { cwd: bad, env: BASE_ENV });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^configs\/audit\.yaml:4:\d+ silence\[0\]: /m);
+  });
+});
+
+describe('every problem at once', () => {
+  it('an unknown key and a bad duration do not hide a bad URL or a bad phone number', async () => {
+    const text = BASE_CONFIG.replace('    concurrency: 2', '    concurency: 2')
+      .replace('firstResponse: 2h', 'firstResponse: two hours')
+      .replace('"+13125550101", ', '"312-555-0101", ')
+      .replace('url: https://north.example.org/contact', 'url: ftp://north.example.org/contact');
+    const root = tempTree({ 'configs/audit.yaml': text, 'probes/new-inquiry.yaml': BASE_INQUIRY });
+    const r = await cli(['validate'], { cwd: root, env: BASE_ENV });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      'configs/audit.yaml:7:12 shopper.phones[0]: must be a valid phone number in E.164 form, e.g. +13125550100 (got "312-555-0101")',
+      'configs/audit.yaml:9:18 sla.firstResponse: must be a duration such as 90s, 15m, 2h or 5d',
+      'configs/audit.yaml:19:5 channels.browser.concurency: unknown key (did you mean "concurrency"?)',
+      'configs/audit.yaml:45:18 sites[0].serviceLines[0].entryPoints[0].url: must be an http(s) URL (ftp: is not allowed)',
+      '4 problems in configs/audit.yaml',
+    ]);
+  });
+});

@@ -2,14 +2,14 @@
  * The demo end to end: `respond-audit demo` itself, then what it found per site and
  * service line, read back from its store and its JSON scorecard.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import type { EventRow, ProbeRow } from '../../src/store/types.js';
 import { ROOT, cliProcess } from '../helpers/cli.js';
-import { tempTree } from '../helpers/tmp.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -27,11 +27,14 @@ let probes: Map<string, ProbeRow>;
 let events: Map<string, EventRow[]>;
 let stderr = '';
 let htmlPath = '';
+let storePath = '';
+let out = '';
 
 beforeAll(async () => {
-  const out = tempTree();
+  // Kept for every test of the file (tempTree removes its trees after each test).
+  out = mkdtempSync(join(tmpdir(), 'respond-audit-demo-'));
   htmlPath = join(out, 'demo.html');
-  const storePath = join(out, 'demo.db');
+  storePath = join(out, 'demo.db');
   const r = await cliProcess(['demo', '--json', '--out', htmlPath, '--store', storePath], { cwd: ROOT, timeoutMs: 240_000 });
   stderr = r.stderr;
   expect(r.code, r.stderr).toBe(0);
@@ -41,6 +44,10 @@ beforeAll(async () => {
   events = new Map([...probes].map(([k, p]) => [k, store.eventsForProbe(p.id)]));
   store.close();
 }, 300_000);
+
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+});
 
 const ev = (key: string, kind: string) => (events.get(key) ?? []).filter((e) => e.kind === kind);
 const after = (key: string, e: EventRow) => e.occurredAt - probes.get(key)!.submittedAt!;
@@ -124,5 +131,18 @@ describe('respond-audit demo', () => {
     expect(order.at(-1)).toBe('north');
     expect(grade('riverside')).toBeGreaterThanOrEqual(90);
     expect(grade('north')).toBeLessThan(40);
+  });
+
+  it('report and status on configs/demo.yaml afterwards need no DEMO_* variable (they use no channel or target)', async () => {
+    const env: Record<string, string | undefined> = { RESPOND_AUDIT_STORE: storePath };
+    for (const k of Object.keys(process.env)) if (k.startsWith('DEMO_')) env[k] = undefined;
+    const status = await cliProcess(['status', 'configs/demo.yaml'], { cwd: ROOT, env });
+    expect([status.code, status.stderr]).toEqual([0, '']);
+    expect(status.stdout).toMatch(/^  #1 run \w{3} \d+ \w{3} \d\d:\d\d C[SD]T /m);
+    expect(status.stdout).not.toMatch(/\d\dZ\b|T\d\d:\d\d:/);
+    const report = await cliProcess(['report', 'configs/demo.yaml', '--format', 'json'], { cwd: ROOT, env });
+    expect([0, 1]).toContain(report.code);
+    expect(report.stderr).not.toMatch(/environment variable/);
+    expect((JSON.parse(report.stdout) as { sites: unknown[] }).sites).toHaveLength(4);
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImapCollector } from '../../src/collect/imap.js';
 import type { CollectDeps } from '../../src/collect/types.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock, type Clock } from '../../src/clock.js';
 import { FrontDesk, type InboxScript } from '../../src/sandbox/frontdesk.js';
 import { imapAppendWriter, type MailboxWriter } from '../../src/sandbox/mailbox-writer.js';
 import { makeEmailSubmitter } from '../../src/submit/email.js';
@@ -35,7 +35,7 @@ const SCRIPTS: Record<string, InboxScript> = {
   'ortho@south.example.org': { from: 'South Clinic <ortho@south.example.org>', replies: [] },
 };
 
-function deps(s: EmailSetup, clock = s.clock, signal = new AbortController().signal): CollectDeps {
+function deps(s: EmailSetup, clock: Clock = s.clock, signal = new AbortController().signal): CollectDeps {
   return { loaded: s.loaded, store: s.store, clock, env: s.env, log: () => undefined, signal };
 }
 
@@ -50,7 +50,7 @@ function timeline(store: Store): string[] {
 async function sendProbes(s: EmailSetup, writer: MailboxWriter) {
   const desk = new FrontDesk({ clock: s.clock, writer, scripts: SCRIPTS, organization: 'Lakeside Health', campaign: s.loaded.config.campaign });
   const intake = await startMailIntake({ clock: s.clock, onMessage: (m) => desk.onEmail(m) });
-  const s2 = emailSetup({ smtp: { port: intake.port }, imap: { port: dovecot.server.imapPort, user: s.loaded.config.channels.imap!.user, pass: s.env.TEST_IMAP_PASS } });
+  const s2 = emailSetup({ smtp: { port: intake.port }, imap: { port: dovecot.server.imapPort, user: s.loaded.config.channels.imap!.user, pass: s.env.TEST_IMAP_PASS ?? '' } });
   s2.store.close();
   const smtpLoaded = s2.loaded;
   const sub = await makeEmailSubmitter(submitterDeps(smtpLoaded, s.clock, s.env));

@@ -36,10 +36,10 @@ export async function cli(args: string[], opts: { cwd: string; env?: Record<stri
 /** The built CLI as a separate process (needs `npm run build`, which `npm test` runs first). */
 export function cliProcess(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+  opts: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number; bin?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, NO_COLOR: '1', CI: '1', ...(opts.env ?? {}) },
       stdio: ['ignore', 'pipe', 'pipe'],

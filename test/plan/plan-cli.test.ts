@@ -18,6 +18,12 @@ describe('plan and run --dry-run', () => {
     const plan = await cli(['plan', '--at', at, '--days', '3', '--json'], { cwd: root, env: ENV });
     expect(plan.code).toBe(0);
     const sim = JSON.parse(plan.stdout) as { probes: Array<{ at: string; entry: string }>; totals: { probes: number }; caps: Array<{ code: string }> };
+    // The human view prints each probe at its site's local time, and counts in plain words.
+    const human = await cli(['plan', '--at', at, '--days', '3'], { cwd: root, env: ENV });
+    expect(human.stdout).toMatch(/^Plan Tue 24 Nov 2026 10:00 CST → Fri 27 Nov 2026 10:00 CST/);
+    expect(human.stdout).toMatch(/^ {4}10:00 CST {3}s\d\/l\d\/webform/m);
+    expect(human.stdout).not.toMatch(/\d\d:\d\dZ/);
+    expect(human.stdout).toMatch(/Totals: \d+ probes \(\d+ forms, 0 emails, 0 calls, 0 texts\)/);
     const firstStep = sim.probes.filter((p) => p.at === sim.probes[0]!.at).map((p) => p.entry);
     expect(firstStep).toHaveLength(4);
     const run = await cli(['run', '--dry-run', '--json'], { cwd: root, env: { ...ENV, RESPOND_AUDIT_NOW: '2026-11-24T16:00:00Z' } });
@@ -41,7 +47,7 @@ describe('plan and run --dry-run', () => {
     expect(r.stdout).toMatch(/s0\/l0\/webform\s+webform https:\/\/s0\.example\.org\/l0\s+\(never probed\)/);
     expect(r.stdout).toMatch(/s1\/l0\/webform\s+do-not-contact\s+on the do-not-contact list \(s1\.example\.org\)/);
     const night = await cli(['run', '--dry-run'], { cwd: root, env: { ...ENV, RESPOND_AUDIT_NOW: '2026-11-25T04:00:00Z' } });
-    expect(night.stdout).toMatch(/s0\/l0\/webform\s+quiet-hours\s+quiet hours 20:00-08:00 at the site \(America\/Chicago\); next possible 2026-11-25T14:00Z/);
+    expect(night.stdout).toMatch(/s0\/l0\/webform\s+quiet-hours\s+quiet hours 20:00-08:00 at the site \(America\/Chicago\); next possible Wed 25 Nov 08:00 CST/);
   });
 
   it('filters are checked and applied', async () => {

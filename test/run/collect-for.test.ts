@@ -46,8 +46,11 @@ describe('run --collect-for', () => {
     expect(await org.deliverDue()).toBe(1);
 
     expect(await exited, stderr).toBe(0);
-    const out = JSON.parse(stdout) as { sources: Array<{ source: string; added: number; attributed: number }> };
+    const out = JSON.parse(stdout) as { run: { runId: number; probes: Array<{ status: string }> }; sources: Array<{ source: string; added: number; attributed: number }> };
     expect(out.sources.find((s) => s.source === 'imap')).toMatchObject({ added: 1, attributed: 1 });
+    // The run's own summary is kept beside the collect's, in the one JSON document.
+    expect(out.run.runId).toBeGreaterThan(0);
+    expect(out.run.probes.map((p) => p.status)).toEqual(['submitted']);
     const store = new Store(storePath);
     const [probe] = store.listProbes();
     expect(probe).toMatchObject({ entryKey: 'riverside/cardiology/email', status: 'submitted' });

@@ -117,7 +117,7 @@ async function parseRequest(req: IncomingMessage, url: URL, path: string, body: 
           if (v === null || typeof v !== 'object') add(k, v === null || v === undefined ? '' : String(v));
     } else if (contentType.includes('multipart/form-data')) {
       // The platform's own multipart parser (undici), as a framework's body parser would.
-      const form = await new Request('http://harness/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
+      const form = await new Request('http://harness/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
       for (const [k, v] of form) add(k, typeof v === 'string' ? v : `[file ${v.name}]`);
     } else {
       for (const [k, v] of new URLSearchParams(raw)) add(k, v);
