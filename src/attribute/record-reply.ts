@@ -79,7 +79,7 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
   }
   const probe = attribution.probe;
   const v: EmailVerdict =
-    verdict ?? { kind: 'human', passAlong: false, campaignAware: false, stopRequest: false, reasons: ['body not fetched'], autoScore: 0, phoneNumbers: [], body: '' };
+    verdict ?? { kind: 'human', passAlong: false, campaignAware: false, stopRequest: false, reasons: ['body not fetched'], autoScore: 0, confidence: 0, needsReview: true, phoneNumbers: [], body: '' };
   const kind: EventKind = v.kind === 'human' ? 'human-reply' : v.kind;
   store.upsertEvent({
     observationId: obs.id,
@@ -142,16 +142,10 @@ function placeOf(m: Pick<CollectedMail, 'mailbox' | 'uid' | 'uidValidity'>): { m
 /**
  * What an event's details hold of the verdict (recording and `reclassify` write the same):
  * its score, the numbers it found, and the classifier's confidence and needsReview flag when
- * the classifier gives them (read defensively: a verdict without them is not flagged).
+ * the classifier gives them.
  */
 export function verdictDetails(v: EmailVerdict): Record<string, unknown> {
-  const extra = v as unknown as { confidence?: unknown; needsReview?: unknown };
-  return {
-    autoScore: v.autoScore,
-    phoneNumbers: v.phoneNumbers,
-    ...(typeof extra.confidence === 'number' ? { confidence: extra.confidence } : {}),
-    ...(typeof extra.needsReview === 'boolean' ? { needsReview: extra.needsReview } : {}),
-  };
+  return { autoScore: v.autoScore, phoneNumbers: v.phoneNumbers, confidence: v.confidence, needsReview: v.needsReview };
 }
 
 /** The classifier's context for a reply to this probe (or the config alone). */
@@ -166,6 +160,8 @@ export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) 
     shopperPhones: [...(config?.shopper.phones ?? []), ...(probe?.shopperPhone ? [probe.shopperPhone] : [])],
     knownNumbers: site ? [...site.phones, ...site.serviceLines.flatMap((sl) => sl.entryPoints.flatMap((e) => ('number' in e ? [e.number] : [])))] : [],
     inquiryText: inquiry,
+    // A reply seconds after the probe went out was written by a machine.
+    sentAt: probe?.submittedAt ?? undefined,
   };
 }
 

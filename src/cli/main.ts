@@ -109,12 +109,13 @@ export function buildProgram(
   examples(
     program
       .command('explain')
-      .summary('show how an email would be classified, and why')
-      .argument('<file>', 'a message as .eml')
-      .option('--config <path>', 'audit config (campaign keywords, site domains)')
-      .option('--json', 'print {"kind", "passAlong", "campaignAware", "reasons"}')
-      .action((file: string, o: object) => run(async () => (await import('../commands/explain.js')).explain as Action, [{ ...o, file }])),
-    ['respond-audit explain reply.eml', 'respond-audit explain reply.eml --config configs/audit.yaml --json'],
+      .summary('show how emails would be classified, and why')
+      .argument('<files...>', 'messages as .eml')
+      .option('--config <path>', 'audit config (campaign, shopper, site domains); default configs/audit.yaml when it exists')
+      .option('--sent-at <date-time>', 'when the inquiry was sent (ISO), so the time to reply is weighed')
+      .option('--json', 'print {"kind", "passAlong", "campaignAware", "confidence", "needsReview", "reasons", ...}; one object per line for several files')
+      .action((files: string[], o: object) => run(async () => (await import('../commands/explain.js')).explain as Action, [{ ...o, file: files }])),
+    ['respond-audit explain reply.eml', 'respond-audit explain replies/*.eml --json', 'respond-audit explain reply.eml --config configs/audit.yaml --sent-at 2027-03-09T10:12:00Z'],
   );
 
   const review = program

@@ -77,4 +77,9 @@ export class Output {
   json(value: unknown): void {
     this.stdout.write(this.scrub(JSON.stringify(value, null, 2)) + '\n');
   }
+
+  /** One JSON document on one line (JSON Lines, for a command reporting on several inputs). */
+  jsonLine(value: unknown): void {
+    this.stdout.write(this.scrub(JSON.stringify(value)) + '\n');
+  }
 }
