@@ -8,7 +8,8 @@ import type { LoadedConfig } from '../config/load.js';
 import { classifyEmail, type EmailVerdict } from '../classify/email.js';
 import type { ReplyMessage } from '../classify/message.js';
 import type { Store } from '../store/store.js';
-import type { EventKind, ObservationInput, ProbeRow, UnmatchedMailInput } from '../store/types.js';
+import { keepMail } from '../store/review-queries.js';
+import type { EventKind, KeptMail, ObservationInput, ProbeRow, UnmatchedMailInput } from '../store/types.js';
 import { attributeFromBody, type AttributionResult, type MailFacts } from './email.js';
 import { recomputeFollowUps } from './follow-up.js';
 
@@ -25,6 +26,8 @@ export interface CollectedMail {
   messageId: string | null;
   /** Present when the body was fetched (attributable or possibly so). */
   message: ReplyMessage | null;
+  /** What `message` was built from, kept so `reclassify` can classify it again (absent: not kept). */
+  kept?: KeptMail | null;
   /** From the headers alone (pass 1). */
   exact: AttributionResult | null;
 }
@@ -51,6 +54,7 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
 
   const obs = store.addObservation(observationOf(m, verdict));
   if (!obs.isNew) return { isNew: false, attributed: !!attribution.probe, events: 0 };
+  if (body && m.kept) keepMail(store, obs.id, m.kept);
 
   const details = {
     mailbox: m.mailbox,
@@ -58,7 +62,8 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
     subject: m.subject.slice(0, 200),
     timeSource: m.timeSource,
     clockSkewMs: m.clockSkewMs,
-    ...(verdict ? { autoScore: verdict.autoScore, phoneNumbers: verdict.phoneNumbers } : {}),
+    ...(verdict ? verdictDetails(verdict) : {}),
+    attributionReasons: attribution.reasons,
   };
   if (!attribution.probe) {
     store.upsertEvent({
@@ -134,6 +139,21 @@ function placeOf(m: Pick<CollectedMail, 'mailbox' | 'uid' | 'uidValidity'>): { m
   return { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity };
 }
 
+/**
+ * What an event's details hold of the verdict (recording and `reclassify` write the same):
+ * its score, the numbers it found, and the classifier's confidence and needsReview flag when
+ * the classifier gives them (read defensively: a verdict without them is not flagged).
+ */
+export function verdictDetails(v: EmailVerdict): Record<string, unknown> {
+  const extra = v as unknown as { confidence?: unknown; needsReview?: unknown };
+  return {
+    autoScore: v.autoScore,
+    phoneNumbers: v.phoneNumbers,
+    ...(typeof extra.confidence === 'number' ? { confidence: extra.confidence } : {}),
+    ...(typeof extra.needsReview === 'boolean' ? { needsReview: extra.needsReview } : {}),
+  };
+}
+
 /** The classifier's context for a reply to this probe (or the config alone). */
 export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) {
   const config = loaded?.config;
@@ -150,7 +170,7 @@ export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) 
 }
 
 /** Paragraphs kept (reports show them, and redaction finds a closing name line by them); runs of blanks folded. */
-function excerptOf(v: EmailVerdict): string {
+export function excerptOf(v: EmailVerdict): string {
   return v.body
     .split(/\r?\n/)
     .map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim())
