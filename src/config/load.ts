@@ -104,6 +104,10 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   const probesDir = resolve(dir, config.probes.dir);
   const templates = loadInquiries(probesDir, opts.cwd);
   issues.push(...templates.issues);
+  for (const kind of ['imap', 'smtp'] as const) {
+    const o = config.channels[kind]?.oauth2;
+    if (o?.refreshTokenFile) o.refreshTokenFile = resolve(dir, o.refreshTokenFile);
+  }
   for (const r of RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) })))
     if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
   const errors = issues.filter((i) => i.severity === 'error');
