@@ -4,6 +4,17 @@
  * oauth2 passdb and the sandbox SMTP server ask to validate an access token. It can expire
  * tokens, revoke a refresh token, rotate refresh tokens on every use (as Microsoft's
  * identity platform does), answer slowly, or fail, so the client's handling of each is tested.
+ *
+ * Sources of what it reproduces:
+ * - RFC 6749 (OAuth 2.0) section 6 (refresh grant request), 5.1 (token response: access_token,
+ *   token_type, expires_in, optional new refresh_token), 5.2 (errors invalid_client,
+ *   invalid_grant, unsupported_grant_type) and 2.3.1 (client auth by Basic or body fields);
+ * - RFC 7662 (token introspection) sections 2.1-2.2: POST token=…, answer {active, username,
+ *   client_id, exp}, and {active: false} for an unknown or expired token;
+ * - Microsoft identity platform, "Refresh tokens" and the v2.0 token endpoint docs: a new
+ *   refresh token comes with each refresh (rotateRefreshTokens);
+ * - Dovecot 2.3's oauth2 passdb docs (doc.dovecot.org, "OAuth2"): introspection_mode = post
+ *   with username_attribute / active_attribute / active_value, as src/sandbox/dovecot.ts sets.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

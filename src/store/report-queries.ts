@@ -6,6 +6,7 @@
  * probes a report shows.
  */
 import type { Store } from './store.js';
+import { parseJson } from './json-column.js';
 
 /** Everything the scorer needs to know about one probe. Times are epoch ms. */
 export interface ProbeFacts {
@@ -249,13 +250,4 @@ export function runsWithProbes(store: Store, filter: ProbeFilter = {}): Array<{ 
        WHERE r.id IN (SELECT DISTINCT run_id FROM probes ${w.sql}) ORDER BY r.started_at, r.id`,
     )
     .all(...w.args) as Array<{ id: number; startedAt: number; kind: string }>;
-}
-
-function parseJson<T>(s: unknown): T | null {
-  if (typeof s !== 'string') return null;
-  try {
-    return JSON.parse(s) as T;
-  } catch {
-    return null;
-  }
 }

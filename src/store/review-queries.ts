@@ -8,6 +8,7 @@ import type { ProbeFilter } from './report-queries.js';
 import type { Store } from './store.js';
 import { needsReviewOf } from './store.js';
 import type { Attribution, ClassifierVerdict, CorrectionRow, EventKind, KeptMail } from './types.js';
+import { parseJson } from './json-column.js';
 
 /** Bounds of what is kept per reply; the collector's own fetch limits are the same or smaller. */
 export const KEPT_HEADER_CHARS = 64 * 1024;
@@ -343,13 +344,4 @@ export function reviewSummary(store: Store, filter: ProbeFilter = {}, limit = 20
     });
   }
   return { corrected, confirmed, needsReview, items: items.slice(0, limit) };
-}
-
-function parseJson<T>(s: unknown): T | null {
-  if (typeof s !== 'string') return null;
-  try {
-    return JSON.parse(s) as T;
-  } catch {
-    return null;
-  }
 }
