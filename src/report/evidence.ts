@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import { redactAddress, redactExcerpt, redactText } from './redact.js';
 
 export interface TimelineStep {
-  kind: 'submitted' | 'auto-ack' | 'human-reply' | 'callback' | 'follow-up' | 'sms-reply' | 'call' | 'bounce' | 'stop-request' | 'other';
+  kind: 'submitted' | 'not-sent' | 'auto-ack' | 'human-reply' | 'callback' | 'follow-up' | 'sms-reply' | 'call' | 'bounce' | 'stop-request' | 'other';
   label: string;
   at: number;
   /** ms after submission */
@@ -34,6 +34,8 @@ export interface ProbeView {
   channel: string;
   entryKey: string;
   state: string;
+  /** The inquiry went out (a form blocked by a CAPTCHA did not). */
+  submitted: boolean;
   sentAt: number;
   grade: number | null;
   issues: string[];
@@ -95,8 +97,11 @@ export function probeViews(store: Store, scores: readonly ProbeScore[], s: Score
 function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | undefined, s: ScoreSettings, o: EvidenceOptions): ProbeView {
   const f = p.facts;
   const text = (t: string | null) => (t === null ? null : o.redact ? redactText(t) : t);
+  const submitted = p.state !== 'not-sent';
   const steps: TimelineStep[] = [
-    { kind: 'submitted', label: f.channel === 'phone' ? 'call placed' : 'inquiry submitted', at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
+    submitted
+      ? { kind: 'submitted', label: f.channel === 'phone' ? 'call placed' : 'inquiry submitted', at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] }
+      : { kind: 'not-sent', label: notSentLabel(f.outcome, f.error), at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
   ];
   let callDetails: Record<string, unknown> | null = null;
   for (const e of events) {
@@ -113,7 +118,7 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     if (e.passAlong) notes.push('passed along');
     if (e.campaignAware) notes.push('knows the campaign');
     if (e.kind === 'callback' && e.details.voicemail) notes.push('left a voicemail');
-    for (const r of e.reasons.slice(0, 4)) notes.push(text(r)!);
+    for (const r of readerReasons(e.reasons).slice(0, 4)) notes.push(text(r)!);
     const excerpt = e.excerpt ? clip(redactExcerpt(e.excerpt, o.redact), o.excerptChars ?? 600) : null;
     steps.push({
       kind,
@@ -136,6 +141,7 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     channel: f.channel,
     entryKey: f.entryKey,
     state: p.state,
+    submitted,
     sentAt: f.sentAt,
     grade: p.grade,
     issues: probeIssues(p, s).map((i) => i.text),
@@ -156,6 +162,29 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     outcome: f.outcome,
     error: f.error === null ? null : clip(text(f.error)!, 300),
   };
+}
+
+/** What a blocked or refused form's timeline starts with: never "inquiry submitted". */
+function notSentLabel(outcome: string | null, error: string | null): string {
+  if (outcome === 'blocked' || /captcha/i.test(`${outcome ?? ''} ${error ?? ''}`)) return 'form opened, not submitted: a CAPTCHA blocked it';
+  return `not sent${outcome ? ` (${outcome})` : ''}`;
+}
+
+/**
+ * The classifier's reasons in a reader's words: its weights and sums are for `explain`, not
+ * for a client ("signals sum to -4; 2.5 or more means automatic" is dropped, "(weight −2.3)"
+ * cut), and "probe" is what we call a test inquiry inside the tool.
+ */
+export function readerReasons(reasons: readonly string[]): string[] {
+  return reasons
+    .filter((r) => !/\bsum(?:s|med)? to\b|\bor more means\b|\bthreshold\b/i.test(r))
+    .map((r) =>
+      r
+        .replace(/\s*\((?:weight|score|logit)[^)]*\)/gi, '')
+        .replace(/\bprobes\b/gi, 'test inquiries')
+        .replace(/\bprobe\b/gi, 'test inquiry')
+        .replace(/\bthe test inquiry's\b/gi, "the test inquiry's"),
+    );
 }
 
 /** "(the classifier said: automatic acknowledgement, pass-along)" from an event's details.classifier. */

@@ -1,5 +1,7 @@
 /** Figures as short text, shared by the terminal, Markdown, HTML and JUnit renderers. */
+import { DateTime } from 'luxon';
 import type { GroupStats } from '../score/aggregate.js';
+import type { ReportModel } from '../score/model.js';
 import type { Quantile } from '../score/km.js';
 import { durationWords, percent } from '../score/words.js';
 
@@ -18,14 +20,63 @@ export function gradeText(g: number | null, st?: GroupStats): string {
   return !st || st.counts.pending ? 'pending' : '—';
 }
 
-/** ISO date-time in UTC to the minute: reports are reproducible whatever the machine's zone. */
-export function when(ms: number | null): string {
+/**
+ * Date-time to the minute in the site's (or organization's) zone, with its abbreviation
+ * ("2026-11-26 00:10 CST"): a client reads times as their front desk saw them. Never the
+ * machine's zone, so reports stay reproducible. en-US names American zones, en-GB European
+ * ones; elsewhere the offset ("GMT+5:30") is what both print.
+ */
+export function when(ms: number | null, zone = 'UTC'): string {
   if (ms === null) return '—';
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const t = local(ms, zone);
+  const us = t.setLocale('en-US').toFormat('yyyy-MM-dd HH:mm ZZZZ');
+  if (!/ GMT[+-]/.test(us)) return us;
+  const gb = t.setLocale('en-GB').toFormat('yyyy-MM-dd HH:mm ZZZZ');
+  return / GMT[+-]/.test(gb) ? us : gb;
 }
 
-export function day(ms: number | null): string {
-  return ms === null ? '—' : new Date(ms).toISOString().slice(0, 10);
+export function day(ms: number | null, zone = 'UTC'): string {
+  return ms === null ? '—' : local(ms, zone).toFormat('yyyy-MM-dd');
+}
+
+function local(ms: number, zone: string): DateTime {
+  const t = DateTime.fromMillis(ms, { zone });
+  // An unknown zone name (a store older than its config) falls back to UTC rather than "Invalid DateTime".
+  return t.isValid ? t : DateTime.fromMillis(ms, { zone: 'UTC' });
+}
+
+/** "inquiry" / "inquiries". */
+export const inquiries = (n: number) => `${n} test inquir${n === 1 ? 'y' : 'ies'}`;
+
+/**
+ * How many test inquiries the report covers, said the same way in its header and its summary:
+ * "14 test inquiries (1 could not be tested)".
+ */
+export function inquiryCount(st: GroupStats): string {
+  const c = st.counts;
+  const untested = c.probes - c.tested;
+  const extra = [untested ? `${untested} could not be tested` : '', c.pending ? `${c.pending} still waiting for an answer` : ''].filter(Boolean).join(', ');
+  return `${inquiries(c.probes)}${extra ? ` (${extra})` : ''}`;
+}
+
+/**
+ * Which figure the grade uses, said once: the headline times are medians, the mean only sits
+ * beside the published mean it is compared with, and the grade counts shares within targets.
+ */
+export function gradeBasisNote(m: ReportModel): string {
+  const sla = m.settings.sla;
+  return (
+    `Times shown are medians (half the inquiries were answered faster); the mean appears only beside the published mean it is compared with. ` +
+    `The grade uses neither: it counts the share answered within each target (a first response within ${durationWords(sla.firstResponse)}, a reply from a person within ${durationWords(sla.humanResponse)}, a call answered within ${durationWords(sla.phoneAnswer)}).`
+  );
+}
+
+/** The threshold sentence, or null when there is none worth saying (no threshold, or 0, which every grade meets). */
+export function thresholdText(m: ReportModel): { breached: boolean; text: string } | null {
+  const t = m.threshold;
+  if (t.failUnder === null || (t.failUnder <= 0 && !t.breaches.length)) return null;
+  if (t.breaches.length) return { breached: true, text: `Below the pass mark of ${t.failUnder}: ${t.breaches.map((b) => `${b.what} (${b.grade})`).join(', ')}` };
+  return { breached: false, text: `Every grade meets the pass mark of ${t.failUnder}.` };
 }
 
 /** The columns of a scorecard row, as text. */
@@ -43,38 +94,38 @@ export interface RowText {
 }
 
 export const ROW_HEADERS: Record<keyof RowText, string> = {
-  probes: 'Probes',
+  probes: 'Test inquiries',
   answered: 'Answered',
-  first: '1st reply',
-  human: 'Human reply',
-  inSla: 'In SLA 1st/hum.',
+  first: 'First reply',
+  human: 'Reply from a person',
+  inSla: 'On time: first / person',
   passAlong: 'Passed on',
-  callback: 'Callback',
-  followUp: 'Follow-up',
-  phone: 'Phone ans. · hold',
+  callback: 'Called back',
+  followUp: 'Followed up',
+  phone: 'Calls answered · hold',
   grade: 'Grade',
 };
 
 /** What each column means (Markdown and HTML legends). */
 export const ROW_LEGEND: Record<keyof RowText, string> = {
-  probes: 'probes tested (pending: still inside their wait window; not tested: could not be sent or confirmed)',
+  probes: 'test inquiries sent or tried (waiting: still inside their wait window; not tested: could not be sent or confirmed)',
   answered: 'share of inquiries that got any response (Kaplan–Meier estimate over the time watched)',
   first: 'median time to the first response of any kind; "> x" when fewer than half were answered within the x watched',
   human: 'median time to the first reply from a person (email, text or callback)',
-  inSla: 'share answered within sla.firstResponse / sla.humanResponse',
+  inSla: 'share with a first response within its target / a reply from a person within its target (sla.firstResponse / sla.humanResponse)',
   passAlong: 'share of personal replies that handed the inquiry to another number or department instead of answering',
   callback: 'share of inquiries that gave a phone number and were called back',
   followUp: 'share of answered inquiries with a later follow-up (sla.followUpAfter … sla.followUpWindow)',
-  phone: 'share of test calls answered · median time on hold (callers who gave up count as "still holding")',
+  phone: 'share of test calls a person answered (a caller who gave up on hold was not answered) · median time on hold ("> x": callers gave up after their patience of x)',
   grade: '0–100, weighted as configured in scoring.weights',
 };
 
 export function rowText(st: GroupStats): RowText {
   const c = st.counts;
   const msg = c.messages > 0;
-  const extra = [c.pending ? `${c.pending} pend.` : '', c.notSent + c.unknown ? `${c.notSent + c.unknown} untested` : ''].filter(Boolean).join(', ');
+  const extra = [c.pending ? `${c.pending} waiting` : '', c.notSent + c.unknown ? `${c.notSent + c.unknown} not tested` : ''].filter(Boolean).join(', ');
   return {
-    probes: `${c.tested}${extra ? ` (${extra})` : ''}`,
+    probes: `${c.probes}${extra ? ` (${extra})` : ''}`,
     answered: msg ? percent(st.firstResponse.rate) : '—',
     first: msg ? quantileText(st.firstResponse.median) : '—',
     human: msg ? quantileText(st.firstHuman.median) : '—',
@@ -95,7 +146,7 @@ export function referenceLines(st: GroupStats): Array<{ label: string; ours: str
     { label: 'answered within an hour', ours: percent(st.firstResponse.withinHour), theirs: '37%' },
     { label: 'never answered', ours: percent(never), theirs: '23%' },
     {
-      label: 'mean time to first response, of those answered',
+      label: 'mean time to first response, of those answered (HBR reports a mean)',
       ours: st.firstResponse.meanAnsweredMs === null ? '—' : durationWords(st.firstResponse.meanAnsweredMs),
       theirs: '42 h',
     },

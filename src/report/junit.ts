@@ -70,7 +70,7 @@ export function renderJunit(m: ReportModel): string {
   }
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="${xmlEscape(`respond-audit: ${m.organization} (as of ${when(m.generatedAt)})`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n` +
+    `<testsuites name="${xmlEscape(`respond-audit: ${m.organization} (as of ${when(m.generatedAt, m.timezone)})`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n` +
     suites.join('\n') +
     `\n</testsuites>\n`
   );

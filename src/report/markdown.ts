@@ -1,9 +1,9 @@
 /** The scorecard as Markdown, for a ticket or a client email. Pure. */
 import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
-import { gradeText, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, ROW_LEGEND, rowText, type RowText } from './format.js';
+import { gradeBasisNote, gradeText, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, ROW_LEGEND, rowText, thresholdText, type RowText } from './format.js';
 import { reviewCountsLine, reviewItemText } from './review-text.js';
-import { selectionLine } from './terminal.js';
+import { selectionLine, summaryLine } from './terminal.js';
 
 const COLUMNS: Array<keyof RowText> = ['probes', 'answered', 'first', 'human', 'inSla', 'passAlong', 'callback', 'followUp', 'phone', 'grade'];
 
@@ -25,15 +25,17 @@ export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [];
   out.push(`# ${mdEscape(m.organization)}: response audit`, '', mdEscape(selectionLine(m)), '');
   out.push(`**Overall grade: ${gradeText(m.overall.grade, m.overall)}**`, '');
+  if (m.overall.counts.messages || m.overall.phone.calls) out.push(mdEscape(summaryLine(m.overall)), '');
   const refs = referenceLines(m.overall);
   if (refs.length) {
     out.push('| Measure | Here | Reference |', '|---|--:|--:|');
     for (const r of refs) out.push(`| ${mdEscape(r.label)} | ${mdEscape(r.ours)} | ${mdEscape(r.theirs)} |`);
     out.push('', `_Reference: ${mdEscape(REFERENCE_NOTE)}._`, '');
   }
+  if (m.overall.counts.messages || m.overall.phone.calls) out.push(mdEscape(gradeBasisNote(m)), '');
 
   out.push('## Worst findings', '');
-  if (!m.findings.length) out.push('None: every probe was answered in time and owned.');
+  if (!m.findings.length) out.push('None: every test inquiry was answered in time and owned.');
   for (const f of m.findings.slice(0, 50)) out.push(`- ${mdEscape(f.text)}`);
   if (m.findings.length > 50) out.push(`- … and ${m.findings.length - 50} more`);
   out.push('');
@@ -78,14 +80,8 @@ export function renderMarkdown(m: ReportModel): string {
   const listed = m.review.items.slice(0, 100);
   for (const it of listed) out.push(`- ${mdEscape(reviewItemText(m, it))}`);
   if (listed.length) out.push('');
-  if (m.threshold.failUnder !== null) {
-    out.push(
-      m.threshold.breaches.length
-        ? `**Below the threshold of ${m.threshold.failUnder}:** ${m.threshold.breaches.map((b) => `${mdEscape(b.what)} (${b.grade})`).join(', ')}`
-        : `Every grade is at or above the threshold of ${m.threshold.failUnder}.`,
-      '',
-    );
-  }
+  const pass = thresholdText(m);
+  if (pass) out.push(pass.breached ? `**${mdEscape(pass.text)}**` : mdEscape(pass.text), '');
   out.push('<details><summary>What the columns mean</summary>', '');
   for (const k of COLUMNS) out.push(`- **${ROW_HEADERS[k]}**: ${mdEscape(ROW_LEGEND[k])}`);
   out.push('', '</details>', '');

@@ -9,7 +9,7 @@ import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
 import { escapeForTerminal } from '../review/terminal-escape.js';
 import { reviewCountsLine, reviewItemText } from './review-text.js';
-import { day, gradeText, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, rowText, when, type RowText } from './format.js';
+import { day, gradeBasisNote, gradeText, inquiryCount, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, rowText, thresholdText, when, type RowText } from './format.js';
 
 export interface TerminalOptions {
   c: ChalkInstance;
@@ -29,6 +29,7 @@ export function renderTerminal(m: ReportModel, o: TerminalOptions): string {
   out.push(`${c.bold('Overall grade')} ${grade(m.overall)}   ${summaryLine(m.overall)}`);
   for (const r of referenceLines(m.overall)) out.push(c.dim(`  ${r.label}: ${r.ours}  (reference ${r.theirs})`));
   if (referenceLines(m.overall).length) out.push(c.dim(`  reference: ${REFERENCE_NOTE}`));
+  if (m.overall.counts.messages || m.overall.phone.calls) out.push(c.dim(`  ${gradeBasisNote(m)}`));
 
   for (const site of m.sites) {
     out.push('');
@@ -59,7 +60,7 @@ export function renderTerminal(m: ReportModel, o: TerminalOptions): string {
   out.push('');
   out.push(c.bold('Worst findings'));
   const max = o.maxFindings ?? 10;
-  if (!m.findings.length) out.push('  none: every probe was answered in time and owned');
+  if (!m.findings.length) out.push('  none: every test inquiry was answered in time and owned');
   m.findings.slice(0, max).forEach((f, i) => out.push(`  ${i + 1}. ${f.severity <= 2 ? c.red(f.text) : f.severity <= 4 ? c.yellow(f.text) : f.text}`));
   if (m.findings.length > max) out.push(c.dim(`  … and ${m.findings.length - max} more (--format md or html lists them all)`));
 
@@ -82,11 +83,10 @@ export function renderTerminal(m: ReportModel, o: TerminalOptions): string {
   out.push(reviewCountsLine(m));
   const shown = m.review.items.filter((it) => it.state !== 'confirmed').slice(0, max);
   for (const it of shown) out.push(`  ${it.state === 'corrected' ? '✎' : '?'} ${escapeForTerminal(reviewItemText(m, it)).replace(/\n/g, ' ')}`);
-  if (m.threshold.failUnder !== null) {
+  const pass = thresholdText(m);
+  if (pass) {
     out.push('');
-    if (m.threshold.breaches.length)
-      out.push(c.red(`Below the threshold of ${m.threshold.failUnder}: `) + m.threshold.breaches.map((b) => `${b.what} (${b.grade})`).join(', '));
-    else out.push(c.green(`Every grade is at or above the threshold of ${m.threshold.failUnder}.`));
+    out.push(pass.breached ? c.red(pass.text) : c.green(pass.text));
   }
   return out.join('\n') + '\n';
 }
@@ -150,17 +150,17 @@ function oneColumnEach(s: string): boolean {
 
 export function selectionLine(m: ReportModel): string {
   const runs = m.selection.runs.length;
-  const scope = m.selection.runId !== null ? `run #${m.selection.runId}` : m.selection.since !== null ? `since ${day(m.selection.since)}` : 'all runs';
-  const span = m.selection.firstSentAt === null ? 'no probes' : `sent ${day(m.selection.firstSentAt)} – ${day(m.selection.lastSentAt)}`;
-  return `${scope} · ${m.overall.counts.probes} probes in ${runs} run${runs === 1 ? '' : 's'} · ${span} · as of ${when(m.generatedAt)}`;
+  const z = m.timezone;
+  const scope = m.selection.runId !== null ? `run #${m.selection.runId}` : m.selection.since !== null ? `since ${day(m.selection.since, z)}` : 'all runs';
+  const span = m.selection.firstSentAt === null ? 'nothing sent' : `sent ${day(m.selection.firstSentAt, z)} – ${day(m.selection.lastSentAt, z)}`;
+  return `${scope} · ${inquiryCount(m.overall)} in ${runs} run${runs === 1 ? '' : 's'} · ${span} · as of ${when(m.generatedAt, z)}`;
 }
 
 export function summaryLine(st: GroupStats): string {
   const parts: string[] = [];
   const t = rowText(st);
-  if (st.counts.messages) parts.push(`answered ${t.answered}`, `median first reply ${t.first}`, `median human reply ${t.human}`);
-  if (st.phone.calls) parts.push(`phone answered ${t.phone.split(' · ')[0]}`);
-  if (st.counts.pending) parts.push(`${st.counts.pending} pending`);
+  if (st.counts.messages) parts.push(`answered ${t.answered}`, `median first reply ${t.first}`, `median reply from a person ${t.human}`);
+  if (st.phone.calls) parts.push(`test calls answered ${t.phone.split(' · ')[0]}`);
   return parts.join(' · ');
 }
 

@@ -42,11 +42,15 @@ export interface GroupStats {
   campaignAwareRate: number | null;
   phone: {
     calls: number;
+    /** Calls a person took (a caller who gave up on hold is not answered). */
     answered: number;
+    /** Calls the line picked up at all (a menu, hold music or a person). */
+    pickedUp: number;
+    /** answered / calls. */
     answerRate: number | null;
     withinSla: number | null;
     medianAnswerSeconds: number | null;
-    /** KM median of the hold: a caller who gave up is censored at the time they hung up. */
+    /** KM median of the hold: a caller who gave up is censored at their patience (sla.holdPatience). */
     medianHold: Quantile;
     gaveUpRate: number | null;
     ivrCampaignReadyRate: number | null;
@@ -329,7 +333,8 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
         const answer = answerSeconds[i]!;
         if (answer === answer) answerSecs.push(answer);
         const held = holdSeconds[i]!;
-        if (held === held) hold.add(b & GAVE_UP ? NaN : held * 1000, held * 1000);
+        // A caller who gave up held for as long as their patience: "> patience", never a longer figure.
+        if (held === held) hold.add(b & GAVE_UP ? NaN : held * 1000, b & GAVE_UP ? Math.min(held * 1000, s.sla.holdPatience) : held * 1000);
         if (b & IVR_KNOWN) {
           ivrN++;
           if (b & IVR_READY) ivrYes++;
@@ -349,7 +354,8 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
   const passAlongRate = ratio(passAlong, humanAnswered);
   const followUpRate = ratio(followUpYes, followUpDecided);
   const campaignAwareRate = ratio(campaignYes, campaignN);
-  const answerRate = ratio(reached, calls);
+  // "Answered" means a person took the call: a caller who gave up on hold was not answered.
+  const answerRate = ratio(reached - gaveUp, calls);
   const phoneWithin = ratio(inSla, slaN);
   const gaveUpRate = ratio(gaveUp, reached);
   const ivrRate = ratio(ivrYes, ivrN);
@@ -374,7 +380,8 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
     campaignAwareRate,
     phone: {
       calls,
-      answered: reached,
+      answered: reached - gaveUp,
+      pickedUp: reached,
       answerRate,
       withinSla: phoneWithin,
       medianAnswerSeconds: median(answerSecs),

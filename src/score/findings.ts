@@ -82,9 +82,10 @@ export function probeIssues(p: ProbeScore, s: ScoreSettings, worded = true): Pro
     if (!ph) return out;
     if (!ph.reached) add('not-answered', null, () => `nobody answered (${ph.status ?? 'no answer'})`);
     else {
-      if (ph.gaveUp) add('gave-up', ph.holdSeconds, () => `on hold ${ph.holdSeconds === null ? 'too long' : secondsWords(ph.holdSeconds)}, caller gave up`);
+      if (ph.gaveUp) add('gave-up', ph.holdSeconds, () => `kept on hold past the caller's patience of ${durationWords(s.sla.holdPatience)}; the caller gave up`);
       const answer = ph.answerSeconds;
-      if (ph.withinSla === false && answer !== null)
+      // Only a line slower than its target is a finding: a fast pick-up into endless hold is "gave up" above.
+      if (answer !== null && answer * 1000 > s.sla.phoneAnswer)
         add('slow-answer', answer, () => `took ${secondsWords(answer)} to answer (target ${durationWords(s.sla.phoneAnswer)})`);
       if (ph.ivrCampaignReady === false) add('ivr-no-campaign', null, () => `the phone menu does not mention ${s.campaign ?? 'the campaign'}`);
     }

@@ -28,13 +28,16 @@ export const REFERENCES = [
 /** Who is who: names of sites and service lines (from the config, else the ids). */
 export interface Directory {
   organization: string;
-  sites: Array<{ id: string; name: string; region?: string | undefined; unit?: string | undefined; serviceLines: Array<{ id: string; name: string }> }>;
+  /** IANA zone the organization's own times are shown in (default UTC). */
+  timezone?: string | undefined;
+  sites: Array<{ id: string; name: string; region?: string | undefined; unit?: string | undefined; timezone?: string | undefined; serviceLines: Array<{ id: string; name: string }> }>;
 }
 
 export function directoryFromConfig(config: AuditConfig): Directory {
   return {
     organization: config.organization,
-    sites: config.sites.map((s) => ({ id: s.id, name: s.name, region: s.region, unit: s.unit, serviceLines: s.serviceLines.map((l) => ({ id: l.id, name: l.name })) })),
+    timezone: config.timezone,
+    sites: config.sites.map((s) => ({ id: s.id, name: s.name, region: s.region, unit: s.unit, timezone: s.timezone ?? config.timezone, serviceLines: s.serviceLines.map((l) => ({ id: l.id, name: l.name })) })),
   };
 }
 
@@ -61,6 +64,8 @@ export interface ChannelCell extends Group {
 }
 
 export interface SiteSection extends Group {
+  /** IANA zone the site's times are shown in. */
+  timezone: string;
   region: string | null;
   unit: string | null;
   distribution: Distribution;
@@ -77,6 +82,8 @@ export interface ReportModel {
   schemaVersion: typeof SCHEMA_VERSION;
   generatedAt: number;
   organization: string;
+  /** IANA zone of the organization: the report's own times (period, "as of") are shown in it. */
+  timezone: string;
   selection: { runId: number | null; since: number | null; firstSentAt: number | null; lastSentAt: number | null; runs: number[] };
   settings: { sla: ScoreSettings['sla']; weights: ScoreSettings['weights']; campaign: string | null; failUnder: number | null };
   references: typeof REFERENCES;
@@ -202,6 +209,7 @@ export function buildReport(input: BuildInput): BuiltReport {
     return {
       id: siteId,
       name: labels.site(siteId),
+      timezone: info?.timezone ?? dir.timezone ?? 'UTC',
       region: info?.region ?? null,
       unit: info?.unit ?? null,
       stats: aggregateRows(table, site.rows, s),
@@ -248,6 +256,7 @@ export function buildReport(input: BuildInput): BuiltReport {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: input.generatedAt,
     organization: dir.organization,
+    timezone: dir.timezone ?? 'UTC',
     selection: { ...input.selection, firstSentAt: first, lastSentAt: last, runs: [...runIds].sort((a, b) => a - b) },
     settings: { sla: s.sla, weights: s.weights, campaign: s.campaign, failUnder },
     references: REFERENCES,

@@ -6,7 +6,8 @@ import type { ProbeFacts } from '../store/report-queries.js';
 import { gradeOf, meanOf, type Parts, type ScoreSettings } from './settings.js';
 
 /**
- * answered: something came back (a call: the line was answered). pending: still inside its
+ * answered: something came back (a call: a person answered; a caller who gave up on hold was
+ * not answered). pending: still inside its
  * wait window with nothing back. never: past the window with nothing back (a call: nobody
  * answered). not-sent: we could not test it (CAPTCHA, refused...). unknown: we do not know
  * whether the inquiry reached them, or the call's result never arrived.
@@ -168,7 +169,8 @@ function scorePhone(p: ProbeScore, f: ProbeFacts, s: ScoreSettings, unanswered: 
     // Got through (picked up, and the caller did not give up on hold), and answered in time.
     phone: meanOf(reached && !phone.gaveUp ? 1 : 0, num(phone.withinSla)),
   };
-  p.state = reached ? 'answered' : 'never';
+  // A caller who gave up on hold reached a menu or hold music, never a person: not answered.
+  p.state = reached && !phone.gaveUp ? 'answered' : 'never';
   p.phone = phone;
   p.parts = parts;
   p.grade = gradeOf(parts, s.weights);

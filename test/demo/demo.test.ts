@@ -133,6 +133,51 @@ describe('respond-audit demo', () => {
     expect(grade('north')).toBeLessThan(40);
   });
 
+  it('its report contradicts itself nowhere (issue 17), in HTML, Markdown, terminal and JSON', async () => {
+    const env: Record<string, string | undefined> = { RESPOND_AUDIT_STORE: storePath };
+    for (const k of Object.keys(process.env)) if (k.startsWith('DEMO_')) env[k] = undefined;
+    const md = (await cliProcess(['report', 'configs/demo.yaml', '--format', 'md'], { cwd: ROOT, env })).stdout;
+    const term = (await cliProcess(['report', 'configs/demo.yaml'], { cwd: ROOT, env })).stdout;
+    const html = readFileSync(htmlPath, 'utf8');
+    const text = html
+      .replace(/<style>[\s\S]*?<\/style>|<title>[\s\S]*?<\/title>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&#39;/g, "'")
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ');
+    const json = report as unknown as {
+      overall: { counts: { probes: number; tested: number }; phone: { calls: number; answered: number; answerRate: number } };
+      findings: Array<{ code: string; entryKey: string; text: string }>;
+      sites: Array<{ id: string; timezone: string }>;
+    };
+    // North's line picked up in seconds (its 30 s target met) and then held the caller until they gave up.
+    expect(json.findings.filter((f) => f.entryKey === 'north/primary-care/phone').map((f) => f.code)).toEqual(['gave-up']);
+    expect(json.overall.phone).toMatchObject({ calls: 3, answered: 2 });
+    expect(json.overall.counts).toMatchObject({ probes: 14, tested: 13 });
+    for (const t of [text, md, term]) {
+      expect(t).toContain("North Clinic primary care phone line: kept on hold past the caller's patience of 3 min; the caller gave up");
+      expect(t).not.toMatch(/to answer \(target/);
+      expect(t).toContain('test calls answered 67%');
+      expect(t).toContain('14 test inquiries (1 could not be tested) in 1 run');
+      expect(t).not.toMatch(/threshold of 0|\bprobes?\b|sum to|\(weight|\bUTC\b/i);
+      expect(t).not.toMatch(/In SLA|1st\/hum/);
+      expect(t).toMatch(/as of \d{4}-\d\d-\d\d \d\d:\d\d C[SD]T/);
+      expect(t.split('The grade uses neither').length - 1).toBe(1);
+    }
+    expect(text).toContain('not answered: the caller gave up on hold · grade 0');
+    expect(html).toContain('<b class="">14</b><span>test inquiries (1 could not be tested)</span>');
+    // The CAPTCHA-blocked form: never "inquiry submitted", its screenshot is of a form not submitted.
+    const blocked = text.slice(text.indexOf('Orthopedics · webform test inquiry', text.indexOf('East Valley Clinic: grade')));
+    const article = blocked.slice(0, blocked.indexOf('test inquiry', 40));
+    expect(article).toContain('not sent');
+    expect(article).toContain('form opened, not submitted: a CAPTCHA blocked it');
+    expect(article).not.toMatch(/inquiry submitted|after submitting/);
+    // Lakeside is in New York, the others in Chicago.
+    expect(json.sites.find((x) => x.id === 'lakeside')!.timezone).toBe('America/New_York');
+    expect(text).toMatch(/Times are Lakeside Hospital's local time \(America\/New_York\)\. [^]*? \d\d:\d\d E[SD]T call placed/);
+  });
+
   it('report and status on configs/demo.yaml afterwards need no DEMO_* variable (they use no channel or target)', async () => {
     const env: Record<string, string | undefined> = { RESPOND_AUDIT_STORE: storePath };
     for (const k of Object.keys(process.env)) if (k.startsWith('DEMO_')) env[k] = undefined;

@@ -27,7 +27,7 @@ describe('respond-audit report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Lakeside Health: response audit');
     expect(r.stdout).toContain('North Clinic orthopedics email: no reply after 10 days (1 of 2 inquiries)');
-    expect(r.stdout).toContain('North Clinic orthopedics phone line: on hold 7 min, caller gave up');
+    expect(r.stdout).toContain("North Clinic orthopedics phone line: kept on hold past the caller's patience of 3 min; the caller gave up");
     expect(r.stdout).not.toContain('\u001b[');
   });
 

@@ -207,10 +207,21 @@ export function scenario(
   const C = b.probe('north/ortho/email', { at: NOW - 2 * HOUR });
   const D = b.probe('north/ortho/phone', { at: T0 + HOUR });
   b.call(D, T0 + HOUR, { secondsToAnswer: 12, secondsToHuman: null, secondsOnHold: 400, gaveUp: true, ivrExpected: ['spring knee'], ivrHeard: [], ivrCampaignReady: false, ivrTranscript: hostile ? 'Thanks for calling <b onmouseover=alert(1)>North</b>. Press 1.' : 'Thanks for calling North Clinic. Press 1 for appointments.' });
-  const E = b.probe('north/cardio/webform', { at: T0, status: 'not-sent', outcome: 'blocked', error: 'the form is behind a CAPTCHA (reCAPTCHA)' });
+  const E = b.probe('north/cardio/webform', {
+    at: T0,
+    status: 'not-sent',
+    outcome: 'blocked',
+    error: 'the form is behind a CAPTCHA (reCAPTCHA)',
+    // The page as the shopper found it: a screenshot of a form that was never submitted.
+    ...(o.screenshot ? { evidence: { screenshot: o.screenshot, url: 'https://north.example.org/cardiology/contact' } } : {}),
+  });
   const F = b.probe('lakeside/ortho/sms', { at: T0, status: 'unknown', outcome: 'timeout', error: 'no confirmation from the SMS API' });
   const G = b.probe('lakeside/ortho/email', { at: T0 });
-  b.event(G, 'human-reply', T0 + 30 * MIN, { campaignAware: true, excerpt: 'Yes, the Spring Knee Check is available at Lakeside. Call me at 312-555-0142. Dr. Ann Smith', sender: 'ann.smith@lakeside.example.org' });
+  b.event(G, 'human-reply', T0 + 30 * MIN, {
+    campaignAware: true,
+    // Reasons as the classifier writes them, weights and sums included: the report must not show those.
+    reasons: ["sent to the probe's address (token tok7x)", 'signals sum to -4; 2.5 or more means automatic', 'subject is a reply: points to a person (weight −2.3)'],
+    excerpt: 'Yes, the Spring Knee Check is available at Lakeside. Call me at 312-555-0142. Dr. Ann Smith', sender: 'ann.smith@lakeside.example.org' });
   b.event(null, 'unattributed', T0 + DAY, { sender: 'news@example.com', subject: 'Newsletter' });
   b.clock.set(NOW);
   return { b, now: NOW, ids: { A, B, C, D, E, F, G } };

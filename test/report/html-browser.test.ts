@@ -63,7 +63,8 @@ describe('the HTML report in Chromium', () => {
         expect(state.text).toContain('<script>window.__pwned=1</script>');
         expect(state.text).toContain('<svg onload="window.__pwned=4">');
         expect(state.text).toContain('<b onmouseover=alert(1)>North</b>');
-        expect(state.images).toEqual([{ ok: true, src: 'data:image/png;base64,' }]);
+        // Two screenshots: the submitted form's and the CAPTCHA-blocked form's (not submitted).
+        expect(state.images).toEqual([{ ok: true, src: 'data:image/png;base64,' }, { ok: true, src: 'data:image/png;base64,' }]);
         if (redact) {
           expect(state.text).not.toMatch(/Maria Lopez|555-0199|maria\.lopez@/);
           await page.screenshot({ path: join(tmpdir(), 'respond-audit-report.png'), fullPage: false });

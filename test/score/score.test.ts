@@ -59,7 +59,8 @@ describe('scores from hand-built events', () => {
     });
     const north = model.sites.find((s) => s.id === 'north')!;
     const st = north.stats;
-    expect(st.counts).toMatchObject({ probes: 5, tested: 4, answered: 2, pending: 1, never: 1, notSent: 1, unknown: 0 });
+    // The call whose caller gave up on hold counts as never answered, not as answered.
+    expect(st.counts).toMatchObject({ probes: 5, tested: 4, answered: 1, pending: 1, never: 2, notSent: 1, unknown: 0 });
     // First responses: A at 5 min; B watched 10 d; C watched 2 h → S = 2/3, median not reached.
     expect(st.firstResponse.rate).toBeCloseTo(1 / 3);
     expect(st.firstResponse.median).toEqual({ ms: null, atLeastMs: 10 * DAY });
@@ -70,8 +71,10 @@ describe('scores from hand-built events', () => {
     expect(st.callback).toMatchObject({ expected: 1, answered: 1, withinSla: 1 });
     expect(st.passAlongRate).toBe(1);
     expect(st.followUpRate).toBe(1);
-    expect(st.phone).toMatchObject({ calls: 1, answered: 1, answerRate: 1, gaveUpRate: 1, ivrCampaignReadyRate: 0 });
-    expect(st.phone.medianHold).toEqual({ ms: null, atLeastMs: 400_000 });
+    // Picked up, but nobody came before the caller gave up: 0% of test calls answered.
+    expect(st.phone).toMatchObject({ calls: 1, answered: 0, pickedUp: 1, answerRate: 0, gaveUpRate: 1, ivrCampaignReadyRate: 0 });
+    // Held 400 s of music, but the caller's patience is 3 min: "> 3 min", never a longer figure beside it.
+    expect(st.phone.medianHold).toEqual({ ms: null, atLeastMs: 3 * 60_000 });
     expect(st.parts.responded).toBeCloseTo(1 / 3);
     expect(st.parts.ownership).toBeCloseTo(0.5);
     // The one call: the caller gave up on hold, so it neither got through nor was answered in time.
@@ -81,7 +84,9 @@ describe('scores from hand-built events', () => {
 
     const texts = model.findings.map((f) => f.text);
     expect(texts[0]).toBe('North Clinic orthopedics email: no reply after 10 days (1 of 2 inquiries)');
-    expect(texts).toContain('North Clinic orthopedics phone line: on hold 7 min, caller gave up');
+    expect(texts).toContain("North Clinic orthopedics phone line: kept on hold past the caller's patience of 3 min; the caller gave up");
+    // Picked up in 12 s against a 30 s target: met, so not a finding.
+    expect(model.findings.filter((f) => f.code === 'slow-answer')).toEqual([]);
     expect(texts).toContain('North Clinic cardiology web form: form behind a CAPTCHA: could not be tested');
     expect(texts).toContain('Lakeside Hospital orthopedics text line: the submission could not be confirmed: shown as unknown');
     expect(texts).toContain('Lakeside Hospital orthopedics email: nobody followed up after the first reply');
