@@ -162,9 +162,27 @@ function findNumbers(text: string, country: CountryCode): Array<{ number: string
     // Ticket, case and reference numbers look like phone numbers.
     const before = text.slice(Math.max(0, f.startsAt - 20), f.startsAt);
     if (/(#|\b(ticket|case|ref|reference|request|order|id|no\.?|n[úu]mero de (caso|ticket)))\s*:?\s*$/i.test(before)) continue;
+    // The shopper's own number read back ("we'll call you at ...", "is ... still your best
+    // number?") and a form's copy of what was submitted ("Phone: ..." under "Name: ...") are
+    // not numbers the organization hands over.
+    if (SHOPPER_NUMBER_BEFORE.test(text.slice(Math.max(0, f.startsAt - 40), f.startsAt))) continue;
+    if (isSubmissionEcho(text, f.startsAt)) continue;
     if (!out.some((o) => o.number === f.number.number)) out.push({ number: f.number.number, at: f.startsAt });
   }
   return out;
+}
+
+const SHOPPER_NUMBER_BEFORE =
+  /\b((call|reach|text|ring|phone|contact)\s+you|(llamar|contactar)(le|te)|(le|te) (llamaremos|llamar[ée]|contactaremos)|vous (appeler|rappeler|joindre)|sie .{0,10}(anrufen|erreichen)|(ligar|ligaremos|ligarei) para (voc[êe]|o senhor|a senhora))\s+(back\s+)?(at|on|al|au|unter|no|en)?\s*:?\s*$|\b(your|su|tu|votre|ihre|seu|sua)\s+(phone|number|cell|mobile|n[úu]mero|t[ée]l[ée]phone|telefon(nummer)?|telefone)\s*(is|es|est|ist|[ée])?\s*:?\s*$/i;
+
+/** "Phone: (312) 555-0101" on a line of a "Label: value" block with two or more such lines (a form's copy of the submission). */
+function isSubmissionEcho(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const lineEnd = text.indexOf('\n', at);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  if (!/^\s*[\p{L} ]{2,30}:\s*\S/u.test(line)) return false;
+  const near = text.slice(Math.max(0, lineStart - 300), Math.min(text.length, (lineEnd < 0 ? text.length : lineEnd) + 300)).split('\n');
+  return near.filter((l) => /^\s*[\p{L} ]{2,30}:\s*\S/u.test(l) && !/https?:/.test(l)).length >= 3;
 }
 
 function callWordNear(text: string, at: number): boolean {
