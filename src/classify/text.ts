@@ -125,8 +125,11 @@ export function classifyReplyText(text: string, ctx: ReplyTextContext = {}): Rep
     if (passAlong && phoneNumbers.some((p) => known.has(digits(p.number)))) reasons.push('one of those numbers is the site\'s own published number');
   }
 
-  const campaign = campaignMention(body, ctx.campaign);
-  if (campaign) reasons.push(`campaign-aware: ${campaign}`);
+  // Without a configured campaign, the inquiry the reply quotes may name the one the shopper answered.
+  const quotedCampaign = ctx.campaign ? undefined : campaignInInquiry(parts.quoted);
+  const campaign = campaignMention(body, ctx.campaign ?? quotedCampaign);
+  if (campaign && quotedCampaign) reasons.push(`campaign-aware: ${campaign}, named in the quoted inquiry`);
+  else if (campaign) reasons.push(`campaign-aware: ${campaign}`);
   else if (ctx.campaign) reasons.push(`does not mention the campaign "${ctx.campaign.name}"`);
 
   return { passAlong, campaignAware: !!campaign, stopRequest, phoneNumbers: phoneNumbers.map((p) => p.number), reasons, body };
@@ -253,6 +256,39 @@ function campaignTerms(campaign: NonNullable<ReplyTextContext['campaign']>): Cam
 }
 
 /** Returns why the text mentions the campaign, or undefined. Tolerant of plurals, accents, word order. */
+const AD_NOUN = '(ad|advert|advertisement|campaign|promotion|promo|offer|special|post|flyer|mailer|billboard|event|commercial|email|newsletter)';
+const QUOTED_CAMPAIGN = [
+  new RegExp(`\\b(saw|seen|noticed|read|heard about|came across|found|clicked)\\s+(the|your|an?)\\s+(["“]?)([\\p{L}\\d'’ -]{3,40}?)\\3\\s+${AD_NOUN}\\b`, 'iu'),
+  new RegExp(`\\b(about|regarding|re:?|for|in)\\s+(the|your)\\s+(["“]?)([\\p{L}\\d'’ -]{3,40}?)\\3\\s+${AD_NOUN}\\b`, 'iu'),
+  /\b(vi|visto)\s+(el|la|su)\s+(anuncio|campa[ñn]a|promoci[óo]n|oferta)\s+(de\s+)?["“]?([\p{L}\d' -]{3,40}?)["”]?[,.!?]/iu,
+  /\b(vu|lu)\s+(la|votre|l')\s*(publicit[ée]|campagne|promotion|offre|annonce)\s+["“«]?\s*([\p{L}\d' -]{3,40}?)\s*["”»]?[,.!?]/iu,
+];
+const OFFER_PHRASE = /\b(free|complimentary|discounted|no-cost|gratis|gratuit[oea]?|kostenlose[nr]?)\s+(?:[\p{L}-]+\s+){0,2}?(screening|consultation|consult|check-?up|check|exam|assessment|trial|quote|evaluation|inspection|class|session|test|visit|estimate)s?\b/giu;
+
+/**
+ * The campaign the shopper's inquiry names, read from the part of a reply that quotes it ("I
+ * saw the Spring Knee Check ad", "is the free knee screening still available?"): only the
+ * quoted text, so the writer's own words are then checked against the shopper's.
+ */
+export function campaignInInquiry(quoted: string): { name: string; keywords: string[] } | undefined {
+  if (!quoted) return undefined;
+  const text = quoted.replace(/^\s*>+\s?/gm, '').replace(/=\r?\n/g, '');
+  let name: string | undefined;
+  for (const re of QUOTED_CAMPAIGN) {
+    const m = text.match(re);
+    if (!m) continue;
+    const candidate = (m[4] ?? m[5] ?? '').trim();
+    // A name is more than generic words ("the ad", "your email").
+    if (candidate && candidate.split(/\s+/).some((w) => w.length >= 3 && !STOPWORDS.has(w.toLowerCase()))) {
+      name = candidate;
+      break;
+    }
+  }
+  const keywords = [...new Set([...text.matchAll(OFFER_PHRASE)].map((m) => m[0].toLowerCase()))];
+  if (!name && !keywords.length) return undefined;
+  return { name: name ?? keywords[0]!, keywords };
+}
+
 export function campaignMention(text: string, campaign: ReplyTextContext['campaign']): string | undefined {
   if (!campaign) return undefined;
   const terms = campaignTerms(campaign);
