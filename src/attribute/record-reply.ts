@@ -8,7 +8,8 @@ import type { LoadedConfig } from '../config/load.js';
 import { classifyEmail, type EmailVerdict } from '../classify/email.js';
 import type { ReplyMessage } from '../classify/message.js';
 import type { Store } from '../store/store.js';
-import type { EventKind, ObservationInput, ProbeRow, UnmatchedMailInput } from '../store/types.js';
+import { keepMail } from '../store/review-queries.js';
+import type { EventKind, KeptMail, ObservationInput, ProbeRow, UnmatchedMailInput } from '../store/types.js';
 import { attributeFromBody, type AttributionResult, type MailFacts } from './email.js';
 import { recomputeFollowUps } from './follow-up.js';
 
@@ -25,6 +26,8 @@ export interface CollectedMail {
   messageId: string | null;
   /** Present when the body was fetched (attributable or possibly so). */
   message: ReplyMessage | null;
+  /** What `message` was built from, kept so `reclassify` can classify it again (absent: not kept). */
+  kept?: KeptMail | null;
   /** From the headers alone (pass 1). */
   exact: AttributionResult | null;
 }
@@ -51,6 +54,7 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
 
   const obs = store.addObservation(observationOf(m, verdict));
   if (!obs.isNew) return { isNew: false, attributed: !!attribution.probe, events: 0 };
+  if (body && m.kept) keepMail(store, obs.id, m.kept);
 
   const details = {
     mailbox: m.mailbox,
@@ -58,7 +62,8 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
     subject: m.subject.slice(0, 200),
     timeSource: m.timeSource,
     clockSkewMs: m.clockSkewMs,
-    ...(verdict ? { autoScore: verdict.autoScore, phoneNumbers: verdict.phoneNumbers } : {}),
+    ...(verdict ? verdictDetails(verdict) : {}),
+    attributionReasons: attribution.reasons,
   };
   if (!attribution.probe) {
     store.upsertEvent({
@@ -74,7 +79,7 @@ export function recordMail(store: Store, loaded: LoadedConfig, m: CollectedMail,
   }
   const probe = attribution.probe;
   const v: EmailVerdict =
-    verdict ?? { kind: 'human', passAlong: false, campaignAware: false, stopRequest: false, reasons: ['body not fetched'], autoScore: 0, phoneNumbers: [], body: '' };
+    verdict ?? { kind: 'human', passAlong: false, campaignAware: false, stopRequest: false, reasons: ['body not fetched'], autoScore: 0, confidence: 0, needsReview: true, phoneNumbers: [], body: '' };
   const kind: EventKind = v.kind === 'human' ? 'human-reply' : v.kind;
   store.upsertEvent({
     observationId: obs.id,
@@ -134,6 +139,15 @@ function placeOf(m: Pick<CollectedMail, 'mailbox' | 'uid' | 'uidValidity'>): { m
   return { mailbox: m.mailbox, uid: m.uid, uidValidity: m.uidValidity };
 }
 
+/**
+ * What an event's details hold of the verdict (recording and `reclassify` write the same):
+ * its score, the numbers it found, and the classifier's confidence and needsReview flag when
+ * the classifier gives them.
+ */
+export function verdictDetails(v: EmailVerdict): Record<string, unknown> {
+  return { autoScore: v.autoScore, phoneNumbers: v.phoneNumbers, confidence: v.confidence, needsReview: v.needsReview };
+}
+
 /** The classifier's context for a reply to this probe (or the config alone). */
 export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) {
   const config = loaded?.config;
@@ -146,11 +160,13 @@ export function contextFor(loaded: LoadedConfig | null, probe: ProbeRow | null) 
     shopperPhones: [...(config?.shopper.phones ?? []), ...(probe?.shopperPhone ? [probe.shopperPhone] : [])],
     knownNumbers: site ? [...site.phones, ...site.serviceLines.flatMap((sl) => sl.entryPoints.flatMap((e) => ('number' in e ? [e.number] : [])))] : [],
     inquiryText: inquiry,
+    // A reply seconds after the probe went out was written by a machine.
+    sentAt: probe?.submittedAt ?? undefined,
   };
 }
 
 /** Paragraphs kept (reports show them, and redaction finds a closing name line by them); runs of blanks folded. */
-function excerptOf(v: EmailVerdict): string {
+export function excerptOf(v: EmailVerdict): string {
   return v.body
     .split(/\r?\n/)
     .map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim())

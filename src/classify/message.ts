@@ -40,6 +40,8 @@ export interface ReplyMessage {
   quotedHeaders: string | null;
   /** MIME types of the leaf parts seen. */
   partTypes: string[];
+  /** The HTML part as sent (bounded), when there is one: templates show in its markup (tracking pixels, layout tables). */
+  html: string | null;
 }
 
 export interface TextPart {
@@ -72,6 +74,7 @@ export function buildMessage(headerBlock: string, parts: TextPart[]): ReplyMessa
     deliveryStatus: dsn ? dsn.text.slice(0, MAX_TEXT) : null,
     quotedHeaders: parts.filter((p) => p.type === 'text/rfc822-headers').map((p) => p.text.slice(0, MAX_TEXT)).join('\n') || null,
     partTypes: parts.map((p) => p.type),
+    html: html ? html.text.slice(0, MAX_TEXT) : null,
   };
 }
 

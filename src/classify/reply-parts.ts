@@ -17,6 +17,10 @@ export interface ReplyParts {
 const QUOTE_HEADER = [
   /^\s*On .{4,200}\bwrote:\s*$/i,
   /^\s*El .{4,200}\bescribi[óo]:\s*$/i,
+  /^\s*Le .{4,200}\ba [ée]crit\s*:\s*$/i,
+  /^\s*Am .{4,200}\bschrieb .{0,120}:\s*$/i,
+  /^\s*Em .{4,200}\bescreveu:\s*$/i,
+  /^\s*-{2,}\s*(Message d'origine|Urspr[üu]ngliche Nachricht|Mensagem original|Original message)\s*-{2,}\s*$/i,
   /^\s*-{2,}\s*(Original Message|Forwarded message|Mensaje original|Mensaje reenviado)\s*-{2,}\s*$/i,
   /^\s*_{8,}\s*$/,
   /^\s*-{10,}\s*$/, // help desks (Zendesk) separate the conversation history with a dashed line
@@ -48,7 +52,9 @@ export function splitReply(text: string): ReplyParts {
   // The quoted message: the first quote header, or the first run of "> " lines.
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    const outlookBlock = /^\s*(From|De):\s/i.test(l) && lines.slice(i + 1, i + 5).some((n) => /^\s*(Sent|Date|Enviado|Fecha|To|Para|Subject|Asunto):/i.test(n));
+    const outlookBlock =
+      /^\s*\*?(From|De|Von|Da)\s?:\*?\s/i.test(l) &&
+      lines.slice(i + 1, i + 5).some((n) => /^\s*\*?(Sent|Date|Enviado|Fecha|To|Para|Subject|Asunto|Envoy[ée]|[ÀA]|Objet|Gesendet|An|Betreff|Data|Assunto)\s?:/i.test(n));
     const header = outlookBlock || QUOTE_HEADER.some((re) => re.test(l));
     // Help desks put "type your reply above this line" at the very top: drop it, keep going.
     if (header && !lines.slice(0, i).some((x) => x.trim()) && /reply above|respuesta por encima/i.test(l)) {
@@ -64,8 +70,17 @@ export function splitReply(text: string): ReplyParts {
       break;
     }
   }
-  const quoted = lines.slice(end).join('\n');
-  const own = lines.slice(0, end);
+  let quoted = lines.slice(end).join('\n');
+  let own = lines.slice(0, end);
+  // Bottom-posted or inline answers: nothing above the quote, the writer's lines come after it.
+  if (!own.some((l) => l.trim()) && end < lines.length) {
+    const after = lines.slice(end + (/^\s*>/.test(lines[end]!) ? 0 : 1));
+    const mine = after.filter((l) => !/^\s*>/.test(l));
+    if (mine.some((l) => l.trim())) {
+      own = mine;
+      quoted = [lines[end]!, ...after.filter((l) => /^\s*>/.test(l))].join('\n');
+    }
+  }
 
   let discAt = own.length;
   for (let i = 0; i < own.length; i++)

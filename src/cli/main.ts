@@ -109,12 +109,64 @@ export function buildProgram(
   examples(
     program
       .command('explain')
-      .summary('show how an email would be classified, and why')
-      .argument('<file>', 'a message as .eml')
-      .option('--config <path>', 'audit config (campaign keywords, site domains)')
-      .option('--json', 'print {"kind", "passAlong", "campaignAware", "reasons"}')
-      .action((file: string, o: object) => run(async () => (await import('../commands/explain.js')).explain as Action, [{ ...o, file }])),
-    ['respond-audit explain reply.eml', 'respond-audit explain reply.eml --config configs/audit.yaml --json'],
+      .summary('show how emails would be classified, and why')
+      .argument('<files...>', 'messages as .eml')
+      .option('--config <path>', 'audit config (campaign, shopper, site domains); default configs/audit.yaml when it exists')
+      .option('--sent-at <date-time>', 'when the inquiry was sent (ISO), so the time to reply is weighed')
+      .option('--json', 'print {"kind", "passAlong", "campaignAware", "confidence", "needsReview", "reasons", ...}; one object per line for several files')
+      .action((files: string[], o: object) => run(async () => (await import('../commands/explain.js')).explain as Action, [{ ...o, file: files }])),
+    ['respond-audit explain reply.eml', 'respond-audit explain replies/*.eml --json', 'respond-audit explain reply.eml --config configs/audit.yaml --sent-at 2027-03-09T10:12:00Z'],
+  );
+
+  const review = program
+    .command('review')
+    .summary('walk the verdicts that need a person\'s eye and correct them by hand')
+    .description('Shows each reply the classifier flagged (or every one with --all): the message, the verdict and its reasons, and takes a correction. Interactive on a terminal; `review set` corrects one from a script. Corrections change the scores, survive `reclassify`, and every report shows them.')
+    .argument('[config]', 'audit config', 'configs/audit.yaml')
+    .option('--all', 'every emailed reply matched to an inquiry, not only the flagged ones')
+    .option('--since <duration>', 'only replies received within this period (e.g. 7d)')
+    .option('--by <name>', 'who is reviewing (also RESPOND_AUDIT_REVIEWER); recorded with each correction')
+    .option('--json', 'list the verdicts as JSON')
+    .action((config: string, o: object) => run(async () => (await import('../commands/review.js')).reviewCommand as Action, [{ ...o, config }]));
+  review
+      .command('set')
+      .summary('correct one verdict (kind=…, passAlong=…, campaignAware=…, not-a-reply, ok, clear)')
+      .argument('<event>', 'the event id (from `review --all`)')
+      .argument('<changes...>', 'kind=human, passAlong=no, campaignAware=yes, not-a-reply, ok (the verdict is right) or clear (withdraw the correction)')
+      .option('--note <text>', 'why (kept with the correction)')
+      .option('--by <name>', 'who corrects it (also RESPOND_AUDIT_REVIEWER)')
+      .option('--config <path>', 'audit config', 'configs/audit.yaml')
+      .option('--json', 'print the correction as JSON')
+      // review's own --json and --by are parsed wherever they stand (commander reads a parent's
+      // options after its subcommand too), so set takes them merged.
+      .action((event: string, changes: string[], _o: object, cmd: Command) =>
+        run(async () => (await import('../commands/review.js')).reviewSet as Action, [{ ...cmd.optsWithGlobals(), event, changes }]),
+      );
+  examples(review, ['respond-audit review', 'respond-audit review --all --json', 'respond-audit review set 12 kind=human --note "signed by a nurse"', 'respond-audit review set 14 not-a-reply'],
+  );
+
+  examples(
+    program
+      .command('reclassify')
+      .summary('classify the kept replies again (after an upgrade); corrections by hand stand')
+      .argument('[config]', 'audit config', 'configs/audit.yaml')
+      .option('--since <duration>', 'only replies received within this period (e.g. 30d)')
+      .option('--dry-run', 'show what would change; write nothing')
+      .option('--json', 'print what changed as JSON')
+      .action((config: string, o: object) => run(async () => (await import('../commands/reclassify.js')).reclassifyCommand as Action, [{ ...o, config }])),
+    ['respond-audit reclassify --dry-run', 'respond-audit reclassify --since 30d'],
+  );
+
+  examples(
+    program
+      .command('try')
+      .summary('show what fields: auto would type into a web form, without submitting it')
+      .description('Open a web form\'s page (GET and its own scripts only; nothing is typed, clicked or sent) and print each field\'s role and the value a run would type, the honeypots it skips, the consent it ticks and the opt-ins it leaves, the button it would press and the confirmation it will look for. An annotated screenshot goes to reports/try/.')
+      .argument('<target>', 'an entry-point id (or site/line/entry key) of the config, or a URL')
+      .option('--config <path>', 'audit config', 'configs/audit.yaml')
+      .option('--json', 'print the mapping as JSON')
+      .action((target: string, o: object) => run(async () => (await import('../commands/try.js')).tryCommand as Action, [{ ...o, target }])),
+    ['respond-audit try north/ortho/contact-form', 'respond-audit try https://www.example.org/contact --json'],
   );
 
   examples(
@@ -160,6 +212,8 @@ function list(v: string): string[] {
 }
 
 export interface MainIO {
+  /** Answers for interactive commands (`review`); process.stdin by default. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   env?: Record<string, string | undefined>;
@@ -170,6 +224,7 @@ export interface MainIO {
 export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
   const env = io.env ?? process.env;
   const out = new Output(io.stdout ?? process.stdout, io.stderr ?? process.stderr, env);
+  out.input = () => io.stdin ?? process.stdin;
   const abort = new AbortController();
   // RESPOND_AUDIT_NOW (ISO date-time) runs the tool as if it were that moment: for tests,
   // rehearsals and the sandbox; time still flows from there.

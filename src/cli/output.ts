@@ -16,6 +16,8 @@ export class Output {
   readonly interactive: boolean;
   /** --debug or RESPOND_AUDIT_DEBUG=1: `debug()` lines go to stderr (scrubbed like the rest). */
   debugEnabled = false;
+  /** Where interactive answers come from (stdin, opened only when asked for; tests hand in a stream). */
+  input: () => (NodeJS.ReadableStream & { isTTY?: boolean }) | null = () => null;
   private secrets: string[] = [];
   constructor(
     readonly stdout: Writable,
@@ -30,7 +32,7 @@ export class Output {
 
   withJson(jsonMode: boolean): Output {
     const o = new Output(this.stdout, this.stderr, {}, jsonMode);
-    Object.assign(o, { c: this.c, color: this.color, interactive: this.interactive, secrets: this.secrets, debugEnabled: this.debugEnabled });
+    Object.assign(o, { c: this.c, color: this.color, interactive: this.interactive, secrets: this.secrets, debugEnabled: this.debugEnabled, input: this.input });
     return o;
   }
 
@@ -74,5 +76,10 @@ export class Output {
 
   json(value: unknown): void {
     this.stdout.write(this.scrub(JSON.stringify(value, null, 2)) + '\n');
+  }
+
+  /** One JSON document on one line (JSON Lines, for a command reporting on several inputs). */
+  jsonLine(value: unknown): void {
+    this.stdout.write(this.scrub(JSON.stringify(value)) + '\n');
   }
 }

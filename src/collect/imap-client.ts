@@ -6,6 +6,7 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { AuditConfig } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
+import { tokenSourceFor } from '../auth/oauth2.js';
 import { DependencyError } from '../errors.js';
 
 export type ImapSettings = NonNullable<AuditConfig['channels']['imap']>;
@@ -22,8 +23,9 @@ export function imapWhere(s: ImapSettings): string {
   return `${s.host}:${s.port}`;
 }
 
-export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}): ImapFlow {
-  const auth = s.accessToken ? { user: s.user, accessToken: s.accessToken } : { user: s.user, pass: s.pass ?? '' };
+export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}, accessToken?: string): ImapFlow {
+  const token = accessToken ?? s.accessToken;
+  const auth = token ? { user: s.user, accessToken: token } : { user: s.user, pass: s.pass ?? '' };
   const client = new ImapFlow({
     host: s.host,
     port: s.port,
@@ -45,8 +47,22 @@ export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> =
 }
 
 /** Connects (with the timeout) and returns a connection whose every call is timed. */
-export async function openImap(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}, debug?: (text: string) => void): Promise<ImapConnection> {
-  const client = newImapClient(s, extra);
+export async function openImap(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}, debug?: (text: string) => void, onSecret?: (v: string) => void): Promise<ImapConnection> {
+  if (!s.oauth2) return connectImap(s, extra, undefined, debug);
+  // OAuth2: a token refused at login (revoked early, expired meanwhile) is refreshed once.
+  const tokens = tokenSourceFor(s.oauth2, 'imap', onSecret ? { onSecret } : {});
+  try {
+    return await connectImap(s, extra, await tokens.get(), debug);
+  } catch (e) {
+    if (!(e as { authenticationFailed?: boolean }).authenticationFailed) throw e;
+    tokens.invalidate();
+    debug?.(`imap ${imapWhere(s)}: the OAuth2 token was refused; refreshing it once`);
+    return connectImap(s, extra, await tokens.get(), debug);
+  }
+}
+
+async function connectImap(s: ImapSettings, extra: Partial<ImapFlowOptions>, token: string | undefined, debug?: (text: string) => void): Promise<ImapConnection> {
+  const client = newImapClient(s, extra, token);
   const where = imapWhere(s);
   const conn: ImapConnection = {
     client,
@@ -106,7 +122,9 @@ function asDependencyError(e: unknown, s: ImapSettings, what: string): Error {
   const where = imapWhere(s);
   let message: string;
   if (err?.authenticationFailed || err?.serverResponseCode === 'AUTHENTICATIONFAILED')
-    message = `IMAP login to ${where} as ${s.user} was refused; check channels.imap.user and the password or app password (accounts with two-factor sign-in need an app password or an OAuth2 access token)`;
+    message = s.oauth2
+      ? `IMAP login to ${where} as ${s.user} refused the OAuth2 token, also after refreshing it; check channels.imap.user and that the app was granted mail access`
+      : `IMAP login to ${where} as ${s.user} was refused; check channels.imap.user and the password or app password (accounts with two-factor sign-in need an app password or channels.imap.oauth2)`;
   else if (err?.code === 'ECONNREFUSED') message = `cannot connect to IMAP server ${where}: connection refused; is the server running and the port right?`;
   else if (err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN') message = `cannot resolve IMAP host ${s.host}; check channels.imap.host`;
   else if (err?.code === 'ETIMEOUT' || err?.code === 'ETIMEDOUT' || err?.code === 'GREETING_TIMEOUT' || err?.code === 'CONNECT_TIMEOUT')
@@ -115,5 +133,6 @@ function asDependencyError(e: unknown, s: ImapSettings, what: string): Error {
   else message = `IMAP ${what} on ${where} failed: ${err?.responseText ?? err?.message ?? String(e)}`;
   const out = new DependencyError(message, err?.code ?? 'EIMAP', 'imap');
   (out as { cause?: unknown }).cause = e;
+  if (err?.authenticationFailed || err?.serverResponseCode === 'AUTHENTICATIONFAILED') (out as { authenticationFailed?: boolean }).authenticationFailed = true;
   return out;
 }

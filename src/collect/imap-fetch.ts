@@ -17,6 +17,7 @@ import { decodeCharset, normalizeMessageId, parseAddresses, parseContentType, pa
 import { buildMessage, type ReplyMessage, type TextPart } from '../classify/message.js';
 import type { MailFacts } from '../attribute/email.js';
 import type { ImapConnection } from './imap-client.js';
+import type { KeptMail } from '../store/types.js';
 
 /** The header fields pass 1 reads (the envelope's, plus what attribution needs besides). */
 export const PASS1_HEADERS: ReadonlySet<string> = new Set([
@@ -245,9 +246,19 @@ function ref(n: MessageStructureObject, key: string, type: string): PartRef {
   return { key, type, encoding: (n.encoding ?? '7bit').toLowerCase(), charset: n.parameters?.['charset'] };
 }
 
+/** A fetched reply: as the classifier reads it, and what it was built from (kept for `reclassify`). */
+export interface FetchedBody {
+  message: ReplyMessage;
+  kept: KeptMail;
+}
+
+function bodyOf(headerBlock: string, parts: TextPart[]): FetchedBody {
+  return { message: buildMessage(headerBlock, parts), kept: { headerBlock, parts } };
+}
+
 /** Pass 2: the INTERNALDATE (set on each head) and text parts of the given messages, parsed with their pass-1 header block for the classifier. */
-export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes: number): Promise<Map<number, ReplyMessage>> {
-  const out = new Map<number, ReplyMessage>();
+export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes: number): Promise<Map<number, FetchedBody>> {
+  const out = new Map<number, FetchedBody>();
   if (!heads.length) return out;
   const headersOf = new Map(heads.map((h) => [h.uid, h.headerText]));
   const byUid = new Map(heads.map((h) => [h.uid, h]));
@@ -266,7 +277,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
       const h = byUid.get(m.uid);
       if (h) setInternalDate(h, m.internalDate);
       const part = single.get(m.uid);
-      if (part) out.set(m.uid, buildMessage(headersOf.get(m.uid) ?? '', [{ type: part.type, text: decodePart(m.bodyParts?.get('1'), part) }]));
+      if (part) out.set(m.uid, bodyOf(headersOf.get(m.uid) ?? '', [{ type: part.type, text: decodePart(m.bodyParts?.get('1'), part) }]));
     }
   }
   const rest = heads.filter((h) => !single.has(h.uid)).map((h) => h.uid);
@@ -285,7 +296,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
     const parts = textParts(m.bodyStructure);
     const part1 = m.bodyParts?.get('1');
     if (parts.length === 1 && parts[0]!.key === '1' && part1) {
-      out.set(m.uid, buildMessage(header, [{ type: parts[0]!.type, text: decodePart(part1, parts[0]!) }]));
+      out.set(m.uid, bodyOf(header, [{ type: parts[0]!.type, text: decodePart(part1, parts[0]!) }]));
       continue;
     }
     const k = parts.map((p) => p.key).join(' ');
@@ -304,7 +315,7 @@ export async function fetchBodies(conn: ImapConnection, heads: Pass1[], maxBytes
     for (const uid of g.uids) {
       const got = bodies.get(uid) ?? new Map<string, Buffer>();
       const texts: TextPart[] = g.parts.map((p) => ({ type: p.type, text: decodePart(got.get(p.key.toLowerCase()) ?? got.get(p.key), p) }));
-      out.set(uid, buildMessage(headersOf.get(uid) ?? '', texts));
+      out.set(uid, bodyOf(headersOf.get(uid) ?? '', texts));
     }
   }
   return out;

@@ -13,8 +13,7 @@ import type { UnmatchedMailInput } from '../store/types.js';
 import { UsageError } from '../errors.js';
 import { earliestProbeStart } from '../store/imap-queries.js';
 import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
-import { fetchBodies, fetchPass1, sourceIdFor, type Pass1 } from './imap-fetch.js';
-import type { ReplyMessage } from '../classify/message.js';
+import { fetchBodies, fetchPass1, sourceIdFor, type FetchedBody, type Pass1 } from './imap-fetch.js';
 import { emptyStats, type CollectDeps, type Collector, type CollectorFactory, type CollectStats } from './types.js';
 import { watchMailbox } from './imap-watch.js';
 
@@ -175,7 +174,7 @@ export class ImapCollector implements Collector {
       // Mail that predates every probe cannot answer one: not stored, not listed. Dated by its
       // Date header (mail nothing matched), it gets a day of slack for the sender's clock.
       const tooOld = (h: Pass1) => oldest === null || h.facts.occurredAt < oldest - (h.internalDate !== null ? 60_000 : 86_400_000);
-      const mailOf = (h: Pass1, message: ReplyMessage | null, hit: AttributionResult | null): CollectedMail => ({
+      const mailOf = (h: Pass1, body: FetchedBody | null, hit: AttributionResult | null): CollectedMail => ({
         sourceId: sourceIdFor(this.account, h),
         occurredAt: h.facts.occurredAt,
         timeSource: h.internalDate !== null ? 'internaldate' : 'date-header',
@@ -186,7 +185,8 @@ export class ImapCollector implements Collector {
         facts: h.facts,
         subject: h.subject,
         messageId: h.messageId,
-        message,
+        message: body?.message ?? null,
+        kept: body?.kept ?? null,
         exact: hit,
       });
       // Where the time goes (--debug): header pass with attribution, body pass, classify + store.
@@ -282,13 +282,13 @@ export class ImapCollector implements Collector {
         let pending = bodiesOf(0);
         for (const [k, { run, runLast, finalRun }] of runs.entries()) {
           let stored = 0;
-          const storeHead = (h: Pass1, message: ReplyMessage | null) => {
+          const storeHead = (h: Pass1, body: FetchedBody | null) => {
             const hit = exact.get(h.uid) ?? null;
-            if (!hit && !message && tooOld(h)) {
+            if (!hit && !body && tooOld(h)) {
               skippedOld++;
               return;
             }
-            const r = recordMail(store, this.deps.loaded, mailOf(h, message, hit), this.patterns);
+            const r = recordMail(store, this.deps.loaded, mailOf(h, body, hit), this.patterns);
             if (!r.isNew) return;
             stored++;
             stats.added++;

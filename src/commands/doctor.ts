@@ -82,9 +82,18 @@ async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
   const fake = placeholder('smtp', s.host);
   if (fake) return fake;
   const nodemailer = (await import('nodemailer')).default;
+  let accessToken: string | undefined;
+  if (s.oauth2) {
+    const { tokenSourceFor } = await import('../auth/oauth2.js');
+    try {
+      accessToken = await tokenSourceFor(s.oauth2, 'smtp').get();
+    } catch (e) {
+      return [{ name: 'smtp', status: 'fail', detail: (e as Error).message, fix: 'check channels.smtp.oauth2 (client id, secret and refresh token variables)', unreachable: true }];
+    }
+  }
   const transport = nodemailer.createTransport({
     host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
-    ...(s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
+    ...(accessToken ? { auth: { type: 'OAuth2', user: s.user, accessToken } } : s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
     connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,
   });
   try {
@@ -102,6 +111,16 @@ async function imapCheck(loaded: LoadedConfig): Promise<Check[]> {
   if (!m) return [];
   const fake = placeholder('imap', m.host);
   if (fake) return fake;
+  if (m.oauth2) {
+    // The collector's own path: a token from the refresh grant, refreshed once if refused.
+    const { openImap } = await import('../collect/imap-client.js');
+    try {
+      await (await openImap(m)).close();
+      return [{ name: 'imap', status: 'ok', detail: `${m.host}:${m.port} accepts the OAuth2 token of ${m.user}` }];
+    } catch (e) {
+      return [{ name: 'imap', status: 'fail', detail: (e as Error).message, fix: 'check channels.imap.oauth2 (client id, secret and refresh token variables)', unreachable: true }];
+    }
+  }
   const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: m.host, port: m.port, secure: m.secure, logger: false,

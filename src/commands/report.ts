@@ -19,6 +19,7 @@ import { buildReport, directoryFromConfig } from '../score/model.js';
 import { settingsFromConfig } from '../score/settings.js';
 import { MAX_TREND_RUNS } from '../score/trends.js';
 import { countUnmatchedEvents, probeFacts, runsWithProbes } from '../store/report-queries.js';
+import { reviewSummary } from '../store/review-queries.js';
 import { Store } from '../store/store.js';
 import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
@@ -75,6 +76,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
       selection: { runId: runId ?? null, since: since ?? null },
       failUnder,
       unmatchedEvents: countUnmatchedEvents(store, since),
+      review: reviewSummary(store, runId !== undefined ? { runId } : since !== undefined ? { since } : {}),
     });
     const m = built.model;
     const redact = opts.redact !== false;

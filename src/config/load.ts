@@ -9,7 +9,7 @@ import { interpolateEnv, pathKey } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
 import type { PathSeg } from './positions.js';
 import { applyProviderPresets } from './providers.js';
-import { RULES } from './rules.js';
+import { RULES, type RuleContext, type RuleIssue } from './rules.js';
 import { SECRET_PATHS, configSchema, type AuditConfig, type EntryPoint, type ServiceLine, type Site } from './schema.js';
 import { zodIssue } from './zod-issues.js';
 import { readYamlFile } from './yaml-file.js';
@@ -94,7 +94,10 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
     const repaired = withoutBadValues(env.value, parsed.error.issues);
     if (!repaired) return { ok: false, issues: sortIssues(issues) };
     const seen = new Set(issues.map((i) => i.path));
-    for (const r of runRules(repaired.config, full, opts.cwd, env.refPaths)) {
+    const dir = dirname(full);
+    const probesDir = resolve(dir, repaired.config.probes.dir);
+    const inquiryNames = [...loadInquiries(probesDir, opts.cwd).inquiries.keys()];
+    for (const r of runRules(repaired.config, { configDir: dir, probesDir, inquiryNames, envRefPaths: env.refPaths })) {
       const issue = f.issue(r.path, r.message, { severity: 'error' });
       if ((r.severity ?? 'error') === 'error' && !seen.has(issue.path)) issues.push(issue);
     }
@@ -104,7 +107,11 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   const probesDir = resolve(dir, config.probes.dir);
   const templates = loadInquiries(probesDir, opts.cwd);
   issues.push(...templates.issues);
-  for (const r of RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...env.refPaths]) })))
+  for (const kind of ['imap', 'smtp'] as const) {
+    const o = config.channels[kind]?.oauth2;
+    if (o?.refreshTokenFile) o.refreshTokenFile = resolve(dir, o.refreshTokenFile);
+  }
+  for (const r of runRules(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: env.refPaths }))
     if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
@@ -176,10 +183,7 @@ function withoutBadValues(value: unknown, first: readonly z.core.$ZodIssue[]): {
       }
       // A refused value goes; a mapping missing a required value goes with it (from round 2).
       const cut = round === 0 || valueAt(data, path) !== undefined ? path : path.slice(0, -1);
-      if (!cut.length || typeof cut[cut.length - 1] === 'number') return null;
-      const holder = valueAt(data, cut.slice(0, -1));
-      if (!holder || typeof holder !== 'object' || Array.isArray(holder)) return null;
-      delete (holder as Record<string, unknown>)[cut[cut.length - 1] as string];
+      if (!deleteAt(data, cut)) return null;
     }
     const again = configSchema.safeParse(data);
     if (again.success) return { config: again.data };
@@ -197,12 +201,23 @@ function valueAt(data: unknown, path: readonly PathSeg[]): unknown {
   return v;
 }
 
-/** The cross-field rules over a config that parsed (after repair, only their errors are kept). */
-function runRules(config: AuditConfig, full: string, cwd: string, refPaths: Iterable<string>): ReturnType<(typeof RULES)[number]> {
-  const dir = dirname(full);
-  const probesDir = resolve(dir, config.probes.dir);
-  const templates = loadInquiries(probesDir, cwd);
-  return RULES.flatMap((rule) => rule(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: new Set([...refPaths]) }));
+/**
+ * Deletes the mapping key at the end of `path` (never an array element: the paths of the rest
+ * would shift). False when there is no such key to delete.
+ */
+function deleteAt(data: unknown, path: readonly PathSeg[]): boolean {
+  const last = path[path.length - 1];
+  if (last === undefined || typeof last === 'number') return false;
+  const holder = valueAt(data, path.slice(0, -1));
+  if (!holder || typeof holder !== 'object' || Array.isArray(holder)) return false;
+  delete (holder as Record<string, unknown>)[last];
+  return true;
+}
+
+/** The cross-field rules, in their order. */
+function runRules(config: AuditConfig, ctx: Omit<RuleContext, 'envRefPaths'> & { envRefPaths: Iterable<string> }): RuleIssue[] {
+  const c: RuleContext = { ...ctx, envRefPaths: new Set(ctx.envRefPaths) };
+  return RULES.flatMap((rule) => rule(config, c));
 }
 
 /** Removes, in place, the values left as `${NAME}` that their fields refuse, so their defaults apply. */
@@ -211,15 +226,7 @@ function dropRefused(value: unknown, isUnset: (path: readonly PathSeg[]) => bool
     const r = configSchema.safeParse(value);
     if (r.success) return;
     let changed = false;
-    for (const i of r.error.issues) {
-      const path = i.path as PathSeg[];
-      if (!path.length || !isUnset(path) || typeof path[path.length - 1] === 'number') continue;
-      const holder = valueAt(value, path.slice(0, -1));
-      if (holder && typeof holder === 'object' && !Array.isArray(holder)) {
-        delete (holder as Record<string, unknown>)[path[path.length - 1] as string];
-        changed = true;
-      }
-    }
+    for (const i of r.error.issues) if (isUnset(i.path as PathSeg[]) && deleteAt(value, i.path as PathSeg[])) changed = true;
     if (!changed) return;
   }
 }

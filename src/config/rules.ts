@@ -217,6 +217,25 @@ export const scriptsExist: Rule = (c, ctx) => {
   return out;
 };
 
+/** An OAuth2 sign-in needs a token endpoint it can reach: the provider's, or a URL for custom. */
+export const oauth2Endpoints: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  for (const kind of ['imap', 'smtp'] as const) {
+    const o = c.channels[kind]?.oauth2;
+    if (!o) continue;
+    const path: PathSeg[] = ['channels', kind, 'oauth2'];
+    if (o.provider === 'custom' && !o.tokenUrl) out.push({ path: [...path, 'provider'], message: 'provider custom needs oauth2.tokenUrl (the token endpoint)' });
+    if (o.tokenUrl) {
+      const bad = checkTargetUrl(o.tokenUrl, c.safety.allowLocal);
+      if (bad) out.push({ path: [...path, 'tokenUrl'], message: bad });
+      else if (new URL(o.tokenUrl).protocol === 'http:' && !isLocalHost(new URL(o.tokenUrl).hostname))
+        out.push({ path: [...path, 'tokenUrl'], message: 'must be an https URL: the refresh token and client secret travel in the request' });
+    }
+    if (!c.channels[kind]?.user) out.push({ path: ['channels', kind, 'user'], message: 'OAuth2 sign-in needs the mailbox user name' });
+  }
+  return out;
+};
+
 export const RULES: Rule[] = [
   uniqueIds,
   channelsConfigured,
@@ -229,6 +248,7 @@ export const RULES: Rule[] = [
   secretsFromEnv,
   inquiriesExist,
   scriptsExist,
+  oauth2Endpoints,
 ];
 
 function eachEntry(c: AuditConfig, fn: (e: AuditConfig['sites'][number]['serviceLines'][number]['entryPoints'][number], path: PathSeg[]) => void) {

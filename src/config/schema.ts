@@ -138,6 +138,23 @@ const providerSchema = z
   .optional()
   .describe(`Mail provider preset (${PROVIDER_IDS.join(', ')}): fills host, port and TLS; anything set here by hand wins.`);
 
+const oauth2Schema = z
+  .strictObject({
+    provider: z.enum(['google', 'microsoft', 'custom']).describe('Whose token endpoint: google, microsoft, or custom (give tokenUrl).'),
+    clientId: z.string().min(1).describe('The OAuth2 client (application) id.'),
+    clientSecret: secret('OAuth2 client secret (public clients have none)').optional(),
+    refreshToken: secret('OAuth2 refresh token of the shopper\'s mailbox'),
+    tenant: z.string().default('common').describe('Microsoft: the directory (tenant) id or domain; default common.'),
+    tokenUrl: z.string().optional().describe('Token endpoint for provider custom (or a sandbox on loopback, with safety.allowLocal).'),
+    scope: z.string().optional().describe('Scopes to ask for on refresh; default the provider\'s mail scope.'),
+    refreshTokenFile: z
+      .string()
+      .optional()
+      .describe('Where a rotated refresh token is written (mode 600), relative to the config; without it a new one is kept for this process only.'),
+    timeout: duration('Timeout of a token refresh.').prefault('15s'),
+  })
+  .describe('Sign in with OAuth2: the access token is fetched from the refresh token and refreshed before it expires.');
+
 const smtpSchema = z.strictObject({
   provider: providerSchema,
   host: z.string().describe('SMTP server host (filled by `provider` when given).'),
@@ -146,6 +163,7 @@ const smtpSchema = z.strictObject({
   requireTLS: z.boolean().default(true).describe('Refuse to send without TLS (turn off only for loopback servers).'),
   user: z.string().optional().describe('SMTP user name.'),
   pass: secret('SMTP password or app password').optional(),
+  oauth2: oauth2Schema.optional(),
   from: z.string().optional().describe('Envelope sender; default: the shopper\'s plus-address.'),
 });
 
@@ -156,7 +174,8 @@ const imapSchema = z.strictObject({
   secure: z.boolean().default(true).describe('TLS from the start (port 993).'),
   user: z.string().describe('Mailbox user name.'),
   pass: secret('IMAP password or app password').optional(),
-  accessToken: secret('OAuth2 access token (instead of pass)').optional(),
+  accessToken: secret('OAuth2 access token (instead of pass), used as given; prefer oauth2, which refreshes it').optional(),
+  oauth2: oauth2Schema.optional(),
   mailboxes: z
     .array(z.string())
     .default(['INBOX', '\\Junk'])
@@ -331,6 +350,10 @@ export const SECRET_PATHS = [
   'channels.smtp.pass',
   'channels.imap.pass',
   'channels.imap.accessToken',
+  'channels.imap.oauth2.clientSecret',
+  'channels.imap.oauth2.refreshToken',
+  'channels.smtp.oauth2.clientSecret',
+  'channels.smtp.oauth2.refreshToken',
   'channels.twilio.accountSid',
   'channels.twilio.authToken',
 ];

@@ -107,6 +107,8 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     }
     const kind: TimelineStep['kind'] = e.followUp ? 'follow-up' : ((STEP_LABEL[e.kind] ? e.kind : 'other') as TimelineStep['kind']);
     const notes: string[] = [];
+    if (e.review) notes.push(`${e.review} by hand${e.review === 'corrected' ? classifierSaid(e.details) : ''}`);
+    else if (e.needsReview) notes.push('needs review: the classifier was unsure');
     if (e.attribution !== 'exact') notes.push(`matched: ${e.attribution}`);
     if (e.passAlong) notes.push('passed along');
     if (e.campaignAware) notes.push('knows the campaign');
@@ -154,6 +156,14 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     outcome: f.outcome,
     error: f.error === null ? null : clip(text(f.error)!, 300),
   };
+}
+
+/** "(the classifier said: automatic acknowledgement, pass-along)" from an event's details.classifier. */
+function classifierSaid(details: Record<string, unknown>): string {
+  const v = details['classifier'] as { kind?: unknown; passAlong?: unknown; campaignAware?: unknown } | undefined;
+  if (!v || typeof v.kind !== 'string') return '';
+  const kind = v.kind === 'human' ? 'reply from a person' : (STEP_LABEL[v.kind] ?? v.kind);
+  return ` (the classifier said: ${[kind, v.passAlong === true && 'pass-along', v.campaignAware === true && 'knows the campaign'].filter(Boolean).join(', ')})`;
 }
 
 function clip(t: string, n: number): string {

@@ -13,6 +13,7 @@ import { durationWords, gradeText, percent, quantileText, REFERENCE_NOTE, refere
 import { distributionChart, gradeChart, trendChart } from './html-charts.js';
 import { CSS } from './html-css.js';
 import { anchor, esc } from './html-escape.js';
+import { REVIEW_STATE, reviewCountsLine, reviewItemText } from './review-text.js';
 import { selectionLine, summaryLine } from './terminal.js';
 
 export interface HtmlOptions {
@@ -94,6 +95,9 @@ export function renderHtml(m: ReportModel, o: HtmlOptions): string {
   out.push(m.findings.length ? `<ol class="findings">${m.findings.slice(0, 300).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>` : '<p>None: every probe was answered in time and owned.</p>');
   if (m.findings.length > 300) out.push(`<p class="note">… and ${m.findings.length - 300} more (the JSON format lists them all).</p>`);
   if (m.unmatchedEvents) out.push(`<p class="note">${esc(m.unmatchedEvents)} replies or calls in the period could not be matched to an inquiry.</p>`);
+  out.push(`<h3 id="review">Verdicts reviewed by hand</h3><p>${esc(reviewCountsLine(m))}.</p>`);
+  if (m.review.items.length)
+    out.push(`<ul class="review">${m.review.items.map((it) => `<li class="rv-${esc(it.state)}"><b>${esc(REVIEW_STATE[it.state])}</b> ${esc(reviewItemText(m, it))}</li>`).join('')}</ul>`);
   out.push(`</section>`);
 
   // Scorecards

@@ -5,6 +5,7 @@
  */
 import type { ReportModel } from '../score/model.js';
 import { gradeText, rowText, when } from './format.js';
+import { reviewCountsLine, reviewItemText } from './review-text.js';
 
 // XML 1.0 cannot carry most control characters even escaped: drop them.
 // eslint-disable-next-line no-control-regex
@@ -37,6 +38,10 @@ export function renderJunit(m: ReportModel): string {
         const t = rowText(st);
         const figures = `probes ${t.probes}; answered ${t.answered}; median 1st reply ${t.first}; median human ${t.human}; in SLA ${t.inSla}; passed on ${t.passAlong}; callback ${t.callback}; follow-up ${t.followUp}; phone ${t.phone}; grade ${t.grade}`;
         const findings = m.findings.filter((f) => f.siteId === site.id && f.serviceLineId === line.id && f.channel === cell.channel).map((f) => `- ${f.what}${f.of > 1 ? ` (${f.count} of ${f.of})` : ''}`);
+        const reviewed = m.review.items
+          .filter((it) => it.siteId === site.id && cell.entryKeys.includes(it.entryKey))
+          .map((it) => `- ${reviewItemText(m, it)}`);
+        findings.push(...reviewed);
         const name = `${line.name} · ${cell.channel}`;
         let body: string;
         if (st.grade === null) {
@@ -58,6 +63,7 @@ export function renderJunit(m: ReportModel): string {
     suites.push(
       `  <testsuite name="${xmlEscape(site.name)}" tests="${cases.length}" failures="${sFail}" errors="0" skipped="${sSkip}" timestamp="${iso}" time="0">\n` +
         `    <properties>\n      <property name="grade" value="${xmlEscape(gradeText(site.stats.grade, site.stats))}"/>\n` +
+        `      <property name="verdicts" value="${xmlEscape(reviewCountsLine(m))}"/>\n` +
         (threshold !== null ? `      <property name="failUnder" value="${threshold}"/>\n` : '') +
         `    </properties>\n${cases.join('\n')}\n  </testsuite>`,
     );

@@ -2,6 +2,7 @@
 import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
 import { gradeText, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, ROW_LEGEND, rowText, type RowText } from './format.js';
+import { reviewCountsLine, reviewItemText } from './review-text.js';
 import { selectionLine } from './terminal.js';
 
 const COLUMNS: Array<keyof RowText> = ['probes', 'answered', 'first', 'human', 'inSla', 'passAlong', 'callback', 'followUp', 'phone', 'grade'];
@@ -73,6 +74,10 @@ export function renderMarkdown(m: ReportModel): string {
     }
     out.push('');
   }
+  out.push('## Verdicts reviewed by hand', '', mdEscape(reviewCountsLine(m)) + '.', '');
+  const listed = m.review.items.slice(0, 100);
+  for (const it of listed) out.push(`- ${mdEscape(reviewItemText(m, it))}`);
+  if (listed.length) out.push('');
   if (m.threshold.failUnder !== null) {
     out.push(
       m.threshold.breaches.length

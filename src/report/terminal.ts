@@ -7,6 +7,8 @@ import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
+import { escapeForTerminal } from '../review/terminal-escape.js';
+import { reviewCountsLine, reviewItemText } from './review-text.js';
 import { day, gradeText, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, rowText, when, type RowText } from './format.js';
 
 export interface TerminalOptions {
@@ -76,6 +78,10 @@ export function renderTerminal(m: ReportModel, o: TerminalOptions): string {
     out.push('');
     out.push(c.dim(`${m.unmatchedEvents} replies or calls in the period could not be matched to an inquiry (see \`respond-audit status\`).`));
   }
+  out.push('');
+  out.push(reviewCountsLine(m));
+  const shown = m.review.items.filter((it) => it.state !== 'confirmed').slice(0, max);
+  for (const it of shown) out.push(`  ${it.state === 'corrected' ? '✎' : '?'} ${escapeForTerminal(reviewItemText(m, it)).replace(/\n/g, ' ')}`);
   if (m.threshold.failUnder !== null) {
     out.push('');
     if (m.threshold.breaches.length)

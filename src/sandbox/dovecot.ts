@@ -57,6 +57,11 @@ export interface DovecotOptions {
   dir?: string;
   /** Advertise only these capabilities (e.g. a server without CONDSTORE/QRESYNC/LIST-STATUS). */
   capabilities?: string;
+  /**
+   * Also accept OAuth2 bearer tokens (SASL XOAUTH2 and/or OAUTHBEARER), validated by Dovecot's
+   * oauth2 passdb through RFC 7662 introspection at this URL (e.g. the sandbox OAuth2 server).
+   */
+  oauth2?: { introspectionUrl: string; mechanisms?: Array<'xoauth2' | 'oauthbearer'> };
 }
 
 export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotInstance> {
@@ -82,13 +87,18 @@ shutdown_clients = yes
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${opts.oauth2 ? ' ' + (opts.oauth2.mechanisms ?? ['xoauth2', 'oauthbearer']).join(' ') : ''}
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
 mail_uid = ${asRoot ? MAIL_UID : process.getuid?.()}
 mail_gid = ${asRoot ? MAIL_GID : process.getgid?.()}
 ${me ? `default_internal_user = ${me}\ndefault_login_user = ${me}\ndefault_internal_group = ${me}` : ''}
-passdb {
+${opts.oauth2 ? `passdb {
+  driver = oauth2
+  mechanisms = ${(opts.oauth2.mechanisms ?? ['xoauth2', 'oauthbearer']).join(' ')}
+  args = ${dir}/oauth2.conf.ext
+}
+` : ''}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%n ${passwd}
 }
@@ -146,6 +156,11 @@ protocol imap {
 `;
   const confPath = join(dir, 'dovecot.conf');
   writeFileSync(confPath, conf);
+  if (opts.oauth2)
+    writeFileSync(
+      join(dir, 'oauth2.conf.ext'),
+      `introspection_mode = post\nintrospection_url = ${opts.oauth2.introspectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,
+    );
   let child: ChildProcess | null = null;
   const makeHome = (user: string) => {
     const home = join(dir, 'home', user);

@@ -4,6 +4,7 @@
  */
 import type { AuditConfig } from '../config/schema.js';
 import type { ProbeFacts } from '../store/report-queries.js';
+import type { ReviewSummary } from '../store/review-queries.js';
 import { aggregateRows, ScoreTable, type GroupStats } from './aggregate.js';
 import { gatherFindings, type Finding, type Labels } from './findings.js';
 import { scoreProbe, type ProbeScore } from './probe.js';
@@ -86,6 +87,8 @@ export interface ReportModel {
   trends: SiteTrend[];
   /** Replies and calls in the period that no inquiry could be matched to. */
   unmatchedEvents: number;
+  /** Verdicts behind these scores that people corrected or confirmed by hand, and those flagged for review. */
+  review: ReviewSummary;
   threshold: { failUnder: number | null; breaches: ThresholdBreach[] };
 }
 
@@ -101,6 +104,7 @@ export interface BuildInput {
   selection: { runId: number | null; since: number | null };
   failUnder: number | null;
   unmatchedEvents?: number;
+  review?: ReviewSummary;
 }
 
 export interface BuiltReport {
@@ -253,6 +257,7 @@ export function buildReport(input: BuildInput): BuiltReport {
     findings: gatherFindings(scores, s, labels),
     trends: siteTrends(all, input.runs, s, siteIds, table),
     unmatchedEvents: input.unmatchedEvents ?? 0,
+    review: input.review ?? { corrected: 0, confirmed: 0, needsReview: 0, items: [] },
     threshold: { failUnder, breaches },
   };
   return { model, scores };

@@ -205,6 +205,41 @@ export const MIGRATIONS: string[] = [
     INSERT INTO facts_stale SELECT OLD.probe_id WHERE NOT EXISTS (SELECT 1 FROM facts_stale WHERE probe_id = OLD.probe_id);
   END;
   `,
+  // 5: review and reclassification. mail_evidence keeps what the classifier read of a reply
+  // (its header block and text parts, as fetched within the collector's size limits; deflated
+  // JSON) so `reclassify` can run a newer classifier without contacting the mail server; mail
+  // stored before this migration has none and says so. needs_review mirrors the classifier's
+  // flag in an event's details, as a column so a report counts the flagged verdicts by a
+  // partial index instead of parsing every event's JSON. corrections is the append-only log
+  // of what people said of a verdict (`review`): the latest row of an observation is its
+  // complete standing correction (action 'correct' or 'confirm'; 'clear' withdraws it), and
+  // `classifier` the classifier's verdict it overrode, so the log alone says what changed.
+  // probe_id is the probe the verdict was attributed to, also after not-a-reply detaches it.
+  `
+  CREATE TABLE mail_evidence (
+    observation_id INTEGER PRIMARY KEY REFERENCES observations(id),
+    kept BLOB NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT 0
+  );
+  ALTER TABLE events ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+  UPDATE events SET needs_review = 1 WHERE json_extract(details, '$.needsReview') = 1;
+  CREATE INDEX events_needs_review ON events(probe_id) WHERE needs_review = 1;
+  CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    observation_id INTEGER NOT NULL REFERENCES observations(id),
+    probe_id INTEGER REFERENCES probes(id),
+    action TEXT NOT NULL CHECK (action IN ('correct', 'confirm', 'clear')),
+    kind TEXT CHECK (kind IN ('auto-ack', 'human', 'bounce', 'not-a-reply')),
+    pass_along INTEGER,
+    campaign_aware INTEGER,
+    note TEXT,
+    reviewer TEXT,
+    at INTEGER NOT NULL,
+    classifier TEXT NOT NULL
+  );
+  CREATE INDEX corrections_observation ON corrections(observation_id, id);
+  CREATE INDEX corrections_probe ON corrections(probe_id);
+  `,
 ];
 
 /** What Store.batch runs before it commits: the noted probes' rows recomputed, the deferral ended. */

@@ -6,6 +6,7 @@
  * probes a report shows.
  */
 import type { Store } from './store.js';
+import { parseJson } from './json-column.js';
 
 /** Everything the scorer needs to know about one probe. Times are epoch ms. */
 export interface ProbeFacts {
@@ -163,6 +164,10 @@ export interface TimelineEvent {
   sender: string | null;
   subject: string | null;
   excerpt: string | null;
+  /** The classifier flagged the verdict for a person's review. */
+  needsReview: boolean;
+  /** A person's standing word on the verdict (migration 5), if any. */
+  review: 'corrected' | 'confirmed' | null;
 }
 
 /** Timelines of the given probes (at most a few thousand: what a report shows). */
@@ -173,7 +178,8 @@ export function probeTimelines(store: Store, probeIds: number[]): Map<number, Ti
     .prepare(
       `SELECT e.probe_id AS probeId, e.kind, e.attribution, e.occurred_at AS occurredAt, e.pass_along AS passAlong,
               e.campaign_aware AS campaignAware, e.follow_up AS followUp, e.reasons, e.details,
-              o.sender, o.subject, o.excerpt
+              o.sender, o.subject, o.excerpt, e.needs_review AS needsReview,
+              (SELECT c.action FROM corrections c WHERE c.observation_id = e.observation_id ORDER BY c.id DESC LIMIT 1) AS reviewAction
        FROM events e JOIN observations o ON o.id = e.observation_id
        WHERE e.probe_id IN (SELECT value FROM json_each(?))
        ORDER BY e.probe_id, e.occurred_at, e.id`,
@@ -193,6 +199,8 @@ export function probeTimelines(store: Store, probeIds: number[]): Map<number, Ti
       sender: (r.sender as string | null) ?? null,
       subject: (r.subject as string | null) ?? null,
       excerpt: (r.excerpt as string | null) ?? null,
+      needsReview: r.needsReview === 1,
+      review: r.reviewAction === 'correct' ? 'corrected' : r.reviewAction === 'confirm' ? 'confirmed' : null,
     };
     const list = out.get(ev.probeId);
     if (list) list.push(ev);
@@ -242,13 +250,4 @@ export function runsWithProbes(store: Store, filter: ProbeFilter = {}): Array<{ 
        WHERE r.id IN (SELECT DISTINCT run_id FROM probes ${w.sql}) ORDER BY r.started_at, r.id`,
     )
     .all(...w.args) as Array<{ id: number; startedAt: number; kind: string }>;
-}
-
-function parseJson<T>(s: unknown): T | null {
-  if (typeof s !== 'string') return null;
-  try {
-    return JSON.parse(s) as T;
-  } catch {
-    return null;
-  }
 }

@@ -42,7 +42,7 @@ export const UNMATCHED_REASON = "no token, no thread header naming a probe, and 
 /** An unattributed item: an event, or (id null) an observation stored as unmatched. */
 export type UnattributedRow = Omit<EventRow, 'id'> & { id: number | null; sender: string | null; subject: string | null };
 const eventOf = (r: unknown) =>
-  rowOf<EventRow>(r as Record<string, unknown>, ['reasons', 'details'], ['pass_along', 'campaign_aware', 'follow_up']);
+  rowOf<EventRow>(r as Record<string, unknown>, ['reasons', 'details'], ['pass_along', 'campaign_aware', 'follow_up', 'needs_review']);
 
 export interface NewProbe {
   token: string;
@@ -344,16 +344,16 @@ export class Store {
   /** Inserts or replaces the event of this kind for the observation. */
   upsertEvent(e: EventInput): number {
     const r = this.statement(
-        `INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details, needs_review)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (observation_id, kind) DO UPDATE SET probe_id = excluded.probe_id, attribution = excluded.attribution,
            occurred_at = excluded.occurred_at, pass_along = excluded.pass_along, campaign_aware = excluded.campaign_aware,
-           follow_up = excluded.follow_up, reasons = excluded.reasons, details = excluded.details
+           follow_up = excluded.follow_up, reasons = excluded.reasons, details = excluded.details, needs_review = excluded.needs_review
          RETURNING id`,
       )
       .get(
         e.observationId, e.probeId, e.kind, e.attribution, e.occurredAt, e.passAlong ? 1 : 0, e.campaignAware ? 1 : 0,
-        e.followUp ? 1 : 0, json(e.reasons ?? []), json(e.details ?? {}),
+        e.followUp ? 1 : 0, json(e.reasons ?? []), json(e.details ?? {}), needsReviewOf(e.details),
       ) as { id: number };
     return r.id;
   }
@@ -443,6 +443,11 @@ export class Store {
   vacuumInto(target: string): void {
     this.db.prepare('VACUUM INTO ?').run(target);
   }
+}
+
+/** The classifier's needsReview flag in an event's details, as the needs_review column (migration 5) holds it. */
+export function needsReviewOf(details: Record<string, unknown> | null | undefined): number {
+  return details?.['needsReview'] === true ? 1 : 0;
 }
 
 function processAlive(pid: number): boolean {

@@ -132,3 +132,39 @@ export interface PastProbe {
   /** Estimated cost (USD) recorded when it was planned. */
   estCost: number;
 }
+
+/** What the classifier read of a reply, kept for `reclassify` (migration 5). */
+export interface KeptMail {
+  headerBlock: string;
+  parts: Array<{ type: string; text: string }>;
+}
+
+/** What a person said a reply is: a verdict kind, or that it answers no inquiry of ours. */
+export type CorrectedKind = 'auto-ack' | 'human' | 'bounce' | 'not-a-reply';
+
+/** The classifier's verdict on an event and where it was attributed (kept in details.classifier once a person corrects it). */
+export interface ClassifierVerdict {
+  /** The event kind the classifier's verdict gave: auto-ack, human-reply, bounce, or unattributed. */
+  eventKind: EventKind;
+  /** auto-ack, human or bounce (for an unattributed event: what the classifier said of it). */
+  kind: 'auto-ack' | 'human' | 'bounce' | null;
+  passAlong: boolean;
+  campaignAware: boolean;
+  probeId: number | null;
+  attribution: Attribution;
+}
+
+/** One row of the corrections log; the latest of an observation stands (unless it is a 'clear'). */
+export interface CorrectionRow {
+  id: number;
+  observationId: number;
+  probeId: number | null;
+  action: 'correct' | 'confirm' | 'clear';
+  kind: CorrectedKind | null;
+  passAlong: boolean | null;
+  campaignAware: boolean | null;
+  note: string | null;
+  reviewer: string | null;
+  at: number;
+  classifier: ClassifierVerdict;
+}

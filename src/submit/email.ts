@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { doNotContactMatch } from '../config/targets.js';
-import { UsageError } from '../errors.js';
+import { tokenSourceFor } from '../auth/oauth2.js';
+import { DependencyError, UsageError } from '../errors.js';
 import type { SubmitResult, Submitter, SubmitterDeps, SubmitterFactory } from './types.js';
 
 export interface EmailSubmitterOptions {
@@ -47,13 +48,14 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
         if (m?.tnx === 'server' && /^354\b/.test(text)) dataStarted = true;
       };
       const logger = { trace: () => undefined, debug: watch, info: watch, warn: () => undefined, error: () => undefined, fatal: () => undefined, level: () => undefined };
-      const transport = nodemailer.createTransport({
+      const tokens = smtp.oauth2 ? tokenSourceFor(smtp.oauth2, 'smtp') : null;
+      const transportWith = (accessToken: string | undefined) => nodemailer.createTransport({
         host: smtp.host,
         port: smtp.port,
         secure: smtp.secure,
         requireTLS: smtp.requireTLS && !smtp.secure,
         ignoreTLS: !smtp.requireTLS && !smtp.secure && isLoopback(smtp.host),
-        auth: smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
+        auth: accessToken ? { type: 'OAuth2', user: smtp.user, accessToken } : smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
         connectionTimeout: o.connectionTimeoutMs,
         greetingTimeout: o.socketTimeoutMs,
         socketTimeout: o.socketTimeoutMs,
@@ -63,17 +65,34 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
       } as never);
       hooks.progress(`sending to ${to}`);
       deps.debug?.(`smtp ${smtp.host}:${smtp.port}: sending ${messageId} to ${to}${smtp.user ? ` (login as ${smtp.user})` : ''}`);
+      const send = async (accessToken: string | undefined) => {
+        const transport = transportWith(accessToken);
+        try {
+          return await transport.sendMail({
+            from: { name: job.shopper.name, address: job.shopper.email },
+            replyTo: { name: job.shopper.name, address: job.shopper.email },
+            to,
+            subject: job.message.subject,
+            text: job.message.body,
+            messageId,
+            date: new Date(deps.clock.now()),
+            envelope: { from: smtp.from ?? job.shopper.email, to: [to] },
+          });
+        } finally {
+          transport.close();
+        }
+      };
       try {
-        const info = await transport.sendMail({
-          from: { name: job.shopper.name, address: job.shopper.email },
-          replyTo: { name: job.shopper.name, address: job.shopper.email },
-          to,
-          subject: job.message.subject,
-          text: job.message.body,
-          messageId,
-          date: new Date(deps.clock.now()),
-          envelope: { from: smtp.from ?? job.shopper.email, to: [to] },
-        });
+        let info;
+        try {
+          info = await send(tokens ? await tokens.get() : undefined);
+        } catch (e) {
+          // OAuth2: a token refused at login (nothing was sent yet) is refreshed once.
+          if (!tokens || dataStarted || (e as { code?: string }).code !== 'EAUTH') throw e;
+          tokens.invalidate();
+          deps.debug?.(`smtp ${smtp.host}:${smtp.port}: the OAuth2 token was refused; refreshing it once`);
+          info = await send(await tokens.get());
+        }
         const submittedAt = deps.clock.now();
         deps.debug?.(`smtp ${smtp.host}:${smtp.port}: accepted ${messageId} (${String((info as { response?: string }).response ?? '').slice(0, 80)})`);
         hooks.confirmed({ submittedAt, messageId });
@@ -85,9 +104,8 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
           details: { smtpResponse: String((info as { response?: string }).response ?? '').slice(0, 200) },
         };
       } catch (e) {
+        if (e instanceof DependencyError) return { status: 'not-sent', outcome: 'refused', error: e.message };
         return failure(e, dataStarted, `${smtp.host}:${smtp.port}`, to, messageId);
-      } finally {
-        transport.close();
       }
     },
     async close() {},

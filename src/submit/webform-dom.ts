@@ -127,7 +127,8 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       min: el.getAttribute('min') || '', max: el.getAttribute('max') || '',
       value: el.value || '', checked: !!el.checked, optionValue: el.getAttribute('value') || '',
       options: tag === 'select' ? [...el.options].map((o) => ({ value: o.value, text: raText(o) || o.text, disabled: o.disabled })) : undefined,
-      groupLabel: el.type === 'radio' || el.type === 'checkbox' ? groupLabel(el) : '',
+      groupLabel: groupLabel(el),
+      mask: el.getAttribute('data-inputmask') || el.getAttribute('data-inputmask-mask') || el.getAttribute('data-mask') || '',
     };
   });
   const buttons = [...root.querySelectorAll('button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn')]

@@ -4,7 +4,10 @@
  * into it. Pure functions over the descriptions webform-dom.ts collects, so the rules are
  * testable without a browser.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { nameRoleOf, resolveBareName } from './webform-names.js';
+import { formatPhoneFor, phoneSegments } from './webform-phone.js';
+
+export { formatPhoneFor } from './webform-phone.js';
 
 export interface FieldInfo {
   idx: number;
@@ -36,12 +39,15 @@ export interface FieldInfo {
   optionValue: string;
   options?: { value: string; text: string; disabled: boolean }[];
   groupLabel: string;
+  /** An input-mask definition (data-inputmask, data-mask), when the page declares one. */
+  mask?: string;
 }
 
 export type FieldRole =
   | 'first-name'
   | 'last-name'
   | 'full-name'
+  | 'middle-name'
   | 'name'
   | 'email'
   | 'phone'
@@ -110,14 +116,12 @@ export function isHoneypot(f: FieldInfo): boolean {
   return HONEYPOT_NAME.test(norm(`${f.name} ${f.id} ${f.label}`));
 }
 
-const RULES: [FieldRole, RegExp][] = [
+const RULES: [FieldRole, { test(s: string): boolean }][] = [
   ['email', /\be ?mail\b|correo|email/],
   ['phone', /phone|\btel\b|telefono|mobile|movil|celular|\bcell\b|whatsapp/],
   ['company', /company|organi[sz]ation|business|employer|empresa|compania|organizacion|\bjob title\b|cargo/],
-  ['last-name', /last ?name|\blname\b|surname|family ?name|apellido/],
-  ['first-name', /first ?name|\bfname\b|given ?name|forename|primer nombre/],
-  ['full-name', /full ?name|your ?name|nombre completo|nombre y apellido/],
-  ['name', /\bname\b|\bnombre\b/],
+  // Person names (five languages): see webform-names.ts.
+  ['name', { test: (s: string) => nameRoleOf(s) !== undefined }],
   ['subject', /subject|asunto|\btopic\b|\btema\b|\bregarding\b/],
   ['message', /message|comment|question|inquiry|enquiry|details|how can we help|describe|mensaje|comentario|consulta|pregunta|motivo|notes?\b/],
   ['date', /\bdate\b|fecha|\bday\b|\bdia\b/],
@@ -145,7 +149,10 @@ export function classifyField(f: FieldInfo): FieldRole {
   if (f.type === 'time') return 'time';
   const primary = norm([f.label, f.ariaLabel, f.placeholder, f.name, f.id].join(' | '));
   if (f.tag === 'textarea') return /address|direccion/.test(primary) ? 'unknown' : 'message';
-  const hit = (s: string) => RULES.find(([, re]) => re.test(s))?.[0];
+  const hit = (s: string) => {
+    const role = RULES.find(([, re]) => re.test(s))?.[0];
+    return role === 'name' ? nameRoleOf(s) : role;
+  };
   // A label is the strongest signal; name/id next; the text next to it last.
   return hit(norm(`${f.label} ${f.ariaLabel}`)) ?? hit(norm(`${f.placeholder} ${f.name} ${f.id}`)) ?? hit(norm(f.nearby)) ?? 'unknown';
 }
@@ -193,24 +200,6 @@ function firstRealOption(options: NonNullable<FieldInfo['options']>): string | u
   return options.find((o) => !o.disabled && o.value !== '' && !PLACEHOLDER_OPTION.test(o.text.trim()))?.value;
 }
 
-/** A phone number written the way this input wants it (pattern, length), national by default. */
-export function formatPhoneFor(f: Pick<FieldInfo, 'pattern' | 'maxLength'>, e164: string): string {
-  const p = parsePhoneNumberFromString(e164);
-  const national = p?.formatNational() ?? e164;
-  const digits = p ? String(p.nationalNumber) : e164.replace(/\D/g, '');
-  const candidates = [national, e164, digits, digits.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3'), p?.formatInternational() ?? e164];
-  const fits = (c: string) => {
-    if (f.maxLength && c.length > f.maxLength) return false;
-    if (!f.pattern) return true;
-    try {
-      return new RegExp(`^(?:${f.pattern})$`, 'v').test(c);
-    } catch {
-      return true;
-    }
-  };
-  return candidates.find(fits) ?? national;
-}
-
 /** A date string for this control: ISO for date inputs, else in the format its placeholder shows. */
 export function formatDateFor(f: Pick<FieldInfo, 'type' | 'placeholder' | 'min' | 'max'>, iso: string): string {
   let d = iso;
@@ -235,13 +224,20 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
   const unfilledRequired: string[] = [];
   const roles = new Map(fields.map((f) => [f.idx, classifyField(f)]));
   const hasLast = [...roles.values()].includes('last-name');
+  const hasFirst = [...roles.values()].includes('first-name');
   const radioGroupsDone = new Set<string>();
   const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string) => {
     const hiddenWidget = !f.visible && f.tag === 'select';
     actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}) });
   };
+  const segments = phonePartsOf(fields, roles, ctx);
   for (const f of fields) {
     if (f.disabled || f.readOnly) continue;
+    const part = segments.get(f.idx);
+    if (part) {
+      if (f.visible) add(f, 'fill', part.value, part.part);
+      continue;
+    }
     // A select hidden behind a custom dropdown still counts; other hidden controls wait for their step.
     if (!f.visible && !(f.tag === 'select' && f.rendered && !f.ariaHidden)) continue;
     if (f.type === 'checkbox') {
@@ -280,7 +276,7 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       continue;
     }
     let role = roles.get(f.idx) ?? 'unknown';
-    if (role === 'name') role = hasLast ? 'first-name' : 'full-name';
+    if (role === 'name') role = resolveBareName(hasFirst, hasLast);
     const value = valueFor(role, f, ctx);
     if (value === undefined) {
       if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
@@ -289,6 +285,15 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
     add(f, 'fill', value, role);
   }
   return { actions, unfilledRequired };
+}
+
+/** The boxes of a number split over several inputs, when the shopper gives a phone there. */
+function phonePartsOf(fields: FieldInfo[], roles: Map<number, FieldRole>, ctx: FillContext): Map<number, { value: string; part: string }> {
+  if (!ctx.phone) return new Map();
+  const boxes = fields.filter((f) => f.visible && !f.disabled && !f.readOnly && roles.get(f.idx) !== 'honeypot' && f.type !== 'checkbox' && f.type !== 'radio');
+  const parts = phoneSegments(boxes, ctx.phone);
+  const required = fields.some((f) => parts.has(f.idx) && f.required);
+  return ctx.askCallback || required ? parts : new Map();
 }
 
 function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | undefined {
@@ -305,6 +310,8 @@ function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | und
     case 'phone':
       if (!ctx.phone || (!ctx.askCallback && !f.required)) return undefined;
       return formatPhoneFor(f, ctx.phone);
+    case 'middle-name':
+      return undefined;
     case 'message':
       return ctx.message;
     case 'subject':

@@ -6,6 +6,7 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS } from './webform-dom.js';
 import { planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { formatPhoneFor, phoneValueHolds } from './webform-phone.js';
 import { ActivityTracker, evalIn, snapshot, waitForChange, type WebformEntry } from './webform-outcome.js';
 
 export interface FoundForm {
@@ -14,7 +15,7 @@ export interface FoundForm {
   index: number;
 }
 
-interface ButtonInfo {
+export interface ButtonInfo {
   idx: number;
   tag: string;
   type: string;
@@ -24,7 +25,7 @@ interface ButtonInfo {
   disabled: boolean;
 }
 
-interface Described {
+export interface Described {
   fields: FieldInfo[];
   buttons: ButtonInfo[];
   isForm: boolean;
@@ -114,7 +115,22 @@ async function framesFor(page: Page, selector: string): Promise<Frame[]> {
   return frame ? [frame] : [];
 }
 
-async function describe(frame: Frame, index: number): Promise<Described | null> {
+/**
+ * The button that moves a multi-step form on ("Next"), and the one that sends it. A "Next"
+ * counts only while fields of later steps are still hidden (or it is not a submit button).
+ */
+export function chooseButtons(d: Described, done: ReadonlySet<number> = new Set()): { next?: ButtonInfo; submit?: ButtonInfo } {
+  const visible = d.buttons.filter((b) => b.visible && !b.disabled && !BACK.test(b.text.trim()));
+  const hiddenFields = d.fields.some((f) => !f.rendered && !['hidden'].includes(f.type) && !done.has(f.idx));
+  const next = visible.find((b) => NEXT.test(b.text.trim()) && (b.type !== 'submit' || hiddenFields));
+  const submit =
+    visible.find((b) => b.type === 'submit' && !NEXT.test(b.text.trim())) ??
+    visible.find((b) => SUBMIT.test(b.text) && !NEXT.test(b.text.trim())) ??
+    (next ? undefined : visible.find((b) => b.type === 'submit'));
+  return { ...(next ? { next } : {}), ...(submit ? { submit } : {}) };
+}
+
+export async function describe(frame: Frame, index: number): Promise<Described | null> {
   return (await frame.evaluate(`${DESCRIBE_FORM}(${index})`)) as Described | null;
 }
 
@@ -141,6 +157,24 @@ async function apply(frame: Frame, a: FillAction, deadline: number): Promise<voi
     return;
   }
   await check(loc, true, timeout);
+}
+
+/**
+ * A mask or formatter may rewrite what was typed ("+1 312…" into "(131) 255-5010"): read the
+ * box back, and when it no longer holds the number, type the national digits key by key (as
+ * a person would, letting the mask place them), then the international form.
+ */
+async function keepPhone(frame: Frame, a: FillAction, e164: string, deadline: number): Promise<void> {
+  const loc = byIdx(frame, a.idx);
+  const value = () => loc.inputValue({ timeout: 1000 }).catch(() => '');
+  if (phoneValueHolds(await value(), e164)) return;
+  const timeout = Math.min(remaining(deadline), FIELD_TIMEOUT_MS);
+  const national = formatPhoneFor({ pattern: '', maxLength: 0 }, e164).replace(/\D/g, '');
+  for (const attempt of [national, e164]) {
+    await loc.fill('', { timeout });
+    await loc.pressSequentially(attempt, { timeout });
+    if (phoneValueHolds(await value(), e164)) return;
+  }
 }
 
 /** Ticks a checkbox even when a custom widget hides the real input. */
@@ -214,6 +248,7 @@ export async function fillForm(args: {
     for (const a of plan.actions) {
       if (done.has(a.idx)) continue;
       await apply(frame, a, deadline);
+      if (a.role === 'phone' && args.ctx.phone) await keepPhone(frame, a, args.ctx.phone, deadline);
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
     }
@@ -225,16 +260,10 @@ export async function fillForm(args: {
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
 
-    const visible = d.buttons.filter((b) => b.visible && !b.disabled && !BACK.test(b.text.trim()));
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
       return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
-    const hiddenFields = d.fields.some((f) => !f.rendered && !['hidden'].includes(f.type) && !done.has(f.idx));
-    const next = visible.find((b) => NEXT.test(b.text.trim()) && (b.type !== 'submit' || hiddenFields));
-    const submit =
-      visible.find((b) => b.type === 'submit' && !NEXT.test(b.text.trim())) ??
-      visible.find((b) => SUBMIT.test(b.text) && !NEXT.test(b.text.trim())) ??
-      (next ? undefined : visible.find((b) => b.type === 'submit'));
+    const { next, submit } = chooseButtons(d, done);
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
       args.progress(`step ${step + 1}`);

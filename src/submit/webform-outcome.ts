@@ -65,10 +65,22 @@ const SUCCESS_TEXT = new RegExp(
     'nos pondremos en contacto',
     'nos comunicaremos',
     'solicitud (?:ha sido )?(?:recibida|enviada)',
+    // fr, de, pt (accents removed by norm())
+    'merci (?:de|pour|beaucoup|!)',
+    'message (?:a (?:bien )?ete |est )?(?:envoye|transmis|recu)',
+    'nous vous (?:repondrons|recontacterons|contacterons)',
+    'vielen dank',
+    'danke fur',
+    'nachricht (?:wurde|ist) (?:erfolgreich )?(?:gesendet|versendet|verschickt|ubermittelt)',
+    'ist bei uns eingegangen',
+    'wir melden uns',
+    'obrigad[oa]',
+    'mensagem (?:foi )?(?:enviada|recebida)',
+    'entraremos em contato',
   ].join('|'),
   'g',
 );
-const SUCCESS_URL = /thank|thanks|gracias|success|confirm|submitted|received|enviado|exito/i;
+const SUCCESS_URL = /thank|thanks|gracias|success|confirm|submitted|received|enviado|exito|merci|danke|obrigado|_posted=true|[?&]posted=(?:true|1)/i;
 
 export function countSuccessPhrases(text: string): number {
   return (norm(text).match(SUCCESS_TEXT) ?? []).length;

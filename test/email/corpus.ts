@@ -1,26 +1,22 @@
-/** The reply corpus (test/fixtures/replies/*.eml + expectations.json) and the context it is judged in. */
+/**
+ * The labelled reply corpora: test/fixtures/replies/ (the first corpus, expectations.json) and
+ * test/fixtures/replies-world/<system>/ (labels.json per system), as src/classify/corpus.ts
+ * reads them for training; and the context every corpus reply answers.
+ */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { EmailContext } from '../../src/classify/email.js';
+import { loadCorpus, type CorpusLabel } from '../../src/classify/corpus.js';
+export { CORPUS_CONTEXT } from '../../src/classify/training.js';
 
-export const REPLIES_DIR = fileURLToPath(new URL('../fixtures/replies/', import.meta.url));
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+export const REPLIES_DIR = FIXTURES_DIR + 'replies/';
+export const WORLD_DIR = FIXTURES_DIR + 'replies-world/';
 
-export interface Expectation {
-  kind: 'auto-ack' | 'human' | 'bounce';
-  passAlong: boolean;
-  campaignAware: boolean;
-  stopRequest?: boolean;
-  note: string;
-}
+export type Expectation = CorpusLabel & { note: string };
 
+/** The first corpus (the IMAP collector test replays it). */
 export const EXPECTATIONS = JSON.parse(readFileSync(REPLIES_DIR + 'expectations.json', 'utf8')) as Record<string, Expectation>;
-
 export const CORPUS_FILES = readdirSync(REPLIES_DIR).filter((f) => f.endsWith('.eml')).sort();
 
-/** The campaign and shopper the corpus replies answer (matches the corpus config below). */
-export const CORPUS_CONTEXT: EmailContext = {
-  campaign: { name: 'Spring Knee Check', keywords: ['free knee screening'] },
-  shopperFirstName: 'Jordan',
-  shopperPhones: ['+13125550101'],
-  inquiryText: 'Hello, I saw the Spring Knee Check ad and would like an appointment for Orthopedics at North Clinic. You can call me at (312) 555-0101. Jordan Avery',
-};
+/** Every labelled case of both corpora, each with its system (the cross-validation group). */
+export const CORPUS = loadCorpus(FIXTURES_DIR);

@@ -56,7 +56,7 @@ describe('renderers (pure, fixed clock)', () => {
     const j = JSON.parse(text);
     expect(j.schemaVersion).toBe(1);
     expect(j.generatedAtIso).toBe(new Date(NOW).toISOString());
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'generatedAt', 'organization', 'selection', 'settings', 'references', 'overall', 'sites', 'groups', 'findings', 'trends', 'unmatchedEvents', 'threshold', 'generatedAtIso']);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'generatedAt', 'organization', 'selection', 'settings', 'references', 'overall', 'sites', 'groups', 'findings', 'trends', 'unmatchedEvents', 'review', 'threshold', 'generatedAtIso']);
     expect(j.sites[0].serviceLines[0].channels.map((c: { channel: string }) => c.channel)).toEqual(['webform', 'email', 'phone']);
   });
 

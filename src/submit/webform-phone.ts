@@ -1,0 +1,170 @@
+/**
+ * Phone numbers the way each page wants them: one box (its pattern, maxlength, input mask or
+ * the example its placeholder shows), or a number split over several boxes (the US
+ * "( 312 ) 555 - 0101" three boxes, with or without a country box). Pure functions over the
+ * control descriptions of webform-dom.ts.
+ *
+ * Why masks matter: a mask script re-masks a typed value from its digits, so "+1 312 555 0101"
+ * in a "(999) 999-9999" box becomes "(131) 255-5010": the country code is eaten into the area
+ * code. The national number is what such a box wants; a mask that shows its own "+1" prefix
+ * wants the national part too (the script adds the prefix back).
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+export interface PhoneBox {
+  idx: number;
+  type: string;
+  tag: string;
+  name: string;
+  id: string;
+  label: string;
+  ariaLabel: string;
+  placeholder: string;
+  nearby: string;
+  groupLabel: string;
+  autocomplete: string;
+  pattern: string;
+  maxLength: number;
+  /** An input-mask definition from data-inputmask / data-mask, when the page has one. */
+  mask?: string;
+}
+
+interface Parsed {
+  e164: string;
+  /** The country calling code, e.g. "1". */
+  cc: string;
+  /** National significant number, digits only. */
+  national: string;
+  formattedNational: string;
+  international: string;
+}
+
+function parse(e164: string): Parsed {
+  const p = parsePhoneNumberFromString(e164);
+  const digits = e164.replace(/\D/g, '');
+  if (!p) return { e164, cc: '', national: digits, formattedNational: e164, international: e164 };
+  return { e164, cc: String(p.countryCallingCode), national: String(p.nationalNumber), formattedNational: p.formatNational(), international: p.formatInternational() };
+}
+
+/** The mask text of a box: an explicit mask, or a placeholder drawn as one ("(___) ___-____"). */
+function maskOf(f: Pick<PhoneBox, 'mask' | 'placeholder'>): { text: string; slot: RegExp; explicit: boolean } | undefined {
+  const m = f.mask ? /(?:'mask'\s*:\s*|"mask"\s*:\s*)?['"]?([^'"]+)['"]?/.exec(f.mask.trim())?.[1]?.trim() : '';
+  if (m && /[9#0X_]/.test(m)) return { text: m, slot: /[9#0X_]/, explicit: true };
+  const ph = f.placeholder.trim();
+  if (/_{2,}|#{2,}/.test(ph)) return { text: ph, slot: /[_#]/, explicit: true };
+  // An example number ("(201) 555-0123", "555-555-5555"): its digits are the slots.
+  if (/^\+?[\d\s().-]{7,}$/.test(ph) && (ph.match(/\d/g) ?? []).length >= 7) return { text: ph, slot: /\d/, explicit: false };
+  return undefined;
+}
+
+/**
+ * The national number poured into the box's mask or example shape, or undefined when the
+ * shape does not fit the number. A leading country code shown by the shape ("+1 (___) …")
+ * is kept for an example placeholder and left to the script for a real mask.
+ */
+export function shapeFor(f: Pick<PhoneBox, 'mask' | 'placeholder'>, e164: string): string | undefined {
+  const mask = maskOf(f);
+  if (!mask) return undefined;
+  const p = parse(e164);
+  let text = mask.text;
+  let prefix = '';
+  const lead = new RegExp(`^(\\+?${p.cc})(?=[\\s(.-])\\s*`).exec(text);
+  if (lead && p.cc) {
+    prefix = mask.explicit ? '' : text.slice(0, lead[0].length);
+    text = text.slice(lead[0].length);
+  }
+  const slots = [...text].filter((c) => mask.slot.test(c)).length;
+  if (slots !== p.national.length) return undefined;
+  // The shape must group the digits as this country writes them ("(312) 555-0101": 3-3-4), or
+  // not at all: a French "06 12 34 56 78" is no shape for a US number.
+  const groups = (t: string, slot: RegExp) => [...t].map((c) => (slot.test(c) ? 'x' : ' ')).join('').split(/ +/).filter(Boolean).map((g) => g.length).join(',');
+  const shapeGroups = groups(text, mask.slot);
+  if (shapeGroups !== String(slots) && shapeGroups !== groups(p.formattedNational, /\d/)) return undefined;
+  let i = 0;
+  const body = [...text].map((c) => (mask.slot.test(c) ? p.national[i++] : c)).join('');
+  // Optional parts of a mask syntax ("[", "]") and trailing literals after the last digit are dropped.
+  return prefix + body.replace(/[[\]]/g, '').replace(/[^\d)]+$/, '');
+}
+
+/** A phone number written the way this input wants it (mask, pattern, length), national by default. */
+export function formatPhoneFor(f: Pick<PhoneBox, 'pattern' | 'maxLength'> & Partial<Pick<PhoneBox, 'mask' | 'placeholder'>>, e164: string): string {
+  const p = parse(e164);
+  const shaped = shapeFor({ mask: f.mask, placeholder: f.placeholder ?? '' }, e164);
+  const digits = p.national;
+  const candidates = [shaped, p.formattedNational, e164, digits, digits.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3'), p.international].filter((c): c is string => !!c);
+  const fits = (c: string) => {
+    if (f.maxLength && c.length > f.maxLength) return false;
+    if (!f.pattern) return true;
+    try {
+      return new RegExp(`^(?:${f.pattern})$`, 'v').test(c);
+    } catch {
+      return true;
+    }
+  };
+  return candidates.find(fits) ?? p.formattedNational;
+}
+
+/** True when a box's value holds the number (national digits in order, whatever the punctuation). */
+export function phoneValueHolds(value: string, e164: string): boolean {
+  const p = parse(e164);
+  const d = value.replace(/\D/g, '');
+  return d === p.national || d === p.cc + p.national || d === '0' + p.national;
+}
+
+const PART_WORDS = /phone|tel|telefon|telephone|mobile|movil|celular|cell|area|prefix|exchange|line|suffix|digits|vorwahl|indicativo|lada|codigo|country|pais|pays|land|#{3}/;
+
+const norm = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+
+/**
+ * Runs of adjacent small boxes that together hold one phone number, with the part each box
+ * takes: [country?] area, exchange, line (3-3-4), or area + 7-digit local number. Only for
+ * numbers of the North American plan, whose split is fixed; other numbers go in one box.
+ */
+export function phoneSegments(boxes: PhoneBox[], e164: string): Map<number, { value: string; part: string }> {
+  const out = new Map<number, { value: string; part: string }>();
+  const p = parse(e164);
+  if (p.cc !== '1' || p.national.length !== 10) return out;
+  const textual = (b: PhoneBox) => b.tag === 'input' && ['text', 'tel', 'number', ''].includes(b.type);
+  let run: PhoneBox[] = [];
+  const flush = () => {
+    const got = assign(run, p);
+    if (got) for (const [idx, v] of got) out.set(idx, v);
+    run = [];
+  };
+  for (const b of boxes) {
+    if (textual(b) && b.maxLength > 0 && b.maxLength <= 8) run.push(b);
+    else flush();
+  }
+  flush();
+  return out;
+}
+
+function assign(run: PhoneBox[], p: Parsed): Map<number, { value: string; part: string }> | undefined {
+  const lens = run.map((b) => b.maxLength);
+  const wordsOf = (bs: PhoneBox[]) => norm(bs.map((b) => `${b.label} ${b.ariaLabel} ${b.placeholder} ${b.name} ${b.id} ${b.groupLabel} ${b.autocomplete} ${b.nearby}`).join(' '));
+  const [area, exch, line] = [p.national.slice(0, 3), p.national.slice(3, 6), p.national.slice(6)];
+  const m = new Map<number, { value: string; part: string }>();
+  for (let i = 0; i + 1 < run.length; i++) {
+    if (lens[i] === 3 && lens[i + 1] === 3 && lens[i + 2] === 4) {
+      const boxes = run.slice(i, i + 3);
+      const country = i > 0 && lens[i - 1]! <= 3 && /country|code|pais|pays|land|indicativo|\+/.test(wordsOf([run[i - 1]!])) ? run[i - 1] : undefined;
+      if (!PART_WORDS.test(wordsOf(country ? [country, ...boxes] : boxes))) continue;
+      if (country) m.set(country.idx, { value: p.cc, part: 'phone-country' });
+      m.set(boxes[0]!.idx, { value: area, part: 'phone-area' });
+      m.set(boxes[1]!.idx, { value: exch, part: 'phone-exchange' });
+      m.set(boxes[2]!.idx, { value: line, part: 'phone-line' });
+      return m;
+    }
+    if (lens[i] === 3 && (lens[i + 1] === 7 || lens[i + 1] === 8) && lens[i + 2] === undefined) {
+      if (!PART_WORDS.test(wordsOf(run.slice(i, i + 2)))) continue;
+      m.set(run[i]!.idx, { value: area, part: 'phone-area' });
+      m.set(run[i + 1]!.idx, { value: lens[i + 1] === 8 ? `${exch}-${line}` : exch + line, part: 'phone-local' });
+      return m;
+    }
+  }
+  return undefined;
+}
