@@ -13,6 +13,7 @@ import { saveEvidence } from './webform-evidence.js';
 import { fillForm, findForm, remaining, type FilledForm } from './webform-fill.js';
 import type { FillContext } from './webform-fields.js';
 import { ActivityTracker, captchaShown, evalIn, snapshot, waitForOutcome, type Outcome, type PageSnapshot, type WebformEntry } from './webform-outcome.js';
+import { revealForm } from './webform-reveal.js';
 import { loadWebformScript, type WebformScriptResult } from './webform-script.js';
 
 export interface ProbeOptions {
@@ -139,7 +140,15 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   }
 
   hooks.progress('looking for the form');
-  const found = await findForm(page, entry, deadline);
+  let found = await findForm(page, entry, deadline);
+  if (!found && entry.fields === 'auto' && !entry.frame) {
+    // A form behind "Contact us" (a modal, a dialog): open it as a visitor would, then look again.
+    const opened = await revealForm(page, remaining(deadline)).catch(() => undefined);
+    if (opened) {
+      st.details.revealedBy = opened;
+      found = await findForm(page, entry, deadline);
+    }
+  }
   if (!found) {
     const snap = await snapshot(page);
     if (snap.captcha) return blocked(snap.captcha);
