@@ -6,6 +6,8 @@
  */
 import { nameRoleOf, resolveBareName } from './webform-names.js';
 import { formatPhoneFor, phoneSegments } from './webform-phone.js';
+import type { ShopperProfile } from '../config/profile.js';
+import { chooseFor, choiceQuestionOf, DOB, PROFILE_AUTOCOMPLETE, PROFILE_KEY, PROFILE_RULES, profileOrDefault, profileValue, contactMethodOf, type ProfileRole } from './webform-profile.js';
 
 export { formatPhoneFor } from './webform-phone.js';
 
@@ -56,7 +58,7 @@ export type FieldRole =
   | 'date'
   | 'datetime'
   | 'time'
-  | 'company'
+  | ProfileRole
   | 'honeypot'
   | 'skip'
   | 'unknown';
@@ -75,6 +77,8 @@ export interface FillContext {
   /** YYYY-MM-DD */
   preferredDate: string;
   serviceLine: string;
+  /** Company, address parts, preferences, date of birth (defaults when absent: src/config/profile.ts). */
+  profile?: ShopperProfile;
 }
 
 export interface FillAction {
@@ -91,6 +95,11 @@ export interface FillPlan {
   actions: FillAction[];
   /** Required controls nothing could fill (a `fields:` map can). */
   unfilledRequired: string[];
+  /**
+   * Required boxes asking for a profile part the shopper has no value for ("Date of birth
+   * (shopper.dateOfBirth)"): the probe stops before sending rather than invent one.
+   */
+  missingProfile: string[];
 }
 
 /** Lowercase, no accents, camelCase and snake_case split into words. */
@@ -119,7 +128,8 @@ export function isHoneypot(f: FieldInfo): boolean {
 const RULES: [FieldRole, { test(s: string): boolean }][] = [
   ['email', /\be ?mail\b|correo|email/],
   ['phone', /phone|\btel\b|telefono|mobile|movil|celular|\bcell\b|whatsapp/],
-  ['company', /company|organi[sz]ation|business|employer|empresa|compania|organizacion|\bjob title\b|cargo/],
+  // Company, job title, address parts, date of birth, preferred time: see webform-profile.ts.
+  ...PROFILE_RULES,
   // Person names (five languages): see webform-names.ts.
   ['name', { test: (s: string) => nameRoleOf(s) !== undefined }],
   ['subject', /subject|asunto|\btopic\b|\btema\b|\bregarding\b/],
@@ -139,9 +149,11 @@ export function classifyField(f: FieldInfo): FieldRole {
     email: 'email',
     tel: 'phone',
     'tel-national': 'phone',
-    organization: 'company',
+    ...PROFILE_AUTOCOMPLETE,
   };
   if (byAutocomplete[ac]) return byAutocomplete[ac];
+  // A date of birth is never the appointment date, whatever the control's type.
+  if (DOB.test(norm(`${f.label} ${f.ariaLabel} ${f.placeholder} ${f.name} ${f.id}`))) return 'dob';
   if (f.type === 'email') return 'email';
   if (f.type === 'tel') return 'phone';
   if (f.type === 'date') return 'date';
@@ -226,6 +238,8 @@ export function formatDateFor(f: Pick<FieldInfo, 'type' | 'placeholder' | 'min' 
 export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
   const actions: FillAction[] = [];
   const unfilledRequired: string[] = [];
+  const missingProfile: string[] = [];
+  const profile = profileOrDefault(ctx.profile);
   const roles = new Map(fields.map((f) => [f.idx, classifyField(f)]));
   const hasLast = [...roles.values()].includes('last-name');
   const hasFirst = [...roles.values()].includes('first-name');
@@ -258,9 +272,14 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const members = fields.filter((g) => g.type === 'radio' && (g.name || `#${g.idx}`) === group && g.visible && !g.disabled);
       if (members.some((g) => g.checked)) continue;
       const scored = members.map((g) => ({ g, s: similarity(labelOf(g), ctx.serviceLine) })).sort((a, b) => b.s - a.s);
-      const wantPhone = ctx.askCallback && !!ctx.phone;
-      const method = members.find((g) => (wantPhone ? /phone|call|telefono|llamada/ : /e ?mail|correo/).test(norm(labelOf(g))));
-      if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
+      const labels = members.map((g) => norm(`${labelOf(g)} ${g.optionValue}`));
+      // A profile question ("New or existing patient?", "Best time to call") is answered whenever it is asked.
+      const question = choiceQuestionOf(norm(`${f.groupLabel} ${f.name}`));
+      const answer = question ? chooseFor(question, labels, profile, ctx.askCallback, ctx.phone) : undefined;
+      const wanted = contactMethodOf(profile, ctx.askCallback, ctx.phone);
+      const method = members.find((g) => (wanted === 'phone' ? /phone|call|telefono|llamada/ : wanted === 'text' ? /\btext\b|sms/ : /e ?mail|correo/).test(norm(labelOf(g))));
+      if (answer !== undefined) add(members[answer]!, 'check', 'true', question!);
+      else if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
       else if (method) add(method, 'check', 'true', 'contact-method');
       else if (members.some((g) => g.required) && members[0]) add(members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0], 'check', 'true', 'required-choice');
       continue;
@@ -271,6 +290,24 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const serviceish = SERVICE_LABEL.test(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id} ${f.nearby}`));
       const current = opts.find((o) => o.value === f.value);
       const hasChoice = current && current.value !== '' && !PLACEHOLDER_OPTION.test(current.text.trim());
+      const question = choiceQuestionOf(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id}`)) ?? (roles.get(f.idx) === 'state' ? 'state' : undefined);
+      if (question) {
+        const live = opts.filter((o) => !o.disabled && !(PLACEHOLDER_OPTION.test(o.text.trim()) && !o.value));
+        const answer = chooseFor(question, live.map((o) => norm(o.text)), profile, ctx.askCallback, ctx.phone) ?? chooseFor(question, live.map((o) => norm(o.value)), profile, ctx.askCallback, ctx.phone);
+        if (answer !== undefined) {
+          add(f, 'select', live[answer]!.value, question);
+          continue;
+        }
+        // A state the profile does not give is never guessed (the first option would be a lie).
+        if (question === 'state') {
+          if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.state})`);
+          continue;
+        }
+      }
+      if (roles.get(f.idx) === 'dob') {
+        if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.dob})`);
+        continue;
+      }
       if (best && (best.score >= 0.75 || (serviceish && best.score >= 0.5))) add(f, 'select', best.value, 'service');
       else if (f.required && !hasChoice) {
         const first = firstRealOption(opts);
@@ -281,14 +318,15 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
     }
     let role = roles.get(f.idx) ?? 'unknown';
     if (role === 'name') role = resolveBareName(hasFirst, hasLast);
-    const value = valueFor(role, f, ctx);
+    const value = valueFor(role, f, ctx, profile);
     if (value === undefined) {
-      if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
+      if (f.required && !f.value && role in PROFILE_KEY) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY[role as ProfileRole]})`);
+      else if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
       continue;
     }
     add(f, 'fill', value, role);
   }
-  return { actions, unfilledRequired };
+  return { actions, unfilledRequired, missingProfile };
 }
 
 /** The boxes of a number split over several inputs, when the shopper gives a phone there. */
@@ -300,7 +338,7 @@ function phonePartsOf(fields: FieldInfo[], roles: Map<number, FieldRole>, ctx: F
   return ctx.askCallback || required ? parts : new Map();
 }
 
-function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | undefined {
+function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext, profile: ShopperProfile): string | undefined {
   switch (role) {
     case 'first-name':
       return ctx.firstName;
@@ -324,7 +362,16 @@ function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | und
     case 'datetime':
       return formatDateFor(f, ctx.preferredDate);
     case 'time':
-      return '10:00';
+      return profile.preferredTime;
+    case 'dob':
+      return profile.dateOfBirth && formatDateFor({ ...f, min: '', max: '' }, profile.dateOfBirth);
+    case 'company':
+    case 'job-title':
+    case 'postal-code':
+    case 'city':
+    case 'state':
+    case 'preferred-time':
+      return profileValue(role, profile);
     default:
       return undefined;
   }

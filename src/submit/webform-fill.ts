@@ -39,6 +39,8 @@ export interface FilledForm {
   submit: Locator | null;
   filled: { role: string; idx: number }[];
   unfilledRequired: string[];
+  /** Required boxes for profile parts the shopper has no value for (nothing may be sent). */
+  missingProfile: string[];
   steps: number;
   /** A "Next" that was a real submit button was clicked: the form may already have left. */
   maybeSent: boolean;
@@ -238,6 +240,7 @@ export async function fillForm(args: {
   const pendingExplicit = new Map(Object.entries(args.explicit));
   const filled: FilledForm['filled'] = [];
   const unfilledRequired = new Set<string>();
+  const missingProfile = new Set<string>();
   let maybeSent = false;
   for (let step = 1; step <= 10; step++) {
     const d = await describe(frame, index);
@@ -259,10 +262,11 @@ export async function fillForm(args: {
       }
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
+    for (const l of plan.missingProfile) missingProfile.add(l);
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
@@ -276,12 +280,12 @@ export async function fillForm(args: {
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
   throw new Error('the form has more than 10 steps');
 }

@@ -32,8 +32,8 @@ export const PROFILE_RULES: [ProfileRole, RegExp][] = [
   ['city', /\bcity\b|\btown\b|\bciudad\b|\blocalidad\b|\bville\b|\bort\b|wohnort|\bstadt\b|\bcidade\b|\bmunicipio\b/],
   ['state', /\bstate\b|\bprovince\b|\bregion\b|\bestado\b|\bprovincia\b|bundesland|\bdepartement\b/],
   ['job-title', /job ?title|job role|\bposition\b|\bpuesto\b|\bcargo\b|\bposte\b|\bfonction\b|berufsbezeichnung|\bfuncao\b|\bprofissao\b/],
-  ['company', /company|organi[sz]ation|business name|\bemployer\b|\bempresa\b|\bcompania\b|organizacion|entreprise|societe|\bfirma\b|unternehmen|\borganizacao\b/],
-  ['preferred-time', /(preferred|best|convenient) time|time (of day|to call|to reach)|\bhora preferida\b|\bhorario\b|\bheure\b|\buhrzeit\b|\bzeit\b/],
+  ['company', /company|organi[sz]ation|business|\bemployer\b|\bempresa\b|\bcompania\b|organizacion|entreprise|societe|\bfirma\b|unternehmen|\borganizacao\b/],
+  ['preferred-time', /(preferred|best|convenient) time|time (of day|to call|to reach)|\bhora preferida\b|\bhorario\b|\bheure\b|\buhrzeit\b/],
 ];
 
 const CUSTOMER_STATUS = /new or (existing|returning|current|established)|(existing|returning|current) or new|new (patient|client|customer)|(existing|returning|current|established) (patient|client|customer)|seen (us|here|by us|one of our)|been (here|seen|to our)|visited (us|before)|previous(ly)? (seen|visited)|nuevo o (existente|actual)|paciente (nuevo|existente)|cliente (nuevo|existente)|nouveau (patient|client)|patient existant|client existant|neue?r? (patient|kunde)|bestehende?r? (patient|kunde)|paciente novo|cliente novo|ja (e|sou) (paciente|cliente)/;

@@ -100,7 +100,7 @@ export async function tryWebform(browser: Browser, o: TryOptions): Promise<TryRe
       for (const i of await where.frame.locator(sel).evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.raIdx || 0))).catch(() => [] as number[]))
         if (i) explicitIdx.set(i, sel);
     const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), o.ctx);
-    result.unfilledRequired = plan.unfilledRequired;
+    result.unfilledRequired = [...plan.unfilledRequired, ...plan.missingProfile];
     result.fields = mapping(d, plan.actions, explicitIdx, o.entry);
     const { next, submit } = chooseButtons(d);
     if (o.entry.submit) result.submit = `the configured submit: ${o.entry.submit}`;
