@@ -71,7 +71,7 @@ describe('classifyField', () => {
     [{ name: 'website', offscreen: true }, 'honeypot'],
     [{ name: 'field_7', tabindexNeg: true }, 'honeypot'],
     [{ label: 'Leave this field empty', name: 'x' }, 'honeypot'],
-    [{ name: 'zip' }, 'unknown'],
+    [{ name: 'zip' }, 'postal-code'],
   ] as [Partial<FieldInfo>, string][])('%o → %s', (p, role) => {
     expect(classifyField(field(p))).toBe(role);
   });
@@ -120,7 +120,8 @@ describe('planFill', () => {
     const zip = field({ name: 'zip', required: true, label: 'ZIP code' });
     const plan = planFill([sel, zip], ctx);
     expect(plan.actions).toEqual([{ idx: sel.idx, kind: 'select', value: 'orto', role: 'service' }]);
-    expect(plan.unfilledRequired).toEqual(['ZIP code']);
+    expect(plan.unfilledRequired).toEqual([]);
+    expect(plan.missingProfile).toEqual(['ZIP code (shopper.postalCode)']);
   });
 
   it('skips hidden (later-step) fields and honeypots', () => {
