@@ -3,6 +3,8 @@
 // and submits the same 50 forms with hard-coded selectors, waits for the same confirmation
 // and keeps the same evidence (screenshot + HTML), in the same run, same browser binary and
 // flags. The two sides alternate in blocks of 10 probes, and their times are summed.
+// The dwell (minimum time on the page before the click, channels.browser.dwell) is set to 0
+// on our side: the bare script does not dwell either, so dwell waits are out of both sides.
 // Peak memory is the node process plus its browser processes, sampled every 100 ms.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,7 +153,7 @@ function projectFor(site, side) {
   writeFileSync(
     join(root, 'configs/audit.yaml'),
     `version: 1\norganization: Sandbox Health\nshopper:\n  name: Jordan Avery\n  email: jordan+{token}@example.net\n  phones: ["${PHONE}"]\n` +
-      `channels:\n  browser:\n    concurrency: ${CONCURRENCY}\n    timeout: 30s\nsafety:\n  allowLocal: true\n` +
+      `channels:\n  browser:\n    concurrency: ${CONCURRENCY}\n    timeout: 30s\n    dwell: 0s\nsafety:\n  allowLocal: true\n` +
       `sites:\n  - id: north\n    name: North Clinic\n    serviceLines:\n      - id: ortho\n        name: Orthopedics\n        entryPoints:\n${entries}`,
   );
   return { root, loaded: loadConfigOrThrow(join(root, 'configs/audit.yaml'), { cwd: root, env: {} }) };

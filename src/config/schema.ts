@@ -75,6 +75,7 @@ export const webformEntrySchema = z.strictObject({
   success: successCheck.optional(),
   script: z.string().optional().describe('A Playwright script in probes/ (e.g. probes/acme-form.ts) for forms auto-fill cannot handle.'),
   frame: z.string().optional().describe('CSS selector of the iframe holding the form (default: searched).'),
+  dwell: duration('Minimum time on the page before the submit click, for this form (default: channels.browser.dwell).').optional(),
 });
 
 export const emailEntrySchema = z.strictObject({
@@ -205,6 +206,9 @@ const browserSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(32).default(2).describe('Forms filled at once (one browser, several contexts).'),
   headless: z.boolean().default(true).describe('Run the browser without a window.'),
   timeout: duration('Time allowed for one form from load to outcome.').prefault('60s'),
+  dwell: duration(
+    'Minimum time on a form page before the submit click, as a person would take (time-trap anti-spam: Drupal Honeypot 5 s, spatie/laravel-honeypot 1 s). Default 6s; filling counts toward it; never more than half the time left.',
+  ).optional(),
 });
 
 /** Warnings a config may silence (top-level `silence:`), each for a deliberate choice. */

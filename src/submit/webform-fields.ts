@@ -178,8 +178,11 @@ export function similarity(a: string, b: string): number {
 
 const PLACEHOLDER_OPTION = /^(|-+.*|select.*|choose.*|please.*|seleccion.*|elija.*|escoja.*|none|ninguno|\.\.\.|…)$/i;
 const SERVICE_LABEL = /service|department|specialt|speciality|reason|topic|interest|area|program|location|servicio|especialidad|departamento|motivo|area|programa/;
-const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|acepto|consiento|autorizo|privacidad|terminos|condiciones/;
-const MARKETING = /newsletter|marketing|subscribe|offers|promotion|updates|boletin|promocion|suscrib|ofertas/;
+const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|acepto|consiento|autorizo|privacidad|terminos|condiciones|einverstanden|zustimm|stimme .*zu|datenschutz|einwillig|consens|confidentialite|concordo|aceito|privacidade/;
+// Wording of an optional opt-in to further mail, in the five languages: such boxes stay unticked.
+const MARKETING = /newsletter|marketing|subscribe|offers|promotion|updates|other communications|news and|boletin|promocion|suscrib|ofertas|comunicaciones|novedades|benachrichtigungen|angebote|werbung|neuigkeiten|infolettre|actualites|offres|nouveautes|communications|novidades|comunicacoes|promocoes/;
+// A neutral answer to a required question the shopper has no answer for.
+const NEUTRAL_OPTION = /^(other|others|otro|otra|otros|autre|autres|andere|anderes|sonstige|sonstiges|outro|outra|outros|prefer not to say|keine angabe|n\/a)\b/;
 
 function labelOf(f: FieldInfo): string {
   return f.label || f.ariaLabel || f.placeholder || f.nearby || f.name || f.id;
@@ -197,7 +200,8 @@ export function bestOption(options: NonNullable<FieldInfo['options']>, wanted: s
 }
 
 function firstRealOption(options: NonNullable<FieldInfo['options']>): string | undefined {
-  return options.find((o) => !o.disabled && o.value !== '' && !PLACEHOLDER_OPTION.test(o.text.trim()))?.value;
+  const real = options.filter((o) => !o.disabled && o.value !== '' && !PLACEHOLDER_OPTION.test(o.text.trim()));
+  return (real.find((o) => NEUTRAL_OPTION.test(norm(o.text.trim()))) ?? real[0])?.value;
 }
 
 /** A date string for this control: ISO for date inputs, else in the format its placeholder shows. */
@@ -258,7 +262,7 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const method = members.find((g) => (wantPhone ? /phone|call|telefono|llamada/ : /e ?mail|correo/).test(norm(labelOf(g))));
       if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
       else if (method) add(method, 'check', 'true', 'contact-method');
-      else if (members.some((g) => g.required) && members[0]) add(members[0], 'check', 'true', 'required-choice');
+      else if (members.some((g) => g.required) && members[0]) add(members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0], 'check', 'true', 'required-choice');
       continue;
     }
     if (f.tag === 'select') {

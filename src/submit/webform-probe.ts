@@ -9,10 +9,12 @@ import type { Clock } from '../clock.js';
 import { render } from '../config/inquiry.js';
 import { checkTargetUrl, isLocalHost } from '../config/targets.js';
 import type { ProbeJob, SubmitHooks, SubmitResult } from './types.js';
+import { DEFAULT_DWELL_MS, dwellUntil, tooFastWait } from './webform-dwell.js';
 import { saveEvidence } from './webform-evidence.js';
 import { fillForm, findForm, remaining, type FilledForm } from './webform-fill.js';
 import type { FillContext } from './webform-fields.js';
 import { ActivityTracker, captchaShown, evalIn, snapshot, waitForOutcome, type Outcome, type PageSnapshot, type WebformEntry } from './webform-outcome.js';
+import { revealForm } from './webform-reveal.js';
 import { loadWebformScript, type WebformScriptResult } from './webform-script.js';
 
 export interface ProbeOptions {
@@ -23,6 +25,8 @@ export interface ProbeOptions {
   reportsDir: string;
   configDir: string;
   signal: AbortSignal;
+  /** channels.browser.dwell (ms); an entry point's `dwell:` overrides it. */
+  dwellMs?: number;
 }
 
 /** Mutable state of one probe, read by the error handler to decide the status. */
@@ -31,6 +35,8 @@ interface Progress {
   clickedAt?: number;
   page?: Page;
   formFrame?: Frame;
+  /** performance.now() when the page (or the page the site answered with) was shown. */
+  shownAt: number;
   details: Record<string, unknown>;
 }
 
@@ -82,7 +88,7 @@ export async function runWebformProbe(
   opts: ProbeOptions & { organization: string; campaign?: string },
 ): Promise<SubmitResult> {
   const entry = job.target.entryPoint as WebformEntry;
-  const st: Progress = { clicked: false, details: {} };
+  const st: Progress = { clicked: false, shownAt: performance.now(), details: {} };
   const bad = checkTargetUrl(entry.url, opts.allowLocal);
   if (bad) return { status: 'not-sent', outcome: 'failed', error: `url ${bad}` };
   const deadline = performance.now() + opts.timeoutMs;
@@ -131,6 +137,7 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
     return { status: 'not-sent', outcome: 'unreachable', error: `HTTP ${response.status()}` };
   }
   if (!/^https?:$/.test(new URL(page.url()).protocol)) return { status: 'not-sent', outcome: 'failed', error: 'the page moved to a non-http address' };
+  st.shownAt = performance.now();
 
   if (entry.script) {
     const wall = await captchaShown(page);
@@ -139,7 +146,15 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   }
 
   hooks.progress('looking for the form');
-  const found = await findForm(page, entry, deadline);
+  let found = await findForm(page, entry, deadline);
+  if (!found && entry.fields === 'auto' && !entry.frame) {
+    // A form behind "Contact us" (a modal, a dialog): open it as a visitor would, then look again.
+    const opened = await revealForm(page, remaining(deadline)).catch(() => undefined);
+    if (opened) {
+      st.details.revealedBy = opened;
+      found = await findForm(page, entry, deadline);
+    }
+  }
   if (!found) {
     const snap = await snapshot(page);
     if (snap.captcha) return blocked(snap.captcha);
@@ -163,8 +178,45 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   const snap = await snapshot(page);
   if (snap.captcha) return blocked(snap.captcha);
   if (snap.nativeInvalid.length) return fromOutcome({ outcome: 'validation-error', errors: snap.nativeInvalid }, st);
+  // Like a person: never click sooner than the dwell after the page was shown (time traps).
+  st.details.dwellMs = await dwellUntil(st.shownAt, dwellOf(entry, opts), deadline, opts.signal);
   if (opts.signal.aborted) return { status: 'not-sent', outcome: 'canceled', error: 'the run was interrupted before the form was sent' };
-  return clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
+  const first = await clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
+  const wait = first.outcome === 'validation-error' ? tooFastWait(first.errors) : undefined;
+  if (first.outcome !== 'validation-error' || wait === undefined) return fromOutcome(first, st);
+  return retryOnce(page, job, hooks, opts, entry, deadline, st, first, wait);
+}
+
+/**
+ * The page refused the first submission as too fast and accepted nothing: wait as it asks,
+ * fill the form it shows again and submit exactly once more. Both attempts go in the details.
+ */
+async function retryOnce(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeOptions, entry: WebformEntry, deadline: number, st: Progress, first: Outcome & { outcome: 'validation-error' }, wait: number): Promise<SubmitResult> {
+  const attempts: Array<Record<string, unknown>> = [{ outcome: first.outcome, errors: first.errors, dwellMs: st.details.dwellMs }];
+  st.details.attempts = attempts;
+  const refused = fromOutcome(first, st);
+  hooks.progress('the page said it was too soon; waiting to submit once more');
+  const errorShownAt = performance.now();
+  const found = await findForm(page, entry, deadline);
+  if (!found || 'blocked' in found) return refused;
+  const filled = await fillAll(page, job, entry, deadline, hooks, found, opts);
+  st.formFrame = filled.frame;
+  if (filled.unmatched.length || filled.stepErrors || filled.maybeSent) return refused;
+  const snap = await snapshot(page);
+  if (snap.captcha) return refused;
+  if (snap.nativeInvalid.length) return refused;
+  // The refusal is still on the page: the same words after the second click are a new answer.
+  snap.errors = snap.errors.filter((e) => !first.errors.includes(e));
+  // The wait counts from when the refusal was shown: the site restarts its clock then.
+  st.details.dwellMs = await dwellUntil(errorShownAt, Math.max(wait, dwellOf(entry, opts)), deadline, opts.signal);
+  if (opts.signal.aborted) return refused;
+  const second = await clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
+  attempts.push({ outcome: second.outcome, ...(second.outcome === 'validation-error' ? { errors: second.errors } : {}), dwellMs: st.details.dwellMs });
+  return fromOutcome(second, st);
+}
+
+function dwellOf(entry: WebformEntry, opts: ProbeOptions): number {
+  return entry.dwell ?? opts.dwellMs ?? DEFAULT_DWELL_MS;
 }
 
 async function fillAll(page: Page, job: ProbeJob, entry: WebformEntry, deadline: number, hooks: SubmitHooks, found: { frame: Frame; index: number }, opts: ProbeOptions & { organization?: string; campaign?: string }): Promise<FilledForm> {
@@ -190,7 +242,7 @@ async function clickAndWait(
   hooks: SubmitHooks,
   opts: ProbeOptions,
   st: Progress,
-): Promise<SubmitResult> {
+): Promise<Outcome> {
   const activity = new ActivityTracker(page);
   try {
     hooks.progress('submitting');
@@ -199,8 +251,7 @@ async function clickAndWait(
     if (submit) await submit.click({ timeout: remaining(deadline), noWaitAfter: true });
     else if ((await evalIn(frame, REQUEST_SUBMIT, 5000)) === false) throw new Error('no submit button found');
     hooks.progress('waiting for the confirmation');
-    const outcome = await waitForOutcome({ page, formFrame: frame, baseline, entry, deadline, activity });
-    return fromOutcome(outcome, st);
+    return await waitForOutcome({ page, formFrame: frame, baseline, entry, deadline, activity });
   } finally {
     activity.stop();
   }
@@ -230,6 +281,7 @@ async function runScript(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: Pr
       submit: async (target) => {
         baseline = await snapshot(page);
         if (baseline.captcha) throw Object.assign(new Error('blocked'), { captcha: baseline.captcha });
+        st.details.dwellMs = await dwellUntil(st.shownAt, dwellOf(entry, opts), deadline, opts.signal);
         st.clicked = true;
         called = true;
         st.clickedAt = opts.clock.now();

@@ -41,6 +41,7 @@ export const createWebformSubmitter: SubmitterFactory = async (deps) => {
       return runWebformProbe(b, job, hooks, {
         clock: deps.clock,
         timeoutMs: cfg.timeout,
+        ...(cfg.dwell !== undefined ? { dwellMs: cfg.dwell } : {}),
         allowLocal: deps.loaded.config.safety.allowLocal,
         artifactsDir: deps.artifactsDir,
         reportsDir: deps.loaded.reportsDir,

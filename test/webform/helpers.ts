@@ -38,7 +38,7 @@ campaign:
   name: Spring Knee Check
 channels:
   browser:
-${(opts.browser ?? `executablePath: ${CHROMIUM}\nconcurrency: 4\ntimeout: 30s`).replace(/^/gm, '    ')}
+${(opts.browser ?? `executablePath: ${CHROMIUM}\nconcurrency: 4\ntimeout: 30s\ndwell: 0s`).replace(/^/gm, '    ')}
 safety:
   allowLocal: true
 sites:

@@ -11,7 +11,7 @@ import type { BuilderPage } from '../fixtures/builders/types.js';
 import { cli } from '../helpers/cli.js';
 import { loadBuilderPages, startBuilderServer, type BuilderServer } from './builders/server.js';
 import { project } from './helpers.js';
-import drupal from '../fixtures/builders/pages/pending-dwell/drupal-webform.js';
+import drupal from '../fixtures/builders/pages/drupal-webform.js';
 
 /** reCAPTCHA v2 as a site embeds it (div.g-recaptcha data-sitekey, api.js), the script served locally. */
 const captchaPage: BuilderPage = {
