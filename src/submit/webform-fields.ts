@@ -152,6 +152,11 @@ export function classifyField(f: FieldInfo): FieldRole {
     ...PROFILE_AUTOCOMPLETE,
   };
   if (byAutocomplete[ac]) return byAutocomplete[ac];
+  // Sub-labels of a composite Name field ("Name" legend over boxes captioned First / Last,
+  // as WPForms and Gravity Forms render them).
+  const sub = /^(first|given|last|family|surname|middle)$/.exec(norm(f.label));
+  if (sub && (nameRoleOf(norm(f.groupLabel)) !== undefined || new RegExp(`\\b${sub[1]}\\b`).test(norm(f.name))))
+    return /first|given/.test(sub[1]!) ? 'first-name' : sub[1] === 'middle' ? 'middle-name' : 'last-name';
   // A date of birth is never the appointment date, whatever the control's type.
   if (DOB.test(norm(`${f.label} ${f.ariaLabel} ${f.placeholder} ${f.name} ${f.id}`))) return 'dob';
   if (f.type === 'email') return 'email';
