@@ -28,7 +28,7 @@ const weights = train(data, best.lambda);
 const sorted = (m, names) => ({ bias: m.bias, weights: Object.fromEntries(names.map((n) => [n, m.weights[n] ?? 0])) });
 const json = {
   about: 'Learned by scripts/train-classifier.mjs (L2 logistic regression); see docs/replies.md. Weights are log-odds added when a signal is present.',
-  trainedOn: { messages: cases.length, systems, lambda: best.lambda },
+  trainedOn: { messages: cases.length, systems, lambda: best.lambda, systemNames: [...new Set(cases.map((c) => c.system))].sort() },
   auto: sorted(weights.auto, AUTO_FEATURES),
   passAlong: sorted(weights.passAlong, PASS_FEATURES),
   priors: weights.priors,

@@ -90,6 +90,10 @@ export const FEATURE_TEXT: Record<string, string> = {
   pick_a_time: 'invites the shopper to pick a time themselves',
   self_service_booking: 'an automatic message sending the shopper to book themselves',
   number_from_a_machine: 'an automatic message giving a number to call',
+  own_number_offered: 'offers the writer\'s own number ("call me at", "text me", "my cell")',
+  writer_owns_it_personally: 'the writer takes it on personally ("myself", "with me", "my calendar")',
+  third_person_takes_over: 'names another person who will handle it ("she handles intake and will reach out")',
+  books_at_address: 'sends the shopper to book at a web address',
 };
 
 const REPLY_PREFIX = /^\s*((re|aw|rv|sv|antw|réf|ref|r|odp|vs|ynt|res)\s*(\[\d+\])?\s*:\s*)+/i;
@@ -261,9 +265,37 @@ const FAMILIES: Record<string, RegExp[]> = {
     /\b(pick|grab|choose|book|schedule|select|find|reserve)\b[^.\n]{0,30}\b(a |any |whatever )?(time|slot|spot|meeting|call|consult\w*)\b[^.\n]{0,40}\b(here|below|link|calendar|using|on my|through)\b|\bschedule time with\b|\binvited you to schedule\b/i,
     /\b(elija|escoja|reserve) (un|su) (horario|hueco|momento)\b|\b(choisissez|r[ée]servez) un (cr[ée]neau|horaire)\b|\b(w[äa]hlen|buchen) sie (einen|ihren) termin\b|\b(escolha|agende) (um|seu) hor[áa]rio\b/i,
   ],
+  own_number_offered: [
+    /\b(call|text|ring|phone|reach|contact)\s+me\b|\bmy (cell|mobile|direct( line| number)?|personal (line|number)|number|phone|extension) is\b|\bmy (cell|mobile|direct line)\s*:?\s*[+(\d]/i,
+    /\b(ll[áa]m(e|a)me|escr[ií]b(e|a)me|mi (celular|m[óo]vil|n[úu]mero|l[ií]nea directa) es)\b/i,
+    /\b(appelez-moi|mon (portable|num[ée]ro|t[ée]l[ée]phone|poste) est|joignable au)\b/i,
+    /\b(rufen sie mich|meine (durchwahl|handynummer|nummer) (ist|lautet)|erreichen sie mich)\b/i,
+    /\b(me ligue|ligue para mim|meu (celular|n[úu]mero|telefone) [ée])\b/i,
+  ],
+  writer_owns_it_personally: [
+    /\b(myself|personally|with me|on my calendar|my (calendar|schedule|availability|openings))\b/i,
+    /\b(yo mism[oa]|personalmente|conmigo|mi (agenda|calendario))\b/i,
+    /\b(moi-m[êe]me|personnellement|avec moi|mon (agenda|calendrier))\b/i,
+    /\b(pers[öo]nlich|selbst|mit mir|mein(en)? kalender)\b/i,
+    /\b(eu mesm[oa]|pessoalmente|comigo|minha agenda)\b/i,
+  ],
+  third_person_takes_over: [
+    /\b(she|he|they)('ll| will| can| should)\s+(reach out|call you|contact you|be in touch|get in touch|follow up|get back to you|give you a call|help you|take it from here|set (it|that|this) up)\b/i,
+    /\b(she|he)\s+(handles|manages|takes care of|is in charge of|looks after|coordinates|does)\b/i,
+    /\b(forwarded|passed|referred|handed)\s+(it|this|that|your \w+)?\s*(on|along|over)?\s*to\s+(our|my|the|his|her|their|dr\.?)\s/i,
+    /\b(can you|could you|would you|please)\s+(take|handle|pick up|look at)\s+(this|it)\b/i,
+    /\b(ella|[ée]l)\s+(le|te)\s+(llamar[áa]|contactar[áa]|escribir[áa])\b|\b(elle|il)\s+(vous )?(rappellera|contactera|appellera)\b|\b(sie|er)\s+(wird|meldet) sich\b|\b(ela|ele)\s+(vai|ir[áa])\s+(te |lhe )?(ligar|contatar)\b/i,
+  ],
+  books_at_address: [
+    /\b(book|schedule|reserve|request|make)\b[^.\n]{0,50}\b(online|at|on|through|via|using)\s+(https?:\/\/|www\.|[\w-]+\.[\w.-]+\/)/i,
+    /\b(appointments?|bookings?|scheduling|reservations?)\s+(are|is)\s+(all\s+|now\s+|only\s+)?(done|handled|made|booked|taken)\s+(through|via|online|by|on)\b/i,
+    /\b(online scheduler|scheduling (tool|page|portal)|booking (page|portal|system)|patient portal|self-?scheduling)\b/i,
+    /\b(reserve|agende|pida cita|prenez rendez-vous|buchen sie|marque)\b[^.\n]{0,50}\b(en|sur|auf|em|no|na)\s+(https?:\/\/|www\.|[\w-]+\.[\w.-]+\/)/i,
+  ],
   owns_the_request: [
     /\b(i|we)('ve| have)? (booked|scheduled|reserved|set up|penciled|pencilled) (you|an appointment|a consultation|a visit|a time)\b/i,
     /\b(i|we) (have|'ve got) (an? )?(opening|availability|slot|appointment|spot)s?\b/i,
+    /\b(have|put|got|pencil(l)?ed|wrote) (you|your name) (down|in)\b|\byou'?re (all set|booked|scheduled|confirmed)\b|\bsee you (on|at|then|monday|tuesday|wednesday|thursday|friday|saturday)\b/i,
     /\bwould (you like|any of these|either of these|that)\b.*\b(time|slot|day|work)\b/i,
     /\b(tenemos (disponibilidad|citas?|un hueco)|le (he|hemos) (reservado|agendado))\b/i,
     /\b(nous avons (des disponibilit[ée]s|un cr[ée]neau)|je vous ai r[ée]serv[ée])\b/i,
@@ -374,7 +406,7 @@ export function extractFeatures(msg: ReplyMessage, text: ReplyTextVerdict, ctx: 
     .filter((s) => !EMERGENCY.test(s))
     .join('\n');
   set('emergency_boilerplate', handOff.length < body.length - 5);
-  for (const k of ['asks_to_call_or_contact', 'points_to_other_line', 'forwarded_inquiry', 'someone_else_will_contact', 'channel_does_not_handle', 'sends_to_booking_channel', 'sends_to_website', 'owns_the_request', 'will_call_you', 'refers_elsewhere', 'write_to_other_address', 'pick_a_time'])
+  for (const k of ['asks_to_call_or_contact', 'points_to_other_line', 'forwarded_inquiry', 'someone_else_will_contact', 'channel_does_not_handle', 'sends_to_booking_channel', 'sends_to_website', 'owns_the_request', 'will_call_you', 'refers_elsewhere', 'write_to_other_address', 'pick_a_time', 'own_number_offered', 'writer_owns_it_personally', 'third_person_takes_over', 'books_at_address'])
     set(k, has(k, handOff));
   set('phone_in_body', text.phoneNumbers.length > 0);
   set('phone_near_call_word', text.phoneNumbers.length > 0 && CALL_WORD.test(handOff) && text.phoneNumbers.some(() => phoneNearCall(handOff)));
@@ -413,5 +445,5 @@ export const PASS_FEATURES = [
   'asks_to_call_or_contact', 'points_to_other_line', 'forwarded_inquiry', 'someone_else_will_contact', 'channel_does_not_handle', 'sends_to_booking_channel',
   'sends_to_website', 'phone_near_call_word', 'phone_in_body', 'owns_the_request', 'will_call_you', 'emergency_boilerplate', 'url_in_body', 'booking_link',
   'proposes_time', 'asks_question_back', 'likely_automatic', 'refers_elsewhere', 'write_to_other_address', 'pick_a_time', 'self_service_booking',
-  'number_from_a_machine',
+  'number_from_a_machine', 'own_number_offered', 'writer_owns_it_personally', 'third_person_takes_over', 'books_at_address',
 ] as const;

@@ -33,8 +33,9 @@ const SIGNATURE_START = [
   /^\s*(Best|Kind|Warm)? ?regards,?\s*$/i,
   /^\s*(Thanks|Thank you|Many thanks|Cheers|Sincerely|Respectfully|Best|Take care)[,!.]?\s*$/i,
   /^\s*(Saludos|Atentamente|Cordialmente|Gracias|Un saludo)[,!.]?\s*$/i,
-  /^\s*Sent from my (iPhone|iPad|Android|mobile)/i,
-  /^\s*Enviado desde mi/i,
+  /^\s*Sent from my (iPhone|iPad|Android|mobile|Galaxy|Samsung|BlackBerry|phone)/i,
+  /^\s*(Get Outlook for (iOS|Android)|Sent from (Outlook|Mail for Windows|Yahoo Mail)|Envoy[ée] de mon|Von meinem .{1,30} gesendet|Enviado do meu|Enviado desde)/i,
+  /^\s*(Grüße|Gruß|Viele Grüße|Mit freundlichen Grüßen|Cordialement|Bien à vous|Atenciosamente|Abraços|Obrigad[oa])[,!.]?\s*$/i,
 ];
 
 const DISCLAIMER_START = [
@@ -106,6 +107,11 @@ export function splitReply(text: string): ReplyParts {
   if (sigAt === beforeDisc.length) {
     let i = beforeDisc.length;
     while (i > 0 && (!beforeDisc[i - 1]!.trim() || isContactLine(beforeDisc[i - 1]!))) i--;
+    // A name line and an organization or title line may sit above the contact lines
+    // ("Maria" / "Pine Street Dental | 555-320-8800").
+    let j = i;
+    while (j > 0 && i - j < 3 && isNameOrTitleLine(beforeDisc[j - 1]!)) j--;
+    if (j > 0 && j < i && !beforeDisc[j - 1]!.trim()) i = j;
     if (i < beforeDisc.length && beforeDisc.slice(i).some((l) => /\d{3}/.test(l))) sigAt = i;
   }
   return {
@@ -116,6 +122,12 @@ export function splitReply(text: string): ReplyParts {
   };
 }
 
+/** "Maria", "Dan Whitaker, Attorney", "Office Manager, Reyes & Kline LLP": short, no sentence. */
+function isNameOrTitleLine(l: string): boolean {
+  const s = l.trim();
+  return s.length > 0 && s.length <= 60 && !/[.!?:]$/.test(s) && /^\p{Lu}/u.test(s) && s.split(/\s+/).length <= 7 && !/\b(i|we|you|please|call|will|can)\b/i.test(s);
+}
+
 /** "Tel: (555) 201-3344", "Fax 555…", "Main: …", "www.example.org", "123 Main St". */
 function isContactLine(l: string): boolean {
   const s = l.trim();
@@ -123,6 +135,8 @@ function isContactLine(l: string): boolean {
     /^(t|tel|phone|ph|p|f|fax|m|mobile|cell|direct|main|office|tel[ée]fono)\b\.?:?\s*[+(\d]/i.test(s) ||
     /^[+(]?\d[\d\s().-]{8,}\d(\s*(ext|x)\.?\s*\d+)?$/.test(s) ||
     /^(www\.|https?:\/\/)\S+$/i.test(s) ||
-    /^\d+ [A-Z][a-z]+ (St|Street|Ave|Avenue|Rd|Road|Blvd|Drive|Dr|Way|Lane|Ln)\b/.test(s)
+    /^\d+ [A-Z][a-z]+ (St|Street|Ave|Avenue|Rd|Road|Blvd|Drive|Dr|Way|Lane|Ln)\b/.test(s) ||
+    // "Pine Street Dental | 555-320-8800", "Front desk · (555) 201-3344"
+    (s.length <= 80 && /[|·•–]/.test(s) && /\d(?:[^\p{L}\d]{0,3}\d){6}/u.test(s) && !/\b(call|please|llame|appelez|rufen|ligue)\b/i.test(s))
   );
 }

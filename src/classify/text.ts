@@ -125,8 +125,11 @@ export function classifyReplyText(text: string, ctx: ReplyTextContext = {}): Rep
     if (passAlong && phoneNumbers.some((p) => known.has(digits(p.number)))) reasons.push('one of those numbers is the site\'s own published number');
   }
 
-  const campaign = campaignMention(body, ctx.campaign);
-  if (campaign) reasons.push(`campaign-aware: ${campaign}`);
+  // Without a configured campaign, the inquiry the reply quotes may name the one the shopper answered.
+  const quotedCampaign = ctx.campaign ? undefined : campaignInInquiry(parts.quoted);
+  const campaign = campaignMention(body, ctx.campaign ?? quotedCampaign);
+  if (campaign && quotedCampaign) reasons.push(`campaign-aware: ${campaign}, named in the quoted inquiry`);
+  else if (campaign) reasons.push(`campaign-aware: ${campaign}`);
   else if (ctx.campaign) reasons.push(`does not mention the campaign "${ctx.campaign.name}"`);
 
   return { passAlong, campaignAware: !!campaign, stopRequest, phoneNumbers: phoneNumbers.map((p) => p.number), reasons, body };
@@ -162,9 +165,27 @@ function findNumbers(text: string, country: CountryCode): Array<{ number: string
     // Ticket, case and reference numbers look like phone numbers.
     const before = text.slice(Math.max(0, f.startsAt - 20), f.startsAt);
     if (/(#|\b(ticket|case|ref|reference|request|order|id|no\.?|n[úu]mero de (caso|ticket)))\s*:?\s*$/i.test(before)) continue;
+    // The shopper's own number read back ("we'll call you at ...", "is ... still your best
+    // number?") and a form's copy of what was submitted ("Phone: ..." under "Name: ...") are
+    // not numbers the organization hands over.
+    if (SHOPPER_NUMBER_BEFORE.test(text.slice(Math.max(0, f.startsAt - 40), f.startsAt))) continue;
+    if (isSubmissionEcho(text, f.startsAt)) continue;
     if (!out.some((o) => o.number === f.number.number)) out.push({ number: f.number.number, at: f.startsAt });
   }
   return out;
+}
+
+const SHOPPER_NUMBER_BEFORE =
+  /\b((call|reach|text|ring|phone|contact)\s+you|(llamar|contactar)(le|te)|(le|te) (llamaremos|llamar[ée]|contactaremos)|vous (appeler|rappeler|joindre)|sie .{0,10}(anrufen|erreichen)|(ligar|ligaremos|ligarei) para (voc[êe]|o senhor|a senhora))\s+(back\s+)?(at|on|al|au|unter|no|en)?\s*:?\s*$|\b(your|su|tu|votre|ihre|seu|sua)\s+(phone|number|cell|mobile|n[úu]mero|t[ée]l[ée]phone|telefon(nummer)?|telefone)\s*(is|es|est|ist|[ée])?\s*:?\s*$/i;
+
+/** "Phone: (312) 555-0101" on a line of a "Label: value" block with two or more such lines (a form's copy of the submission). */
+function isSubmissionEcho(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const lineEnd = text.indexOf('\n', at);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  if (!/^\s*[\p{L} ]{2,30}:\s*\S/u.test(line)) return false;
+  const near = text.slice(Math.max(0, lineStart - 300), Math.min(text.length, (lineEnd < 0 ? text.length : lineEnd) + 300)).split('\n');
+  return near.filter((l) => /^\s*[\p{L} ]{2,30}:\s*\S/u.test(l) && !/https?:/.test(l)).length >= 3;
 }
 
 function callWordNear(text: string, at: number): boolean {
@@ -235,6 +256,39 @@ function campaignTerms(campaign: NonNullable<ReplyTextContext['campaign']>): Cam
 }
 
 /** Returns why the text mentions the campaign, or undefined. Tolerant of plurals, accents, word order. */
+const AD_NOUN = '(ad|advert|advertisement|campaign|promotion|promo|offer|special|post|flyer|mailer|billboard|event|commercial|email|newsletter)';
+const QUOTED_CAMPAIGN = [
+  new RegExp(`\\b(saw|seen|noticed|read|heard about|came across|found|clicked)\\s+(the|your|an?)\\s+(["“]?)([\\p{L}\\d'’ -]{3,40}?)\\3\\s+${AD_NOUN}\\b`, 'iu'),
+  new RegExp(`\\b(about|regarding|re:?|for|in)\\s+(the|your)\\s+(["“]?)([\\p{L}\\d'’ -]{3,40}?)\\3\\s+${AD_NOUN}\\b`, 'iu'),
+  /\b(vi|visto)\s+(el|la|su)\s+(anuncio|campa[ñn]a|promoci[óo]n|oferta)\s+(de\s+)?["“]?([\p{L}\d' -]{3,40}?)["”]?[,.!?]/iu,
+  /\b(vu|lu)\s+(la|votre|l')\s*(publicit[ée]|campagne|promotion|offre|annonce)\s+["“«]?\s*([\p{L}\d' -]{3,40}?)\s*["”»]?[,.!?]/iu,
+];
+const OFFER_PHRASE = /\b(free|complimentary|discounted|no-cost|gratis|gratuit[oea]?|kostenlose[nr]?)\s+(?:[\p{L}-]+\s+){0,2}?(screening|consultation|consult|check-?up|check|exam|assessment|trial|quote|evaluation|inspection|class|session|test|visit|estimate)s?\b/giu;
+
+/**
+ * The campaign the shopper's inquiry names, read from the part of a reply that quotes it ("I
+ * saw the Spring Knee Check ad", "is the free knee screening still available?"): only the
+ * quoted text, so the writer's own words are then checked against the shopper's.
+ */
+export function campaignInInquiry(quoted: string): { name: string; keywords: string[] } | undefined {
+  if (!quoted) return undefined;
+  const text = quoted.replace(/^\s*>+\s?/gm, '').replace(/=\r?\n/g, '');
+  let name: string | undefined;
+  for (const re of QUOTED_CAMPAIGN) {
+    const m = text.match(re);
+    if (!m) continue;
+    const candidate = (m[4] ?? m[5] ?? '').trim();
+    // A name is more than generic words ("the ad", "your email").
+    if (candidate && candidate.split(/\s+/).some((w) => w.length >= 3 && !STOPWORDS.has(w.toLowerCase()))) {
+      name = candidate;
+      break;
+    }
+  }
+  const keywords = [...new Set([...text.matchAll(OFFER_PHRASE)].map((m) => m[0].toLowerCase()))];
+  if (!name && !keywords.length) return undefined;
+  return { name: name ?? keywords[0]!, keywords };
+}
+
 export function campaignMention(text: string, campaign: ReplyTextContext['campaign']): string | undefined {
   if (!campaign) return undefined;
   const terms = campaignTerms(campaign);

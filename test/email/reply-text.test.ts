@@ -1,11 +1,24 @@
 /** classifyReplyText (shared with SMS replies) and the front desk's weekday scheduling. */
 import { describe, expect, it } from 'vitest';
-import { campaignMention, classifyReplyText, stem } from '../../src/classify/text.js';
+import { campaignInInquiry, campaignMention, classifyReplyText, stem } from '../../src/classify/text.js';
 import { nextWorkingMoment } from '../../src/sandbox/frontdesk.js';
 
 const ctx = { campaign: { name: 'Spring Knee Check', keywords: ['free knee screening'] }, shopperPhones: ['+13125550101'] };
 
 describe('classifyReplyText', () => {
+  it('without a configured campaign, reads the one the quoted inquiry names, and checks only the writer\'s words', () => {
+    const quoted = 'On Tue, Mar 9, 2027 at 9:12 AM Jordan Avery <jordan@example.net> wrote:\n> Hello, I saw the Harbor Autumn Tune-Up ad. Is the free brake inspection still on?\n';
+    expect(campaignInInquiry(quoted)).toEqual({ name: 'Harbor Autumn Tune-Up', keywords: ['free brake inspection'] });
+    const aware = classifyReplyText(`Yes, the Autumn Tune-Up runs until November, I can book you Friday.\n\n${quoted}`);
+    expect(aware.campaignAware).toBe(true);
+    expect(aware.reasons.join('\n')).toContain('named in the quoted inquiry');
+    // The campaign only in the quote, not in the writer's own words: not aware.
+    expect(classifyReplyText(`Sure, we have Friday at 10 open.\n\n${quoted}`).campaignAware).toBe(false);
+    // A quote that names no campaign ("your email", "the ad") gives nothing to look for.
+    expect(campaignInInquiry('> I saw the ad and have a question about brakes.')).toBeUndefined();
+    expect(campaignInInquiry('')).toBeUndefined();
+  });
+
   it('texts: STOP is a stop request; a hand-off to another number is a pass-along', () => {
     expect(classifyReplyText('STOP', { ...ctx, plain: true })).toMatchObject({ stopRequest: true, passAlong: false });
     const v = classifyReplyText('Hi! Please call our scheduling line at 312-555-0177 to book.', { ...ctx, plain: true });
