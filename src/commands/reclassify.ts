@@ -7,8 +7,6 @@ import { existsSync } from 'node:fs';
 import { parseDuration } from '../config/duration.js';
 import { UsageError } from '../errors.js';
 import { reclassify, type ReclassifyResult, type VerdictText } from '../review/reclassify.js';
-import { MIGRATIONS } from '../store/migrations.js';
-import { schemaVersion } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { loadForCommand, type CommandContext } from './context.js';
 
@@ -28,7 +26,7 @@ export async function reclassifyCommand(ctx: CommandContext, opts: ReclassifyOpt
   const store = new Store(loaded.storePath, ctx.clock, dryRun ? { readonly: true, mustExist: true } : { mustExist: true });
   let result: ReclassifyResult;
   try {
-    if (dryRun && schemaVersion(store.db) < MIGRATIONS.length) {
+    if (dryRun && store.schemaBehind()) {
       // Read-only, so not migrated: a store this old kept no replies to classify again.
       const msg = 'the store predates kept replies: none of its verdicts can be reclassified (their mail was not kept)';
       if (opts.json) ctx.io.json({ dryRun, looked: 0, reclassified: 0, changes: [], notKept: [], truncated: [], note: msg });

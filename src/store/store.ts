@@ -1,8 +1,8 @@
 /** The store's queries. Small, named, and the only place (with db.ts) that runs SQL. */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { HOST, immediate, openDatabase, type DB, type OpenOptions, type Statement } from './db.js';
-import { REFRESH_STALE_FACTS } from './migrations.js';
+import { HOST, immediate, openDatabase, schemaVersion, type DB, type OpenOptions, type Statement } from './db.js';
+import { MIGRATIONS, REFRESH_STALE_FACTS } from './migrations.js';
 import type {
   EventInput,
   EventRow,
@@ -89,6 +89,11 @@ export class Store {
     opts: OpenOptions = {},
   ) {
     this.db = openDatabase(path, opts);
+  }
+
+  /** A store opened read-only is not migrated: true when its schema is older than this build's. */
+  schemaBehind(): boolean {
+    return schemaVersion(this.db) < MIGRATIONS.length;
   }
 
   close(): void {

@@ -2,30 +2,10 @@
  * No import cycles in src/, type-only imports included (they still tie two modules' designs
  * together). An equivalent of `madge --circular` over the sources, without a dependency.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
-
-const SRC = join(ROOT, 'src');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
-
-/** Relative imports of a module (import/export ... from, dynamic import()), as absolute .ts paths. */
-export function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const out = new Set<string>();
-  const re = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^import\s+['"](\.[^'"]+)['"]/gm;
-  for (const m of text.matchAll(re)) {
-    const spec = m[1] ?? m[2] ?? m[3]!;
-    out.add(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
-  }
-  return [...out];
-}
+import { files, importsOf, SRC } from './source-files.js';
 
 /** Every elementary cycle found by a depth-first search (each reported once, from its smallest member). */
 export function cycles(graph: Map<string, string[]>): string[][] {
