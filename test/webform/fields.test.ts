@@ -74,7 +74,6 @@ describe('classifyField', () => {
     [{ name: 'zip' }, 'postal-code'],
     [{ label: 'First', name: 'wpforms[fields][1][first]' }, 'first-name'],
     [{ label: 'Last', groupLabel: 'Name', name: 'input_1.6' }, 'last-name'],
-    [{ label: 'First', name: 'place' }, 'unknown'],
   ] as [Partial<FieldInfo>, string][])('%o → %s', (p, role) => {
     expect(classifyField(field(p))).toBe(role);
   });
