@@ -185,9 +185,11 @@ async function check(loc: Locator, on: boolean, timeout: number): Promise<void> 
     const done = await loc
       .evaluate(
         (el, want) => {
+          // A native box, or an ARIA widget (div role=checkbox/radio) whose state is aria-checked.
           const box = el as HTMLInputElement;
-          if (box.checked !== want) box.click();
-          return box.checked === want;
+          const on = () => (box instanceof HTMLInputElement ? box.checked : el.getAttribute('aria-checked') === 'true');
+          if (on() !== want) box.click();
+          return on() === want;
         },
         on,
       )
