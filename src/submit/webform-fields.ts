@@ -85,6 +85,8 @@ export interface FillAction {
   role: string;
   /** The control is hidden behind a widget: set its value by script. */
   viaScript?: boolean;
+  /** A neutral answer chosen for a required question the shopper has no answer for: the question's label and the option's text. */
+  choice?: { field: string; value: string };
 }
 
 export interface FillPlan {
@@ -153,6 +155,10 @@ export function classifyField(f: FieldInfo): FieldRole {
     const role = RULES.find(([, re]) => re.test(s))?.[0];
     return role === 'name' ? nameRoleOf(s) : role;
   };
+  // The sub-labels of a builder's composite Name field (Formidable, Gravity Forms, WPForms) say only "First" / "Last".
+  const sub = norm(`${f.label || f.ariaLabel}`).replace(/[^a-z ]/g, '').trim();
+  if (/^(first|given)$/.test(sub)) return 'first-name';
+  if (/^(last|family)$/.test(sub)) return 'last-name';
   // A label is the strongest signal; name/id next; the text next to it last.
   return hit(norm(`${f.label} ${f.ariaLabel}`)) ?? hit(norm(`${f.placeholder} ${f.name} ${f.id}`)) ?? hit(norm(f.nearby)) ?? 'unknown';
 }
@@ -178,7 +184,7 @@ export function similarity(a: string, b: string): number {
 
 const PLACEHOLDER_OPTION = /^(|-+.*|select.*|choose.*|please.*|seleccion.*|elija.*|escoja.*|none|ninguno|\.\.\.|…)$/i;
 const SERVICE_LABEL = /service|department|specialt|speciality|reason|topic|interest|area|program|location|servicio|especialidad|departamento|motivo|area|programa/;
-const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|acepto|consiento|autorizo|privacidad|terminos|condiciones|einverstanden|zustimm|stimme .*zu|datenschutz|einwillig|consens|confidentialite|concordo|aceito|privacidade/;
+const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|i have read|acepto|consiento|autoriz|autoris|willige .*ein|privacidad|terminos|condiciones|einverstanden|zustimm|stimme .*zu|datenschutz|einwillig|consens|confidentialite|concordo|aceito|privacidade/;
 // Wording of an optional opt-in to further mail, in the five languages: such boxes stay unticked.
 const MARKETING = /newsletter|marketing|subscribe|offers|promotion|updates|other communications|news and|boletin|promocion|suscrib|ofertas|comunicaciones|novedades|benachrichtigungen|angebote|werbung|neuigkeiten|infolettre|actualites|offres|nouveautes|communications|novidades|comunicacoes|promocoes/;
 // A neutral answer to a required question the shopper has no answer for.
@@ -186,6 +192,11 @@ const NEUTRAL_OPTION = /^(other|others|otro|otra|otros|autre|autres|andere|ander
 
 function labelOf(f: FieldInfo): string {
   return f.label || f.ariaLabel || f.placeholder || f.nearby || f.name || f.id;
+}
+
+/** The question a choice answers, as the page words it (a radio group's legend, else the control's label), without its required marker. */
+function questionOf(f: FieldInfo): string {
+  return (f.type === 'radio' ? f.groupLabel || f.nearby || f.name : labelOf(f)).replace(/\s+/g, ' ').replace(/\s*[*:]+\s*$/, '').trim().slice(0, 120);
 }
 
 /** The option best matching the service line, with its score. */
@@ -230,9 +241,9 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
   const hasLast = [...roles.values()].includes('last-name');
   const hasFirst = [...roles.values()].includes('first-name');
   const radioGroupsDone = new Set<string>();
-  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string) => {
+  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string, choice?: FillAction['choice']) => {
     const hiddenWidget = !f.visible && f.tag === 'select';
-    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}) });
+    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}), ...(choice ? { choice } : {}) });
   };
   const segments = phonePartsOf(fields, roles, ctx);
   for (const f of fields) {
@@ -262,7 +273,10 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const method = members.find((g) => (wantPhone ? /phone|call|telefono|llamada/ : /e ?mail|correo/).test(norm(labelOf(g))));
       if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
       else if (method) add(method, 'check', 'true', 'contact-method');
-      else if (members.some((g) => g.required) && members[0]) add(members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0], 'check', 'true', 'required-choice');
+      else if (members.some((g) => g.required) && members[0]) {
+        const pick = members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0];
+        add(pick, 'check', 'true', 'required-choice', { field: questionOf(f), value: labelOf(pick) });
+      }
       continue;
     }
     if (f.tag === 'select') {
@@ -274,7 +288,7 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       if (best && (best.score >= 0.75 || (serviceish && best.score >= 0.5))) add(f, 'select', best.value, 'service');
       else if (f.required && !hasChoice) {
         const first = firstRealOption(opts);
-        if (first !== undefined) add(f, 'select', first, 'required-choice');
+        if (first !== undefined) add(f, 'select', first, 'required-choice', { field: questionOf(f), value: opts.find((o) => o.value === first)?.text.trim() || first });
         else unfilledRequired.push(labelOf(f));
       }
       continue;

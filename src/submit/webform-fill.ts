@@ -38,6 +38,8 @@ export interface FilledForm {
   /** The button that sends the form; null → form.requestSubmit(). */
   submit: Locator | null;
   filled: { role: string; idx: number }[];
+  /** Neutral answers given to required questions the shopper has no answer for, by the question's label. */
+  choices: { field: string; value: string }[];
   unfilledRequired: string[];
   steps: number;
   /** A "Next" that was a real submit button was clicked: the form may already have left. */
@@ -239,6 +241,7 @@ export async function fillForm(args: {
   const done = new Set<number>();
   const pendingExplicit = new Map(Object.entries(args.explicit));
   const filled: FilledForm['filled'] = [];
+  const choices: FilledForm['choices'] = [];
   const unfilledRequired = new Set<string>();
   let maybeSent = false;
   for (let step = 1; step <= 10; step++) {
@@ -253,6 +256,7 @@ export async function fillForm(args: {
       if (a.role === 'phone' && args.ctx.phone) await keepPhone(frame, a, args.ctx.phone, deadline);
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
+      if (a.choice) choices.push(a.choice);
     }
     for (const [sel, value] of pendingExplicit) {
       if (await applyExplicit(frame, sel, value, deadline)) {
@@ -264,7 +268,7 @@ export async function fillForm(args: {
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
@@ -278,12 +282,12 @@ export async function fillForm(args: {
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
   throw new Error('the form has more than 10 steps');
 }

@@ -81,6 +81,8 @@ describe.each(pages.map((p) => [p.slug, p] as const))('builder page %s', (slug, 
           else expect(exp(value!), `${slug}: field ${name} = ${JSON.stringify(value)}`).toBe(true);
         }
         for (const name of page.expect.empty ?? []) expect(got[name] ?? '', `${slug}: field ${name} must stay empty`).toBe('');
+        // The neutral answers given to required questions, by label, as the probe's details say.
+        if (page.expect.neutralChoices) expect(result.details?.neutralChoices ?? [], why).toEqual(page.expect.neutralChoices);
       } else {
         expect(accepted, why).toEqual([]);
         if (page.expect.outcome === 'blocked' && page.expect.nothingPosted !== false) expect(recs, why).toEqual([]);
