@@ -13,6 +13,40 @@ export interface ReplyParts {
   quoted: string;
 }
 
+/** Help desks' "reply above this line" marker (Zendesk, Jira Service Management, Freshdesk, Help Scout ...), five languages. */
+const REPLY_ABOVE =
+  /^\s*[#—–-]*\s*(please )?((type|write|add|enter) (your )?(reply|response)|reply|respond) above this line\.?\s*[#—–-]*\s*$|^\s*[#—–-]*\s*(escriba|escribe) su respuesta (por )?encima de esta l[ií]nea\.?\s*[#—–-]*\s*$|^\s*[#—–-]*\s*(veuillez )?(saisir|[ée]crire|r[ée]pondre) (votre r[ée]ponse )?au-dessus de cette ligne\.?\s*[#—–-]*\s*$|^\s*[#—–-]*\s*bitte (geben sie ihre antwort )?(oberhalb|über) dieser zeile( antworten| ein)?\.?\s*[#—–-]*\s*$|^\s*[#—–-]*\s*(digite|escreva) sua resposta acima desta linha\.?\s*[#—–-]*\s*$/i;
+
+/**
+ * A help desk's comment header: who wrote the comment below it and when. ServiceNow "2027-03-09
+ * 14:22:10 CST - Rafael Ortiz  Additional comments", Zendesk "Dana Ruiz (North Clinic), Mar 9,
+ * 2027, 2:47 PM CST", Jira Service Management "Keisha Moore commented:", and the like.
+ */
+const DESK_ATTRIBUTION = [
+  /^\s*\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?.{0,12}\s[-–]\s.{2,80}?\s(Additional comments|Work notes|Comments?|Reply|Response)\s*$/i,
+  /^\s*\p{L}[\p{L}'’. -]{1,60}(\s\([^)]{1,80}\))?,\s+(\p{L}{3,9}\.?\s\d{1,2}|\d{1,2}\.?\s\p{L}{3,9}\.?),?\s\d{4},?\s(at\s|à\s|um\s|a las\s|às\s)?\d{1,2}[:h]\d\d(\s?[AP]M)?(\s\p{Lu}{2,5})?\s*$/iu,
+  /^\s*\p{L}[\p{L}'’. -]{1,60}\s(commented|replied|responded|a comment[ée]|a r[ée]pondu|coment[óo]|respondi[óo]|hat kommentiert|hat geantwortet|comentou|respondeu)(\son\s[^:]{0,60})?:\s*$/iu,
+];
+const SEPARATOR = /^\s*([-_=—–]\s?){8,}\s*$/;
+/** What a desk says above the newest comment ("Your request (48213) has been updated"): no words of the writer's. */
+const DESK_NOTICE = /\b(has been updated|have been updated|comments? (were |was )?added|new (comment|reply|response)|(replied|responded) to your (request|ticket|case)|(request|ticket|case)\b.{0,40}\bupdated|ha sido actualizad|a [ée]t[ée] mis[e]? [àa] jour|wurde aktualisiert|foi atualizad|reply to this (e-?mail|message)|add additional comments)/i;
+
+/**
+ * A help desk's notification carries the conversation as comment blocks, newest first, under
+ * a notice and a marker: the writer's words are the first block, the rest is history (often
+ * the shopper's own inquiry). Returns [start, end) of that block, or undefined.
+ */
+function deskComment(lines: string[]): [number, number] | undefined {
+  const first = lines.findIndex((l) => DESK_ATTRIBUTION.some((re) => re.test(l)));
+  if (first < 0) return undefined;
+  const before = lines.slice(0, first).filter((l) => l.trim() && !SEPARATOR.test(l) && !REPLY_ABOVE.test(l));
+  const words = before.join(' ').split(/\s+/).filter(Boolean).length;
+  if (words > 40 || (before.length && !before.some((l) => DESK_NOTICE.test(l)) && words > 12)) return undefined;
+  let end = first + 1;
+  while (end < lines.length && !SEPARATOR.test(lines[end]!) && !DESK_ATTRIBUTION.some((re) => re.test(lines[end]!))) end++;
+  return [first + 1, end];
+}
+
 /** Lines that start a quoted earlier message (Gmail, Outlook, Apple Mail, Spanish clients). */
 const QUOTE_HEADER = [
   /^\s*On .{4,200}\bwrote:\s*$/i,
@@ -24,7 +58,7 @@ const QUOTE_HEADER = [
   /^\s*-{2,}\s*(Original Message|Forwarded message|Mensaje original|Mensaje reenviado)\s*-{2,}\s*$/i,
   /^\s*_{8,}\s*$/,
   /^\s*-{10,}\s*$/, // help desks (Zendesk) separate the conversation history with a dashed line
-  /^\s*#{2,}\s*(Please type your reply above this line|Escriba su respuesta por encima de esta línea)\s*#{2,}\s*$/i,
+  REPLY_ABOVE,
 ];
 
 /** Signature delimiters and sign-offs after which the rest is a signature. */
@@ -39,6 +73,10 @@ const SIGNATURE_START = [
 ];
 
 const DISCLAIMER_START = [
+  // Help desks' and platforms' footers ("View request · Turn off this request's notifications",
+  // "..., powered by Jira Service Management, sent you this message", "To reply, respond to this email").
+  /^\s*(view request|turn off (this request'?s )?notifications|this is shared with|to reply,? (just )?(respond|reply) to this e-?mail|you are receiving this (because|e-?mail)|manage (your )?notifications)\b/i,
+  /\bpowered by\b.{0,60}$|\bsent you this (message|e-?mail)\b/i,
   /^\s*(CONFIDENTIALITY|PRIVILEGED|DISCLAIMER|IMPORTANT)\b.*(NOTICE|WARNING)?/i,
   /^\s*This (e-?mail|message|communication)( and any attachments)? (is|are|may contain|contains) (intended|confidential|privileged)/i,
   /^\s*The information (contained )?in this (e-?mail|message)/i,
@@ -48,7 +86,14 @@ const DISCLAIMER_START = [
 ];
 
 export function splitReply(text: string): ReplyParts {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const all = text.replace(/\r\n?/g, '\n').split('\n');
+  const desk = deskComment(all);
+  if (desk) {
+    const own = splitReply(all.slice(desk[0], desk[1]).join('\n'));
+    const history = [...all.slice(0, desk[0] - 1), ...all.slice(desk[1])].filter((l) => !REPLY_ABOVE.test(l)).join('\n').trim();
+    return { ...own, quoted: [own.quoted, history].filter(Boolean).join('\n') };
+  }
+  const lines = all;
   let end = lines.length;
   // The quoted message: the first quote header, or the first run of "> " lines.
   for (let i = 0; i < lines.length; i++) {

@@ -97,6 +97,7 @@ function fillContextFor(loaded: Parameters<typeof messageFor>[0], e: ResolvedEnt
     subject: message.subject,
     preferredDate: preferredDate(e.inquiry.preferredDate, now, e.timezone),
     serviceLine: e.serviceLine.name,
+    profile: e.profile,
   };
 }
 

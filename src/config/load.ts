@@ -2,6 +2,7 @@
  * Loads an audit config: YAML with positions, ${ENV} secrets, the zod schema, the rules,
  * and the inquiry templates. Returns every issue at once; never throws for bad input.
  */
+import { profileOf, type ShopperProfile } from './profile.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
@@ -23,6 +24,8 @@ export interface ResolvedEntryPoint {
   id: string;
   timezone: string;
   inquiry: Inquiry;
+  /** The shopper's optional profile, defaults applied (src/config/profile.ts). */
+  profile: ShopperProfile;
 }
 
 export interface LoadedConfig {
@@ -130,6 +133,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
           id,
           timezone: site.timezone ?? config.timezone,
           inquiry: templates.inquiries.get(inquiryName)!,
+          profile: profileOf(config.shopper),
         });
       }
   return {

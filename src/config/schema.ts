@@ -241,6 +241,31 @@ export const configSchema = z
           )
           .default([])
           .describe('Optional alternative identities rotated across probes.'),
+        // The richer profile for `fields: auto` (docs/web-forms.md, "The shopper profile"):
+        // each part is optional; a form's optional box for a part without a value stays empty.
+        company: z.string().min(1).optional().describe('Company / organization typed where a form asks; default none (the box stays empty).'),
+        jobTitle: z.string().min(1).optional().describe('Job title / position; default none.'),
+        postalCode: z.string().min(1).optional().describe('ZIP / postal code; default none.'),
+        city: z.string().min(1).optional().describe('City / town; default none.'),
+        state: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('State / province / region, e.g. IL or Illinois (US abbreviations are matched to names in dropdowns); default none.'),
+        contactMethod: z
+          .enum(['phone', 'email', 'text'])
+          .optional()
+          .describe('Answer to "preferred contact method"; default phone when the inquiry asks for a call back and a number is given, else email.'),
+        preferredTime: localTime
+          .default('10:00')
+          .describe('Preferred time (HH:MM) for time boxes and "best time to call" (morning before 12:00, afternoon before 17:00, else evening).'),
+        customerStatus: z
+          .enum(['new', 'existing'])
+          .default('new')
+          .describe('Answer to "new or existing patient / customer"; default new (a prospect asking for the first time).'),
+        dateOfBirth: isoDate
+          .optional()
+          .describe('Date of birth (YYYY-MM-DD); default none: an optional DOB box stays empty, a required one stops the probe before sending (never the appointment date).'),
       })
       .describe('Who the mystery shopper is.'),
     sla: z

@@ -131,6 +131,38 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       mask: el.getAttribute('data-inputmask') || el.getAttribute('data-inputmask-mask') || el.getAttribute('data-mask') || '',
     };
   });
+  // ARIA widgets (Google Forms, Microsoft Forms, React UI kits): div role=radio/checkbox with
+  // aria-checked, named by aria-label / aria-labelledby / their text, grouped by the nearest
+  // radiogroup / group / listitem, required by aria-required, data-required or a "*" title.
+  const groupKey = (g) => (g ? 'aria-group-' + id(g, 'raGrp') : '');
+  const labelledBy = (el) => (el.getAttribute('aria-labelledby') || '').split(/\\s+/).map((i) => raText(document.getElementById(i))).filter(Boolean).join(' ');
+  const ariaName = (el) => el.getAttribute('aria-label') || labelledBy(el) ||
+    raText(el) || el.getAttribute('data-value') || (el.parentElement && el.parentElement.closest('[data-value]') || { getAttribute: () => '' }).getAttribute('data-value') || '';
+  const widgets = [...root.querySelectorAll('[role=radio],[role=checkbox],[role=switch],[role=menuitemradio],[role=menuitemcheckbox]')]
+    .filter((el) => inRoot(el) && !el.matches('input') && !el.querySelector('input[type=radio],input[type=checkbox]'))
+    .map((el) => {
+      const role = el.getAttribute('role');
+      const grp = el.closest('[role=radiogroup],[role=group],[role=listitem],fieldset');
+      const title = grp ? grp.getAttribute('aria-label') || labelledBy(grp) : '';
+      const heading = grp && grp.closest('[role=listitem]') && grp.closest('[role=listitem]').querySelector('[role=heading]');
+      const groupText = title || (heading ? raText(heading) : groupLabel(el));
+      const required = el.getAttribute('aria-required') === 'true' || (grp && grp.getAttribute('aria-required') === 'true') ||
+        !!el.closest('[data-required="true"]') || /\\*\\s*$/.test(groupText) ||
+        !!(grp && grp.closest('[role=listitem]') && grp.closest('[role=listitem]').querySelector('[aria-label="Required question" i],[aria-label*="required" i]'));
+      const r = el.getBoundingClientRect();
+      const name = ariaName(el);
+      return {
+        idx: id(el, 'raIdx'), tag: el.tagName.toLowerCase(), type: /radio/.test(role) ? 'radio' : 'checkbox', aria: true,
+        name: /radio/.test(role) ? groupKey(grp) : '', id: el.id || '', autocomplete: '', placeholder: '',
+        ariaLabel: el.getAttribute('aria-label') || '', label: name, nearby: '', required: !!required,
+        visible: raVisible(el), rendered: raRendered(el), offscreen: r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0,
+        tiny: r.width <= 2 || r.height <= 2, ariaHidden: !!el.closest('[aria-hidden="true"]'), tabindexNeg: false,
+        inert: !!el.closest('[inert]'), disabled: el.getAttribute('aria-disabled') === 'true', readOnly: el.getAttribute('aria-readonly') === 'true',
+        pattern: '', maxLength: 0, min: '', max: '', value: '', checked: el.getAttribute('aria-checked') === 'true',
+        optionValue: el.getAttribute('data-value') || name, groupLabel: groupText,
+      };
+    });
+  fields.push(...widgets);
   const buttons = [...root.querySelectorAll('button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn')]
     .filter(inRoot)
     .map((el) => ({

@@ -6,6 +6,8 @@
  */
 import { nameRoleOf, resolveBareName } from './webform-names.js';
 import { formatPhoneFor, phoneSegments } from './webform-phone.js';
+import type { ShopperProfile } from '../config/profile.js';
+import { chooseFor, choiceQuestionOf, DOB, PROFILE_AUTOCOMPLETE, PROFILE_KEY, PROFILE_RULES, profileOrDefault, profileValue, contactMethodOf, type ProfileRole } from './webform-profile.js';
 
 export { formatPhoneFor } from './webform-phone.js';
 
@@ -56,7 +58,7 @@ export type FieldRole =
   | 'date'
   | 'datetime'
   | 'time'
-  | 'company'
+  | ProfileRole
   | 'honeypot'
   | 'skip'
   | 'unknown';
@@ -75,6 +77,8 @@ export interface FillContext {
   /** YYYY-MM-DD */
   preferredDate: string;
   serviceLine: string;
+  /** Company, address parts, preferences, date of birth (defaults when absent: src/config/profile.ts). */
+  profile?: ShopperProfile;
 }
 
 export interface FillAction {
@@ -85,12 +89,19 @@ export interface FillAction {
   role: string;
   /** The control is hidden behind a widget: set its value by script. */
   viaScript?: boolean;
+  /** A neutral answer chosen for a required question the shopper has no answer for: the question's label and the option's text. */
+  choice?: { field: string; value: string };
 }
 
 export interface FillPlan {
   actions: FillAction[];
   /** Required controls nothing could fill (a `fields:` map can). */
   unfilledRequired: string[];
+  /**
+   * Required boxes asking for a profile part the shopper has no value for ("Date of birth
+   * (shopper.dateOfBirth)"): the probe stops before sending rather than invent one.
+   */
+  missingProfile: string[];
 }
 
 /** Lowercase, no accents, camelCase and snake_case split into words. */
@@ -119,7 +130,8 @@ export function isHoneypot(f: FieldInfo): boolean {
 const RULES: [FieldRole, { test(s: string): boolean }][] = [
   ['email', /\be ?mail\b|correo|email/],
   ['phone', /phone|\btel\b|telefono|mobile|movil|celular|\bcell\b|whatsapp/],
-  ['company', /company|organi[sz]ation|business|employer|empresa|compania|organizacion|\bjob title\b|cargo/],
+  // Company, job title, address parts, date of birth, preferred time: see webform-profile.ts.
+  ...PROFILE_RULES,
   // Person names (five languages): see webform-names.ts.
   ['name', { test: (s: string) => nameRoleOf(s) !== undefined }],
   ['subject', /subject|asunto|\btopic\b|\btema\b|\bregarding\b/],
@@ -139,9 +151,16 @@ export function classifyField(f: FieldInfo): FieldRole {
     email: 'email',
     tel: 'phone',
     'tel-national': 'phone',
-    organization: 'company',
+    ...PROFILE_AUTOCOMPLETE,
   };
   if (byAutocomplete[ac]) return byAutocomplete[ac];
+  // Sub-labels of a composite Name field ("Name" legend over boxes captioned First / Last,
+  // as WPForms and Gravity Forms render them).
+  const sub = /^(first|given|last|family|surname|middle)$/.exec(norm(f.label));
+  if (sub && (nameRoleOf(norm(f.groupLabel)) !== undefined || new RegExp(`\\b${sub[1]}\\b`).test(norm(f.name))))
+    return /first|given/.test(sub[1]!) ? 'first-name' : sub[1] === 'middle' ? 'middle-name' : 'last-name';
+  // A date of birth is never the appointment date, whatever the control's type.
+  if (DOB.test(norm(`${f.label} ${f.ariaLabel} ${f.placeholder} ${f.name} ${f.id}`))) return 'dob';
   if (f.type === 'email') return 'email';
   if (f.type === 'tel') return 'phone';
   if (f.type === 'date') return 'date';
@@ -153,6 +172,10 @@ export function classifyField(f: FieldInfo): FieldRole {
     const role = RULES.find(([, re]) => re.test(s))?.[0];
     return role === 'name' ? nameRoleOf(s) : role;
   };
+  // The sub-labels of a builder's composite Name field (Formidable, Gravity Forms, WPForms) say only "First" / "Last".
+  const caption = norm(`${f.label || f.ariaLabel}`).replace(/[^a-z ]/g, '').trim();
+  if (/^(first|given)$/.test(caption)) return 'first-name';
+  if (/^(last|family)$/.test(caption)) return 'last-name';
   // A label is the strongest signal; name/id next; the text next to it last.
   return hit(norm(`${f.label} ${f.ariaLabel}`)) ?? hit(norm(`${f.placeholder} ${f.name} ${f.id}`)) ?? hit(norm(f.nearby)) ?? 'unknown';
 }
@@ -178,7 +201,7 @@ export function similarity(a: string, b: string): number {
 
 const PLACEHOLDER_OPTION = /^(|-+.*|select.*|choose.*|please.*|seleccion.*|elija.*|escoja.*|none|ninguno|\.\.\.|…)$/i;
 const SERVICE_LABEL = /service|department|specialt|speciality|reason|topic|interest|area|program|location|servicio|especialidad|departamento|motivo|area|programa/;
-const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|acepto|consiento|autorizo|privacidad|terminos|condiciones|einverstanden|zustimm|stimme .*zu|datenschutz|einwillig|consens|confidentialite|concordo|aceito|privacidade/;
+const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|i have read|acepto|consiento|autoriz|autoris|willige .*ein|privacidad|terminos|condiciones|einverstanden|zustimm|stimme .*zu|datenschutz|einwillig|consens|confidentialite|concordo|aceito|privacidade/;
 // Wording of an optional opt-in to further mail, in the five languages: such boxes stay unticked.
 const MARKETING = /newsletter|marketing|subscribe|offers|promotion|updates|other communications|news and|boletin|promocion|suscrib|ofertas|comunicaciones|novedades|benachrichtigungen|angebote|werbung|neuigkeiten|infolettre|actualites|offres|nouveautes|communications|novidades|comunicacoes|promocoes/;
 // A neutral answer to a required question the shopper has no answer for.
@@ -186,6 +209,11 @@ const NEUTRAL_OPTION = /^(other|others|otro|otra|otros|autre|autres|andere|ander
 
 function labelOf(f: FieldInfo): string {
   return f.label || f.ariaLabel || f.placeholder || f.nearby || f.name || f.id;
+}
+
+/** The question a choice answers, as the page words it (a radio group's legend, else the control's label), without its required marker. */
+function questionOf(f: FieldInfo): string {
+  return (f.type === 'radio' ? f.groupLabel || f.nearby || f.name : labelOf(f)).replace(/\s+/g, ' ').replace(/\s*[*:]+\s*$/, '').trim().slice(0, 120);
 }
 
 /** The option best matching the service line, with its score. */
@@ -226,13 +254,15 @@ export function formatDateFor(f: Pick<FieldInfo, 'type' | 'placeholder' | 'min' 
 export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
   const actions: FillAction[] = [];
   const unfilledRequired: string[] = [];
+  const missingProfile: string[] = [];
+  const profile = profileOrDefault(ctx.profile);
   const roles = new Map(fields.map((f) => [f.idx, classifyField(f)]));
   const hasLast = [...roles.values()].includes('last-name');
   const hasFirst = [...roles.values()].includes('first-name');
   const radioGroupsDone = new Set<string>();
-  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string) => {
+  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string, choice?: FillAction['choice']) => {
     const hiddenWidget = !f.visible && f.tag === 'select';
-    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}) });
+    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}), ...(choice ? { choice } : {}) });
   };
   const segments = phonePartsOf(fields, roles, ctx);
   for (const f of fields) {
@@ -258,11 +288,19 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const members = fields.filter((g) => g.type === 'radio' && (g.name || `#${g.idx}`) === group && g.visible && !g.disabled);
       if (members.some((g) => g.checked)) continue;
       const scored = members.map((g) => ({ g, s: similarity(labelOf(g), ctx.serviceLine) })).sort((a, b) => b.s - a.s);
-      const wantPhone = ctx.askCallback && !!ctx.phone;
-      const method = members.find((g) => (wantPhone ? /phone|call|telefono|llamada/ : /e ?mail|correo/).test(norm(labelOf(g))));
-      if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
+      const labels = members.map((g) => norm(`${labelOf(g)} ${g.optionValue}`));
+      // A profile question ("New or existing patient?", "Best time to call") is answered whenever it is asked.
+      const question = choiceQuestionOf(norm(`${f.groupLabel} ${f.name}`));
+      const answer = question ? chooseFor(question, labels, profile, ctx.askCallback, ctx.phone) : undefined;
+      const wanted = contactMethodOf(profile, ctx.askCallback, ctx.phone);
+      const method = members.find((g) => (wanted === 'phone' ? /phone|call|telefono|llamada/ : wanted === 'text' ? /\btext\b|sms/ : /e ?mail|correo/).test(norm(labelOf(g))));
+      if (answer !== undefined) add(members[answer]!, 'check', 'true', question!);
+      else if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
       else if (method) add(method, 'check', 'true', 'contact-method');
-      else if (members.some((g) => g.required) && members[0]) add(members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0], 'check', 'true', 'required-choice');
+      else if (members.some((g) => g.required) && members[0]) {
+        const pick = members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0];
+        add(pick, 'check', 'true', 'required-choice', { field: questionOf(f), value: labelOf(pick) });
+      }
       continue;
     }
     if (f.tag === 'select') {
@@ -271,24 +309,43 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const serviceish = SERVICE_LABEL.test(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id} ${f.nearby}`));
       const current = opts.find((o) => o.value === f.value);
       const hasChoice = current && current.value !== '' && !PLACEHOLDER_OPTION.test(current.text.trim());
+      const question = choiceQuestionOf(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id}`)) ?? (roles.get(f.idx) === 'state' ? 'state' : undefined);
+      if (question) {
+        const live = opts.filter((o) => !o.disabled && !(PLACEHOLDER_OPTION.test(o.text.trim()) && !o.value));
+        const answer = chooseFor(question, live.map((o) => norm(o.text)), profile, ctx.askCallback, ctx.phone) ?? chooseFor(question, live.map((o) => norm(o.value)), profile, ctx.askCallback, ctx.phone);
+        if (answer !== undefined) {
+          add(f, 'select', live[answer]!.value, question);
+          continue;
+        }
+        // A state the profile does not give is never guessed (the first option would be a lie).
+        if (question === 'state') {
+          if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.state})`);
+          continue;
+        }
+      }
+      if (roles.get(f.idx) === 'dob') {
+        if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.dob})`);
+        continue;
+      }
       if (best && (best.score >= 0.75 || (serviceish && best.score >= 0.5))) add(f, 'select', best.value, 'service');
       else if (f.required && !hasChoice) {
         const first = firstRealOption(opts);
-        if (first !== undefined) add(f, 'select', first, 'required-choice');
+        if (first !== undefined) add(f, 'select', first, 'required-choice', { field: questionOf(f), value: opts.find((o) => o.value === first)?.text.trim() || first });
         else unfilledRequired.push(labelOf(f));
       }
       continue;
     }
     let role = roles.get(f.idx) ?? 'unknown';
     if (role === 'name') role = resolveBareName(hasFirst, hasLast);
-    const value = valueFor(role, f, ctx);
+    const value = valueFor(role, f, ctx, profile);
     if (value === undefined) {
-      if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
+      if (f.required && !f.value && role in PROFILE_KEY) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY[role as ProfileRole]})`);
+      else if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
       continue;
     }
     add(f, 'fill', value, role);
   }
-  return { actions, unfilledRequired };
+  return { actions, unfilledRequired, missingProfile };
 }
 
 /** The boxes of a number split over several inputs, when the shopper gives a phone there. */
@@ -300,7 +357,7 @@ function phonePartsOf(fields: FieldInfo[], roles: Map<number, FieldRole>, ctx: F
   return ctx.askCallback || required ? parts : new Map();
 }
 
-function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | undefined {
+function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext, profile: ShopperProfile): string | undefined {
   switch (role) {
     case 'first-name':
       return ctx.firstName;
@@ -324,7 +381,16 @@ function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext): string | und
     case 'datetime':
       return formatDateFor(f, ctx.preferredDate);
     case 'time':
-      return '10:00';
+      return profile.preferredTime;
+    case 'dob':
+      return profile.dateOfBirth && formatDateFor({ ...f, min: '', max: '' }, profile.dateOfBirth);
+    case 'company':
+    case 'job-title':
+    case 'postal-code':
+    case 'city':
+    case 'state':
+    case 'preferred-time':
+      return profileValue(role, profile);
     default:
       return undefined;
   }

@@ -38,7 +38,11 @@ export interface FilledForm {
   /** The button that sends the form; null → form.requestSubmit(). */
   submit: Locator | null;
   filled: { role: string; idx: number }[];
+  /** Neutral answers given to required questions the shopper has no answer for, by the question's label. */
+  choices: { field: string; value: string }[];
   unfilledRequired: string[];
+  /** Required boxes for profile parts the shopper has no value for (nothing may be sent). */
+  missingProfile: string[];
   steps: number;
   /** A "Next" that was a real submit button was clicked: the form may already have left. */
   maybeSent: boolean;
@@ -185,9 +189,11 @@ async function check(loc: Locator, on: boolean, timeout: number): Promise<void> 
     const done = await loc
       .evaluate(
         (el, want) => {
+          // A native box, or an ARIA widget (div role=checkbox/radio) whose state is aria-checked.
           const box = el as HTMLInputElement;
-          if (box.checked !== want) box.click();
-          return box.checked === want;
+          const on = () => (box instanceof HTMLInputElement ? box.checked : el.getAttribute('aria-checked') === 'true');
+          if (on() !== want) box.click();
+          return on() === want;
         },
         on,
       )
@@ -237,7 +243,9 @@ export async function fillForm(args: {
   const done = new Set<number>();
   const pendingExplicit = new Map(Object.entries(args.explicit));
   const filled: FilledForm['filled'] = [];
+  const choices: FilledForm['choices'] = [];
   const unfilledRequired = new Set<string>();
+  const missingProfile = new Set<string>();
   let maybeSent = false;
   for (let step = 1; step <= 10; step++) {
     const d = await describe(frame, index);
@@ -251,6 +259,7 @@ export async function fillForm(args: {
       if (a.role === 'phone' && args.ctx.phone) await keepPhone(frame, a, args.ctx.phone, deadline);
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
+      if (a.choice) choices.push(a.choice);
     }
     for (const [sel, value] of pendingExplicit) {
       if (await applyExplicit(frame, sel, value, deadline)) {
@@ -259,10 +268,11 @@ export async function fillForm(args: {
       }
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
+    for (const l of plan.missingProfile) missingProfile.add(l);
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
@@ -276,12 +286,12 @@ export async function fillForm(args: {
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, unfilledRequired: [...unfilledRequired], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
   throw new Error('the form has more than 10 steps');
 }

@@ -57,6 +57,8 @@ const SUCCESS_TEXT = new RegExp(
     'successfully (?:submitted|sent)',
     'request (?:has been |was )?(?:received|submitted|sent)',
     'form (?:has been |was )?submitted',
+    // Google Forms, Microsoft Forms, SurveyMonkey confirmations
+    '(?:your )?response (?:has been |was )?(?:recorded|submitted|received)',
     'gracias',
     'hemos recibido',
     'recibimos su',

@@ -52,6 +52,7 @@ export function fillContextOf(job: ProbeJob): FillContext {
     subject: job.message.subject,
     preferredDate: job.preferredDate,
     serviceLine: job.target.serviceLine.name,
+    ...(job.target.profile ? { profile: job.target.profile } : {}),
   };
 }
 
@@ -169,12 +170,18 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   const filled = await fillAll(page, job, entry, deadline, hooks, found, opts);
   st.formFrame = filled.frame;
   st.details.filled = filled.filled.map((f) => f.role);
+  if (filled.choices.length) st.details.neutralChoices = filled.choices;
   if (filled.steps > 1) st.details.steps = filled.steps;
   if (filled.unfilledRequired.length) st.details.unfilledRequired = filled.unfilledRequired;
   if (filled.maybeSent) st.clicked = true;
   if (filled.unmatched.length)
     return { status: st.clicked ? 'unknown' : 'not-sent', outcome: 'failed', error: `fields: ${filled.unmatched.join(', ')} matched nothing on the page` };
   if (filled.stepErrors) return { status: 'not-sent', outcome: 'validation-error', error: filled.stepErrors.join('; '), details: { errors: filled.stepErrors } };
+  // A required date of birth (postal code, company …) the profile does not give: never invented, nothing sent.
+  if (filled.missingProfile.length && !st.clicked) {
+    const errors = [`required fields the shopper profile has no value for: ${filled.missingProfile.join(', ')}; not submitted`];
+    return { status: 'not-sent', outcome: 'validation-error', error: errors[0], details: { errors, missingProfile: filled.missingProfile } };
+  }
   const snap = await snapshot(page);
   if (snap.captcha) return blocked(snap.captcha);
   if (snap.nativeInvalid.length) return fromOutcome({ outcome: 'validation-error', errors: snap.nativeInvalid }, st);

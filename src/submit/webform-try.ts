@@ -100,7 +100,7 @@ export async function tryWebform(browser: Browser, o: TryOptions): Promise<TryRe
       for (const i of await where.frame.locator(sel).evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.raIdx || 0))).catch(() => [] as number[]))
         if (i) explicitIdx.set(i, sel);
     const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), o.ctx);
-    result.unfilledRequired = plan.unfilledRequired;
+    result.unfilledRequired = [...plan.unfilledRequired, ...plan.missingProfile];
     result.fields = mapping(d, plan.actions, explicitIdx, o.entry);
     const { next, submit } = chooseButtons(d);
     if (o.entry.submit) result.submit = `the configured submit: ${o.entry.submit}`;
@@ -143,7 +143,7 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
       radios.add(group);
       const members = d.fields.filter((g) => g.type === 'radio' && (g.name || `#${g.idx}`) === group);
       const chosen = members.map((g) => ({ g, a: byIdx.get(g.idx) })).find((x) => x.a);
-      out.push({ ...base, label: (f.groupLabel || labelOf(f)).slice(0, 80), control: 'radio group', ...(chosen ? { role: chosen.a!.role, action: 'tick', value: labelOf(chosen.g) } : { role: 'choice', action: 'leave', note: members.some((g) => g.checked) ? 'already chosen' : 'no choice made' }) });
+      out.push({ ...base, label: (f.groupLabel || labelOf(f)).slice(0, 80), control: 'radio group', ...(chosen ? { role: chosen.a!.role, action: 'tick', value: labelOf(chosen.g), ...(chosen.a!.choice ? { note: 'neutral choice for a required question' } : {}) } : { role: 'choice', action: 'leave', note: members.some((g) => g.checked) ? 'already chosen' : 'no choice made' }) });
       continue;
     }
     const sel = explicitIdx.get(f.idx);
@@ -155,7 +155,8 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
     if (a) {
       const action = a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick';
       const shown = a.kind === 'select' ? (f.options?.find((o) => o.value === a.value)?.text ?? a.value) : a.value;
-      out.push({ ...base, role: a.role, action, ...(a.kind === 'check' ? {} : { value: shown }) });
+      const neutral = a.choice ? { note: `neutral choice for a required question: "${a.choice.field}" gets "${a.choice.value}"` } : {};
+      out.push({ ...base, role: a.role, action, ...(a.kind === 'check' ? {} : { value: shown }), ...neutral });
       continue;
     }
     if (isHoneypot(f) || (!f.rendered && f.tag !== 'select' && f.type !== 'checkbox')) {

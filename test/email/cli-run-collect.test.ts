@@ -18,13 +18,17 @@ describe('respond-audit run → collect → status (email)', () => {
   it('sends, collects the replies and shows them per probe', async () => {
     const u = dovecot.freshUser();
     const writer = imapAppendWriter({ host: dovecot.server.host, port: dovecot.server.imapPort, user: u.user, pass: u.pass });
+    // People answer minutes later, not within seconds (a reply inside two minutes reads as a
+    // machine's): the desk's clock runs half an hour ahead, so replies scripted 30 min after
+    // the inquiry are delivered at once, dated 30 min after it.
+    const HALF_HOUR = 30 * 60_000;
     const desk = new FrontDesk({
-      clock: systemClock,
+      clock: { now: () => systemClock.now() + HALF_HOUR },
       writer,
       organization: 'Lakeside Health',
       scripts: {
-        'ortho@north.example.org': { from: 'North Ortho <ortho@north.example.org>', replies: [{ style: 'auto-ack', after: 0 }, { style: 'pass-along', after: 0 }] },
-        'cardio@north.example.org': { from: 'Cardio <cardio@north.example.org>', replies: [{ style: 'stop', after: 0 }] },
+        'ortho@north.example.org': { from: 'North Ortho <ortho@north.example.org>', replies: [{ style: 'auto-ack', after: 0 }, { style: 'pass-along', after: HALF_HOUR }] },
+        'cardio@north.example.org': { from: 'Cardio <cardio@north.example.org>', replies: [{ style: 'stop', after: HALF_HOUR }] },
       },
     });
     const intake = await startMailIntake({ clock: systemClock, onMessage: (m) => desk.onEmail(m) });

@@ -44,7 +44,7 @@ beforeAll(async () => {
   site.mount({ path: '/quiet-ajax', style: 'ajax', successText: 'All set, talk soon.' });
   const u = (p: string) => site.urlOf(p);
   proj = project({
-    browser: `executablePath: ${CHROMIUM}\ntimeout: 10s`,
+    browser: `executablePath: ${CHROMIUM}\ntimeout: 10s\ndwell: 0s`,
     files: { 'probes/opaque.mjs': JS_SCRIPT, 'probes/opaque-ts.ts': TS_SCRIPT, 'probes/dying.mjs': DYING_SCRIPT },
     entries: [
       { id: 'auto-only', url: u('/forms/opaque') },

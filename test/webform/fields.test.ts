@@ -71,7 +71,9 @@ describe('classifyField', () => {
     [{ name: 'website', offscreen: true }, 'honeypot'],
     [{ name: 'field_7', tabindexNeg: true }, 'honeypot'],
     [{ label: 'Leave this field empty', name: 'x' }, 'honeypot'],
-    [{ name: 'zip' }, 'unknown'],
+    [{ name: 'zip' }, 'postal-code'],
+    [{ label: 'First', name: 'wpforms[fields][1][first]' }, 'first-name'],
+    [{ label: 'Last', groupLabel: 'Name', name: 'input_1.6' }, 'last-name'],
   ] as [Partial<FieldInfo>, string][])('%o → %s', (p, role) => {
     expect(classifyField(field(p))).toBe(role);
   });
@@ -120,7 +122,8 @@ describe('planFill', () => {
     const zip = field({ name: 'zip', required: true, label: 'ZIP code' });
     const plan = planFill([sel, zip], ctx);
     expect(plan.actions).toEqual([{ idx: sel.idx, kind: 'select', value: 'orto', role: 'service' }]);
-    expect(plan.unfilledRequired).toEqual(['ZIP code']);
+    expect(plan.unfilledRequired).toEqual([]);
+    expect(plan.missingProfile).toEqual(['ZIP code (shopper.postalCode)']);
   });
 
   it('skips hidden (later-step) fields and honeypots', () => {

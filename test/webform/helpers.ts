@@ -17,7 +17,7 @@ export interface Entry {
 }
 
 /** A temp project (configs/, probes/, reports/) whose config lists the given webform entry points. */
-export function project(opts: { entries: Entry[]; browser?: string; files?: Record<string, string>; askCallback?: boolean; lineName?: string }): {
+export function project(opts: { entries: Entry[]; browser?: string; /** Extra YAML under shopper: (the profile). */ shopper?: string; files?: Record<string, string>; askCallback?: boolean; lineName?: string }): {
   root: string;
   configPath: string;
   loaded: LoadedConfig;
@@ -34,7 +34,7 @@ shopper:
   name: Jordan Avery
   email: jordan+{token}@example.net
   phones: ["+13125550101"]
-campaign:
+${opts.shopper ? opts.shopper.replace(/^/gm, '  ') + '\n' : ''}campaign:
   name: Spring Knee Check
 channels:
   browser:
