@@ -1,0 +1,112 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { businessMs, isOpen, parseHours, type BusinessCalendar } from '../../src/score/business-hours.js';
+
+const H = 3_600_000;
+const MIN = 60_000;
+
+function cal(hours: string, zone = 'America/Chicago', holidays: string[] = []): BusinessCalendar {
+  const h = parseHours(hours);
+  if ('error' in h) throw new Error(h.error);
+  return { hours: h, zone, holidays: new Set(holidays) };
+}
+/** An instant given as local wall-clock time in the zone. */
+const at = (local: string, zone = 'America/Chicago') => DateTime.fromISO(local, { zone }).toMillis();
+
+describe('parseHours', () => {
+  it('reads day ranges, several clauses, per-day overrides, breaks and closed days', () => {
+    const h = parseHours('Mon-Thu 08:00-18:00, Fri 08:00-12:00 13:00-15:00, Sat closed');
+    expect('error' in h).toBe(false);
+    if ('error' in h) return;
+    expect(h.week[0]).toEqual([{ start: 480, end: 1080 }]);
+    expect(h.week[4]).toEqual([{ start: 480, end: 720 }, { start: 780, end: 900 }]);
+    expect(h.week[5]).toEqual([]);
+    expect(h.week[6]).toEqual([]);
+    const o = parseHours('Mon-Fri 08:00-17:00, Fri 08:00-12:00');
+    if ('error' in o) throw new Error(o.error);
+    expect(o.week[4]).toEqual([{ start: 480, end: 720 }]);
+    expect(o.week[3]).toEqual([{ start: 480, end: 1020 }]);
+  });
+
+  it('accepts day lists, full day names, 24:00 and a range past midnight', () => {
+    const h = parseHours('Monday,Wed 00:00-24:00 Sat-Sun 20:00-02:00');
+    if ('error' in h) throw new Error(h.error);
+    expect(h.week[0]).toEqual([{ start: 0, end: 1440 }]);
+    expect(h.week[2]).toEqual([{ start: 0, end: 1440 }]);
+    expect(h.week[1]).toEqual([]);
+    expect(h.week[5]).toEqual([{ start: 1200, end: 1560 }]);
+  });
+
+  it('names what is wrong', () => {
+    expect(parseHours('Mon-Fri 25:00-17:00')).toEqual({ error: '"25:00-17:00": 25:00 is not a time of day (00:00 to 23:59)' });
+    expect(parseHours('Mon-Fri 08:00-17:60')).toEqual({ error: '"08:00-17:60": 17:60 is not a time of day (00:00 to 24:00)' });
+    expect(parseHours('Mnday 08:00-17:00')).toMatchObject({ error: expect.stringContaining('"Mnday" is not a weekday') });
+    expect(parseHours('Mon-Fri 08:00')).toMatchObject({ error: expect.stringContaining('not a time range') });
+    expect(parseHours('Sat')).toMatchObject({ error: expect.stringContaining('Sat has no opening times') });
+    expect(parseHours('09:00-09:00')).toMatchObject({ error: expect.stringContaining('same time') });
+    expect(parseHours('')).toMatchObject({ error: expect.stringContaining('empty') });
+  });
+});
+
+describe('businessMs', () => {
+  const weekdays = cal('Mon-Fri 08:00-17:00');
+
+  it('counts only the open part of a working day', () => {
+    // Tuesday 2026-03-03 10:00 → 15:30
+    expect(businessMs(weekdays, at('2026-03-03T10:00'), at('2026-03-03T15:30'))).toBe(5.5 * H);
+    expect(businessMs(weekdays, at('2026-03-03T15:30'), at('2026-03-03T10:00'))).toBe(0);
+  });
+
+  it('an inquiry sent overnight counts from opening time', () => {
+    // Tue 22:00 → Wed 09:15: only Wed 08:00-09:15 was open.
+    expect(businessMs(weekdays, at('2026-03-03T22:00'), at('2026-03-04T09:15'))).toBe(75 * MIN);
+    // Tue 16:00 → Wed 09:00: one hour each side of the night.
+    expect(businessMs(weekdays, at('2026-03-03T16:00'), at('2026-03-04T09:00'))).toBe(2 * H);
+  });
+
+  it('skips the weekend, and an inquiry sent while closed answered before opening is 0', () => {
+    // Fri 16:00 → Mon 09:00 = 1 h + 1 h.
+    expect(businessMs(weekdays, at('2026-03-06T16:00'), at('2026-03-09T09:00'))).toBe(2 * H);
+    // Sat 10:00 → Sun 18:00: closed throughout.
+    expect(businessMs(weekdays, at('2026-03-07T10:00'), at('2026-03-08T18:00'))).toBe(0);
+    expect(isOpen(weekdays, at('2026-03-07T10:00'))).toBe(false);
+    expect(isOpen(weekdays, at('2026-03-06T10:00'))).toBe(true);
+  });
+
+  it('skips holidays (local dates)', () => {
+    const july = cal('Mon-Fri 08:00-17:00', 'America/Chicago', ['2026-07-03']);
+    // Thu 2026-07-02 16:00 → Mon 07-06 09:00: Thu 1 h, Fri a holiday, Mon 1 h.
+    expect(businessMs(july, at('2026-07-02T16:00'), at('2026-07-06T09:00'))).toBe(2 * H);
+    expect(businessMs(weekdays, at('2026-07-02T16:00'), at('2026-07-06T09:00'))).toBe(11 * H);
+  });
+
+  it('keeps local opening times across DST changes', () => {
+    const always = cal('00:00-24:00');
+    // US spring forward on Sun 2026-03-08: that local day has 23 hours.
+    expect(businessMs(always, at('2026-03-08T00:00'), at('2026-03-09T00:00'))).toBe(23 * H);
+    // Fall back on Sun 2026-11-01: 25 hours.
+    expect(businessMs(always, at('2026-11-01T00:00'), at('2026-11-02T00:00'))).toBe(25 * H);
+    // A site open 01:00-04:00 on the spring-forward day was open 2 real hours.
+    const night = cal('Sun 01:00-04:00');
+    expect(businessMs(night, at('2026-03-08T00:00'), at('2026-03-08T12:00'))).toBe(2 * H);
+    // Opening 08:00 local stays 08:00 local on the Monday after: Fri 16:00 → Mon 09:00 is 2 h.
+    expect(businessMs(weekdays, at('2026-03-06T16:00'), at('2026-03-09T09:00'))).toBe(2 * H);
+  });
+
+  it('counts a range that runs past midnight, on the day it started', () => {
+    const bar = cal('Fri-Sat 20:00-02:00');
+    // Sat 01:00 → Sat 21:00: Friday's night until 02:00 (1 h) + Saturday from 20:00 (1 h).
+    expect(businessMs(bar, at('2026-03-07T01:00'), at('2026-03-07T21:00'))).toBe(2 * H);
+  });
+
+  it('gives the same figure in every timezone for the same local hours', () => {
+    const tokyo = cal('Mon-Fri 09:00-18:00', 'Asia/Tokyo');
+    const london = cal('Mon-Fri 09:00-18:00', 'Europe/London');
+    const from = (z: string) => at('2026-03-06T17:00', z);
+    const to = (z: string) => at('2026-03-09T10:00', z);
+    expect(businessMs(tokyo, from('Asia/Tokyo'), to('Asia/Tokyo'))).toBe(2 * H);
+    expect(businessMs(london, from('Europe/London'), to('Europe/London'))).toBe(2 * H);
+    // The same instants seen from London are a different share of Tokyo's week.
+    expect(businessMs(tokyo, from('Europe/London'), to('Europe/London'))).not.toBe(2 * H);
+  });
+});
