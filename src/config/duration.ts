@@ -34,3 +34,26 @@ export function formatDuration(ms: number): string {
 function round1(n: number): string {
   return (Math.round(n * 10) / 10).toString();
 }
+
+/** A service-level target: wall-clock (`2h`) or counted in opening hours (`2 business hours`). */
+export interface SlaTarget {
+  ms: number;
+  business: boolean;
+}
+
+const BUSINESS_WORDS = /^(\d+(?:\.\d+)?)\s*business\s+(hours?|minutes?|mins?)$/i;
+const BUSINESS_SUFFIX = /^(\S+)\s+business$/i;
+
+/** `2h`, `2 business hours`, `90 business minutes` or `1h30m business`; undefined otherwise. */
+export function parseSlaTarget(text: string): SlaTarget | undefined {
+  const t = text.trim();
+  const words = BUSINESS_WORDS.exec(t);
+  if (words) return { ms: Math.round(Number(words[1]) * (/^h/i.test(words[2]!) ? UNIT_MS.h! : UNIT_MS.m!)), business: true };
+  const suffix = BUSINESS_SUFFIX.exec(t);
+  if (suffix) {
+    const ms = parseDuration(suffix[1]!);
+    return ms === undefined ? undefined : { ms, business: true };
+  }
+  const ms = parseDuration(t);
+  return ms === undefined ? undefined : { ms, business: false };
+}

@@ -2,8 +2,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { parseWindow } from '../plan/window.js';
+import { parseHours } from '../score/business-hours.js';
 import type { PathSeg } from './positions.js';
 import type { AuditConfig, SilenceableWarning } from './schema.js';
 import { SECRET_PATHS } from './schema.js';
@@ -174,6 +175,27 @@ export const schedules: Rule = (c) => {
   return out;
 };
 
+/** Opening hours parse, and holidays are real dates (the schema only checks their shape). */
+export const businessHours: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  const check = (o: { hours?: string; holidays?: (string | { date: string })[] }, path: PathSeg[]) => {
+    if (o.hours !== undefined) {
+      const h = parseHours(o.hours);
+      if ('error' in h) out.push({ path: [...path, 'hours'], message: h.error });
+    }
+    o.holidays?.forEach((d, i) => {
+      const date = typeof d === 'string' ? d : d.date;
+      if (!DateTime.fromISO(date).isValid)
+        out.push({ path: [...path, 'holidays', i, ...(typeof d === 'string' ? [] : ['date'])], message: `"${date}" is not a real date` });
+    });
+  };
+  c.sites.forEach((s, si) => {
+    check(s, ['sites', si]);
+    s.serviceLines.forEach((l, li) => check(l, ['sites', si, 'serviceLines', li]));
+  });
+  return out;
+};
+
 export const secretsFromEnv: Rule = (c, ctx) => {
   const out: RuleIssue[] = [];
   for (const p of SECRET_PATHS) {
@@ -245,6 +267,7 @@ export const RULES: Rule[] = [
   timezones,
   campaignDates,
   schedules,
+  businessHours,
   secretsFromEnv,
   inquiriesExist,
   scriptsExist,

@@ -5,7 +5,7 @@
  */
 import { PROVIDER_IDS, type ProviderId } from './providers.js';
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { DURATION_PATTERN, parseDuration, parseSlaTarget } from './duration.js';
 
 /** A duration such as `90s`, `2h`, `5d`; parsed to milliseconds. */
 export const duration = (description: string) =>
@@ -15,8 +15,25 @@ export const duration = (description: string) =>
     .transform((s) => parseDuration(s)!)
     .describe(description);
 
+/** A target in wall-clock time (`2h`) or in the site's opening hours (`2 business hours`). */
+const slaTarget = (description: string) =>
+  z
+    .string()
+    .refine((s) => parseSlaTarget(s) !== undefined, {
+      message: 'must be a duration such as 15m, 2h or 1d, or a time in opening hours such as "2 business hours" or "90 business minutes"',
+    })
+    .transform((s) => parseSlaTarget(s)!)
+    .describe(description);
+
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:MM (24 h)' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
+/** Opening hours are parsed by a rule (src/score/business-hours.ts) so the message says what is wrong. */
+const openingHours = z
+  .string()
+  .describe('Opening hours in the site\'s timezone, e.g. "Mon-Fri 08:00-17:00" or "Mon-Thu 08:00-18:00, Fri 08:00-12:00, Sat closed"; without it the site counts as always open.');
+const holidays = z
+  .array(z.union([isoDate, z.strictObject({ date: isoDate.describe('The closed date, YYYY-MM-DD.'), name: z.string().optional().describe('What the day is, e.g. Thanksgiving.') })]))
+  .describe('Dates the site is closed all day (YYYY-MM-DD, or { date, name }), in its own timezone.');
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'must be lowercase letters, digits, - or _ (at most 64)' });
@@ -119,6 +136,8 @@ export const serviceLineSchema = z.strictObject({
   name: z.string().min(1).describe('What is offered, as the public knows it (e.g. Orthopedics).'),
   inquiry: z.string().optional().describe('Inquiry template name in probes/ (default: probes.default).'),
   schedule: scheduleSchema.optional(),
+  hours: openingHours.optional().describe('Opening hours of this service line when they differ from the site\'s (same form as the site\'s hours).'),
+  holidays: holidays.optional().describe('Closed dates of this service line, added to the site\'s.'),
   entryPoints: z.array(entryPointSchema).min(1).describe('Published ways to ask about this service line.'),
 });
 
@@ -131,6 +150,8 @@ export const siteSchema = z.strictObject({
   domains: z.array(z.string()).default([]).describe('Mail domains the site replies from (lower-confidence attribution).'),
   phones: z.array(phone).default([]).describe('Known numbers the site calls or texts from (callback attribution).'),
   schedule: scheduleSchema.optional(),
+  hours: openingHours.optional(),
+  holidays: holidays.optional(),
   serviceLines: z.array(serviceLineSchema).min(1).describe('What is offered at this site, each with its entry points.'),
 });
 
@@ -270,8 +291,8 @@ export const configSchema = z
       .describe('Who the mystery shopper is.'),
     sla: z
       .strictObject({
-        firstResponse: duration('Any response (even automatic) within this time.').prefault('1h'),
-        humanResponse: duration('A person\'s reply within this time.').prefault('1d'),
+        firstResponse: slaTarget('Any response (even automatic) within this time; "2 business hours" counts only the site\'s opening hours.').prefault('1h'),
+        humanResponse: slaTarget('A person\'s reply within this time; "8 business hours" counts only the site\'s opening hours.').prefault('1d'),
         callback: duration('A call back within this time when the inquiry gave a phone number.').prefault('1d'),
         followUpAfter: duration('A later human contact at least this long after the first counts as a follow-up.').prefault('24h'),
         followUpWindow: duration('Follow-ups are looked for until this long after submission.').prefault('7d'),
@@ -280,6 +301,14 @@ export const configSchema = z
         waitWindow: duration('A probe waits this long for replies before it is closed.').prefault('7d'),
       })
       .prefault({})
+      // Targets stay milliseconds (every reader of sla.* does arithmetic on them); which are
+      // counted in opening hours is said once, in sla.business.
+      .transform(({ firstResponse, humanResponse, ...rest }) => ({
+        ...rest,
+        firstResponse: firstResponse.ms,
+        humanResponse: humanResponse.ms,
+        business: { firstResponse: firstResponse.business, humanResponse: humanResponse.business },
+      }))
       .describe('Service levels the scorecard measures against.'),
     campaign: z
       .strictObject({

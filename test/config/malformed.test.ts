@@ -105,7 +105,7 @@ describe('every problem at once', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toEqual([
       'configs/audit.yaml:7:12 shopper.phones[0]: must be a valid phone number in E.164 form, e.g. +13125550100 (got "312-555-0101")',
-      'configs/audit.yaml:9:18 sla.firstResponse: must be a duration such as 90s, 15m, 2h or 5d',
+      'configs/audit.yaml:9:18 sla.firstResponse: must be a duration such as 15m, 2h or 1d, or a time in opening hours such as "2 business hours" or "90 business minutes"',
       'configs/audit.yaml:19:5 channels.browser.concurency: unknown key (did you mean "concurrency"?)',
       'configs/audit.yaml:45:18 sites[0].serviceLines[0].entryPoints[0].url: must be an http(s) URL (ftp: is not allowed)',
       '4 problems in configs/audit.yaml',
