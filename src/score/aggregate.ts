@@ -33,6 +33,8 @@ export interface GroupStats {
   };
   firstResponse: TimeStats & { withinHour: number | null; meanAnsweredMs: number | null };
   firstHuman: TimeStats;
+  /** The same two times counted in opening hours; absent when no site has hours. */
+  business?: { firstResponse: TimeStats; firstHuman: TimeStats };
   callback: TimeStats & { expected: number; voicemail: number };
   /** Among probes a person answered. */
   humanAnswered: number;
@@ -150,12 +152,14 @@ export class ScoreTable {
   readonly callbackWatched: Float64Array;
   readonly answerSeconds: Float64Array;
   readonly holdSeconds: Float64Array;
+  /** Times in opening hours (ProbeScore.business); null when no probe has them. */
+  readonly business: { firstMs: Float64Array; firstWatched: Float64Array; humanMs: Float64Array; humanWatched: Float64Array } | null;
   /**
    * Scratch space of the four time series a group's statistics need, reused from group to
    * group of this table (a report aggregates thousands of groups): owned by the table, so two
    * scorings never share it.
    */
-  readonly work = [new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork()] as const;
+  readonly work = [new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork(), new SeriesWork()] as const;
 
   constructor(scores: readonly ProbeScore[]) {
     const n = (this.n = scores.length);
@@ -168,8 +172,17 @@ export class ScoreTable {
     this.callbackWatched = new Float64Array(n);
     this.answerSeconds = new Float64Array(n);
     this.holdSeconds = new Float64Array(n);
+    const biz = (this.business = scores.some((p) => p.business)
+      ? { firstMs: new Float64Array(n).fill(NaN), firstWatched: new Float64Array(n), humanMs: new Float64Array(n).fill(NaN), humanWatched: new Float64Array(n) }
+      : null);
     for (let i = 0; i < n; i++) {
       const p = scores[i]!;
+      if (biz && p.business) {
+        biz.firstMs[i] = msOrNaN(p.business.firstResponse.ms);
+        biz.firstWatched[i] = p.business.firstResponse.watchedMs;
+        biz.humanMs[i] = msOrNaN(p.business.firstHuman.ms);
+        biz.humanWatched[i] = p.business.firstHuman.watchedMs;
+      }
       let b = 0;
       if (p.state === 'not-sent') b |= NOT_SENT;
       else if (p.state === 'unknown') b |= UNKNOWN;
@@ -284,6 +297,9 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
   let ivrN = 0;
   const answerSecs: number[] = [];
   const hold = new TimeSeries(n, table.work[3]);
+  const biz = table.business;
+  const bizFirst = biz ? new TimeSeries(n, table.work[4]) : null;
+  const bizHuman = biz ? new TimeSeries(n, table.work[5]) : null;
   const { bits, firstMs, firstWatched, humanMs, humanWatched, callbackMs, callbackWatched, answerSeconds, holdSeconds } = table;
   for (let k = 0; k < n; k++) {
     const i = rows[k]!;
@@ -302,6 +318,10 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
       const fr = firstMs[i]!;
       first.add(fr, firstWatched[i]!);
       human.add(humanMs[i]!, humanWatched[i]!);
+      if (biz) {
+        bizFirst!.add(biz.firstMs[i]!, biz.firstWatched[i]!);
+        bizHuman!.add(biz.humanMs[i]!, biz.humanWatched[i]!);
+      }
       if (fr === fr) {
         answeredMsSum += fr;
         answeredN++;
@@ -348,6 +368,11 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
   }
   const f = timeStats(first, s.sla.firstResponse);
   const h = timeStats(human, s.sla.humanResponse);
+  const bf = bizFirst ? timeStats(bizFirst, s.sla.firstResponse).stats : null;
+  const bh = bizHuman ? timeStats(bizHuman, s.sla.humanResponse).stats : null;
+  // A target stated in business hours is measured on the business-hours times.
+  const speedWithin = bf && s.sla.business?.firstResponse ? bf.withinSla : f.stats.withinSla;
+  const humanWithin = bh && s.sla.business?.humanResponse ? bh.withinSla : h.stats.withinSla;
   const cb = timeStats(callback, s.sla.callback);
   const holdCurve = hold.curve();
   const medianHold = quantile(holdCurve, 0.5);
@@ -361,8 +386,8 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
   const ivrRate = ratio(ivrYes, ivrN);
   const parts: Parts = {
     responded: f.stats.rate,
-    speed: f.stats.withinSla,
-    human: h.stats.withinSla,
+    speed: speedWithin,
+    human: humanWithin,
     ownership: meanOf(passAlongRate === null ? null : 1 - passAlongRate, cb.stats.withinSla),
     followUp: followUpRate,
     campaign: meanOf(s.campaign ? campaignAwareRate : null, ivrRate),
@@ -372,6 +397,8 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
     counts,
     firstResponse: { ...f.stats, withinHour: shareWithin(f.curve, HOUR), meanAnsweredMs: answeredN ? answeredMsSum / answeredN : null },
     firstHuman: h.stats,
+    // Absent without opening hours, so such reports (JSON included) are exactly as before.
+    ...(bf && bh ? { business: { firstResponse: bf, firstHuman: bh } } : {}),
     callback: { ...cb.stats, expected: callback.length, voicemail },
     humanAnswered,
     passAlongRate,

@@ -5,7 +5,7 @@
  */
 import type { ProbeScore } from './probe.js';
 import type { ScoreSettings } from './settings.js';
-import { durationWords, secondsWords } from './words.js';
+import { durationWords, secondsWords, targetWords } from './words.js';
 
 export type FindingCode =
   | 'never-answered'
@@ -98,12 +98,15 @@ export function probeIssues(p: ProbeScore, s: ScoreSettings, worded = true): Pro
     const human = p.firstHuman!;
     const humanMs = human.ms;
     const firstMs = first.ms;
+    // Against a target in opening hours, say how much of the wait the organization was open.
+    const bizFirst = s.sla.business?.firstResponse ? (p.business?.firstResponse.ms ?? null) : null;
+    const bizHuman = s.sla.business?.humanResponse ? (p.business?.firstHuman.ms ?? null) : null;
     if (humanMs === null && p.watchedMs >= p.windowMs)
       add('no-human', p.watchedMs, () => `only an automatic acknowledgement; no person replied in ${durationWords(p.watchedMs)}`);
     else if (p.within.human === false && humanMs !== null)
-      add('slow-human', humanMs, () => `first personal reply after ${durationWords(humanMs)} (target ${durationWords(s.sla.humanResponse)})`);
+      add('slow-human', humanMs, () => `first personal reply after ${timeWords(humanMs, bizHuman)} (target ${targetWords(s.sla.humanResponse, s.sla.business?.humanResponse)})`);
     if (p.within.firstResponse === false && firstMs !== null)
-      add('slow-first', firstMs, () => `first response after ${durationWords(firstMs)} (target ${durationWords(s.sla.firstResponse)})`);
+      add('slow-first', firstMs, () => `first response after ${timeWords(firstMs, bizFirst)} (target ${targetWords(s.sla.firstResponse, s.sla.business?.firstResponse)})`);
   }
   if (p.callback) {
     const callbackMs = p.callback.ms;
@@ -234,4 +237,9 @@ function worse(a: ProbeIssue, b: ProbeIssue): boolean {
   if (a.value === null || b.value === null) return false;
   // "No reply after N" must hold for every probe counted: keep the shortest wait.
   return a.code === 'never-answered' || a.code === 'callback-missing' || a.code === 'no-human' ? a.value < b.value : a.value > b.value;
+}
+
+/** "3.5 h", or "3.5 h (2 h of it while open)" beside a business-hours figure. */
+function timeWords(ms: number, businessMs: number | null): string {
+  return businessMs === null ? durationWords(ms) : `${durationWords(ms)} (${durationWords(businessMs)} of it while open)`;
 }

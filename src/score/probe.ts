@@ -3,7 +3,8 @@
  * same score. "Not known yet" is null everywhere, never a failure.
  */
 import type { ProbeFacts } from '../store/report-queries.js';
-import { gradeOf, meanOf, type Parts, type ScoreSettings } from './settings.js';
+import { businessMs } from './business-hours.js';
+import { calendarKey, gradeOf, meanOf, type Parts, type ScoreSettings } from './settings.js';
 
 /**
  * answered: something came back (a call: a person answered; a caller who gave up on hold was
@@ -44,6 +45,11 @@ export interface ProbeScore {
   firstHuman: Timed | null;
   /** Only when a callback is expected (the inquiry gave a phone number). */
   callback: Timed | null;
+  /**
+   * The same times counted in the organization's opening hours (time it was open between the
+   * inquiry and the event); null when no site has hours. A line without hours: wall-clock.
+   */
+  business: { firstResponse: Timed; firstHuman: Timed } | null;
   within: { firstResponse: boolean | null; human: boolean | null; callback: boolean | null };
   passedAlong: boolean | null;
   followedUp: boolean | null;
@@ -78,6 +84,7 @@ export function scoreProbe(f: ProbeFacts, s: ScoreSettings): ProbeScore {
     firstResponse: null,
     firstHuman: null,
     callback: null,
+    business: null,
     within: NOT_DECIDED,
     passedAlong: null,
     followedUp: null,
@@ -107,9 +114,10 @@ function scoreMessage(p: ProbeScore, f: ProbeFacts, s: ScoreSettings): ProbeScor
   const human = timed(f.firstHumanAt, f.sentAt, p.watchedMs);
   const callback = f.callbackExpected ? timed(f.firstCallbackAt, f.sentAt, p.watchedMs) : null;
   const state: ProbeState = first.ms !== null ? 'answered' : p.watchedMs < p.windowMs ? 'pending' : 'never';
+  const business = s.calendars ? businessTimes(f, s, first, human) : null;
   const within = {
-    firstResponse: withinLimit(first, s.sla.firstResponse),
-    human: withinLimit(human, s.sla.humanResponse),
+    firstResponse: withinLimit(business && s.sla.business?.firstResponse ? business.firstResponse : first, s.sla.firstResponse),
+    human: withinLimit(business && s.sla.business?.humanResponse ? business.firstHuman : human, s.sla.humanResponse),
     callback: callback ? withinLimit(callback, s.sla.callback) : null,
   };
   const hadHuman = human.ms !== null;
@@ -130,6 +138,7 @@ function scoreMessage(p: ProbeScore, f: ProbeFacts, s: ScoreSettings): ProbeScor
   p.firstResponse = first;
   p.firstHuman = human;
   p.callback = callback;
+  p.business = business;
   p.within = within;
   p.passedAlong = passedAlong;
   p.followedUp = followedUp;
@@ -137,6 +146,14 @@ function scoreMessage(p: ProbeScore, f: ProbeFacts, s: ScoreSettings): ProbeScor
   p.parts = parts;
   p.grade = gradeOf(parts, s.weights);
   return p;
+}
+
+function businessTimes(f: ProbeFacts, s: ScoreSettings, first: Timed, human: Timed): NonNullable<ProbeScore['business']> {
+  const cal = s.calendars!.get(calendarKey(f.siteId, f.serviceLineId));
+  if (!cal) return { firstResponse: first, firstHuman: human };
+  const watchedMs = businessMs(cal, f.sentAt, s.now);
+  const open = (at: number | null): Timed => ({ ms: at === null ? null : businessMs(cal, f.sentAt, at), watchedMs });
+  return { firstResponse: open(f.firstResponseAt), firstHuman: open(f.firstHumanAt) };
 }
 
 function scorePhone(p: ProbeScore, f: ProbeFacts, s: ScoreSettings, unanswered: boolean): ProbeScore {

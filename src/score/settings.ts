@@ -1,5 +1,6 @@
 /** What scoring needs from the config, in one plain object (tests build it by hand). */
 import type { AuditConfig } from '../config/schema.js';
+import { parseHours, type BusinessCalendar } from './business-hours.js';
 
 export const PARTS = ['responded', 'speed', 'human', 'ownership', 'followUp', 'campaign', 'phone'] as const;
 export type Part = (typeof PARTS)[number];
@@ -18,6 +19,8 @@ export interface Sla {
   phoneAnswer: number;
   holdPatience: number;
   waitWindow: number;
+  /** Targets counted in the site's opening hours instead of the wall clock ("2 business hours"). */
+  business?: { firstResponse: boolean; humanResponse: boolean };
 }
 
 export interface ScoreSettings {
@@ -27,6 +30,35 @@ export interface ScoreSettings {
   weights: Weights;
   /** A campaign is configured, so replies are expected to know it. */
   campaign: string | null;
+  /**
+   * Opening hours by site and service line (calendarKey); absent when no site has `hours`, and
+   * then nothing is counted in business hours. A line without hours of its own or its site's
+   * counts as always open.
+   */
+  calendars?: ReadonlyMap<string, BusinessCalendar>;
+}
+
+export const calendarKey = (siteId: string, serviceLineId: string) => `${siteId}\u0000${serviceLineId}`;
+
+/** The opening hours of each site × service line that has them (a line's own hours win, holidays add up). */
+export function calendarsFromConfig(config: AuditConfig): Map<string, BusinessCalendar> | undefined {
+  const out = new Map<string, BusinessCalendar>();
+  const dates = (h: (string | { date: string })[] | undefined) => (h ?? []).map((d) => (typeof d === 'string' ? d : d.date));
+  for (const site of config.sites) {
+    for (const line of site.serviceLines) {
+      const text = line.hours ?? site.hours;
+      if (text === undefined) continue;
+      const hours = parseHours(text);
+      // validate rejects bad hours before scoring; a bad one here would be a bug upstream.
+      if ('error' in hours) throw new Error(`hours of ${site.id}/${line.id}: ${hours.error}`);
+      out.set(calendarKey(site.id, line.id), {
+        hours,
+        zone: site.timezone ?? config.timezone,
+        holidays: new Set([...dates(site.holidays), ...dates(line.holidays)]),
+      });
+    }
+  }
+  return out.size ? out : undefined;
 }
 
 export function settingsFromConfig(config: AuditConfig, now: number): ScoreSettings {
@@ -35,6 +67,7 @@ export function settingsFromConfig(config: AuditConfig, now: number): ScoreSetti
     sla: { ...config.sla },
     weights: { ...DEFAULT_WEIGHTS, ...config.scoring.weights },
     campaign: config.campaign?.name ?? null,
+    calendars: calendarsFromConfig(config),
   };
 }
 

@@ -11,6 +11,11 @@ export function durationWords(ms: number): string {
   return `${round1(d)} day${round1(d) === '1' ? '' : 's'}`;
 }
 
+/** A service-level target in words: "2 h", or "2 h of opening hours" when counted in business hours. */
+export function targetWords(ms: number, business: boolean | undefined): string {
+  return business ? `${durationWords(ms)} of opening hours` : durationWords(ms);
+}
+
 /** A duration given in seconds (call figures). */
 export function secondsWords(seconds: number): string {
   return durationWords(seconds * 1000);
