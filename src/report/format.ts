@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
 import type { Quantile } from '../score/km.js';
-import { durationWords, percent } from '../score/words.js';
+import { durationWords, percent, targetWords } from '../score/words.js';
 
 export { durationWords, percent };
 
@@ -67,7 +67,10 @@ export function gradeBasisNote(m: ReportModel): string {
   const sla = m.settings.sla;
   return (
     `Times shown are medians (half the inquiries were answered faster); the mean appears only beside the published mean it is compared with. ` +
-    `The grade uses neither: it counts the share answered within each target (a first response within ${durationWords(sla.firstResponse)}, a reply from a person within ${durationWords(sla.humanResponse)}, a call answered within ${durationWords(sla.phoneAnswer)}).`
+    `The grade uses neither: it counts the share answered within each target (a first response within ${targetWords(sla.firstResponse, sla.business?.firstResponse)}, a reply from a person within ${targetWords(sla.humanResponse, sla.business?.humanResponse)}, a call answered within ${durationWords(sla.phoneAnswer)}).` +
+    (m.settings.businessHours
+      ? ' Where a site has opening hours, "(x open)" after a time is the same median counted only while the site was open (its hours and holidays, in its own timezone); the published reference stays wall-clock.'
+      : '')
   );
 }
 
@@ -127,15 +130,22 @@ export function rowText(st: GroupStats): RowText {
   return {
     probes: `${c.probes}${extra ? ` (${extra})` : ''}`,
     answered: msg ? percent(st.firstResponse.rate) : '—',
-    first: msg ? quantileText(st.firstResponse.median) : '—',
-    human: msg ? quantileText(st.firstHuman.median) : '—',
-    inSla: msg ? `${percent(st.firstResponse.withinSla)} / ${percent(st.firstHuman.withinSla)}` : '—',
+    first: msg ? withOpenTime(st.firstResponse.median, st.business?.firstResponse.median) : '—',
+    human: msg ? withOpenTime(st.firstHuman.median, st.business?.firstHuman.median) : '—',
+    inSla: msg
+      ? `${percent(st.business?.onTime.firstResponse ?? st.firstResponse.withinSla)} / ${percent(st.business?.onTime.firstHuman ?? st.firstHuman.withinSla)}`
+      : '—',
     passAlong: st.humanAnswered ? percent(st.passAlongRate) : '—',
     callback: st.callback.expected ? percent(st.callback.rate) : '—',
     followUp: st.followUpRate !== null ? percent(st.followUpRate) : st.followUpPending ? 'pending' : '—',
     phone: st.phone.calls ? `${percent(st.phone.answerRate)} · ${quantileText(st.phone.medianHold)}` : '—',
     grade: gradeText(st.grade, st),
   };
+}
+
+/** "3 h", or "3 h (1.5 h open)" when opening hours are configured: wall-clock first, then the time the site was open. */
+function withOpenTime(wall: Quantile, open: Quantile | undefined): string {
+  return open ? `${quantileText(wall)} (${quantileText(open)} open)` : quantileText(wall);
 }
 
 /** The headline comparison with the published reference (HBR 2011). */

@@ -34,7 +34,12 @@ export interface GroupStats {
   firstResponse: TimeStats & { withinHour: number | null; meanAnsweredMs: number | null };
   firstHuman: TimeStats;
   /** The same two times counted in opening hours; absent when no site has hours. */
-  business?: { firstResponse: TimeStats; firstHuman: TimeStats };
+  business?: {
+    firstResponse: TimeStats;
+    firstHuman: TimeStats;
+    /** Shares on time against the targets as configured (each in business hours or wall-clock). */
+    onTime: { firstResponse: number | null; firstHuman: number | null };
+  };
   callback: TimeStats & { expected: number; voicemail: number };
   /** Among probes a person answered. */
   humanAnswered: number;
@@ -398,7 +403,7 @@ export function aggregateRows(table: ScoreTable, rows: ArrayLike<number>, s: Sco
     firstResponse: { ...f.stats, withinHour: shareWithin(f.curve, HOUR), meanAnsweredMs: answeredN ? answeredMsSum / answeredN : null },
     firstHuman: h.stats,
     // Absent without opening hours, so such reports (JSON included) are exactly as before.
-    ...(bf && bh ? { business: { firstResponse: bf, firstHuman: bh } } : {}),
+    ...(bf && bh ? { business: { firstResponse: bf, firstHuman: bh, onTime: { firstResponse: speedWithin, firstHuman: humanWithin } } } : {}),
     callback: { ...cb.stats, expected: callback.length, voicemail },
     humanAnswered,
     passAlongRate,

@@ -85,7 +85,14 @@ export interface ReportModel {
   /** IANA zone of the organization: the report's own times (period, "as of") are shown in it. */
   timezone: string;
   selection: { runId: number | null; since: number | null; firstSentAt: number | null; lastSentAt: number | null; runs: number[] };
-  settings: { sla: ScoreSettings['sla']; weights: ScoreSettings['weights']; campaign: string | null; failUnder: number | null };
+  settings: {
+    sla: ScoreSettings['sla'];
+    weights: ScoreSettings['weights'];
+    campaign: string | null;
+    failUnder: number | null;
+    /** Some site has opening hours, so times are also shown counted in them (absent otherwise). */
+    businessHours?: true;
+  };
   references: typeof REFERENCES;
   overall: GroupStats;
   sites: SiteSection[];
@@ -258,7 +265,7 @@ export function buildReport(input: BuildInput): BuiltReport {
     organization: dir.organization,
     timezone: dir.timezone ?? 'UTC',
     selection: { ...input.selection, firstSentAt: first, lastSentAt: last, runs: [...runIds].sort((a, b) => a - b) },
-    settings: { sla: s.sla, weights: s.weights, campaign: s.campaign, failUnder },
+    settings: { sla: s.sla, weights: s.weights, campaign: s.campaign, failUnder, ...(s.calendars ? { businessHours: true as const } : {}) },
     references: REFERENCES,
     overall: aggregateRows(table, rows, s),
     sites,

@@ -64,11 +64,16 @@ export function calendarsFromConfig(config: AuditConfig): Map<string, BusinessCa
 export function settingsFromConfig(config: AuditConfig, now: number): ScoreSettings {
   return {
     now,
-    sla: { ...config.sla },
+    sla: slaFromConfig(config.sla),
     weights: { ...DEFAULT_WEIGHTS, ...config.scoring.weights },
     campaign: config.campaign?.name ?? null,
     calendars: calendarsFromConfig(config),
   };
+}
+
+/** The targets; `business` only when one is in business hours (reports without them stay as they were). */
+function slaFromConfig({ business, ...sla }: AuditConfig['sla']): Sla {
+  return business.firstResponse || business.humanResponse ? { ...sla, business } : sla;
 }
 
 /** Weighted mean of the parts that apply, on 0–100; null when none applies. */
