@@ -3,7 +3,10 @@
  * lazily imports its command module, so `--help` never loads Playwright or twilio.
  */
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError } from 'commander';
+// The same commander, with option and argument types inferred from each declaration, so every
+// action's options are checked against its command's options type.
+import { Command, Option } from '@commander-js/extra-typings';
 import { offsetClock, systemClock, type Clock } from '../clock.js';
 import { ConfigError, ExitCode, formatIssue, isRespondAuditError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
@@ -12,24 +15,30 @@ import { Output } from './output.js';
 /** The package's own version, read from its package.json (two levels above dist/cli and src/cli). */
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-type Action = (ctx: CommandContext, ...args: never[]) => Promise<number>;
+/** A command module's entry point: the context and its options (flags and arguments merged). */
+export type Action<O> = (ctx: CommandContext, opts: O) => Promise<number>;
+
+/**
+ * Runs a command: `load` imports its module lazily, `opts` are what commander parsed. `NoInfer`
+ * makes the module's options type the one the parsed options are checked against.
+ */
+export type RunAction = <O extends object>(load: () => Promise<Action<O>>, opts: NoInfer<O>) => Promise<void>;
 
 export function buildProgram(
-  run: (load: () => Promise<Action>, args: unknown[]) => Promise<void>,
+  run: RunAction,
   output?: { writeOut(s: string): void; writeErr(s: string): void },
-): Command {
-  const program = new Command('respond-audit');
-  // Before any subcommand is added: subcommands copy these settings when created.
-  program.exitOverride();
-  if (output) program.configureOutput(output);
-  program
+) {
+  // exitOverride before any subcommand is added: subcommands copy these settings when created.
+  const program = new Command('respond-audit')
+    .exitOverride()
     .description('A mystery shopper for response mechanisms: asks through every web form, inbox and phone line, watches what comes back, and scores each site and service line on speed and ownership.')
     .version(VERSION)
     .showSuggestionAfterError(true)
     .option('--debug', 'print what the tool is doing to stderr (also RESPOND_AUDIT_DEBUG=1); secrets are never printed')
     .configureHelp({ sortSubcommands: false });
+  if (output) program.configureOutput(output);
 
-  const examples = (cmd: Command, lines: string[]) =>
+  const examples = (cmd: { addHelpText(position: 'after', text: string): unknown }, lines: string[]) =>
     cmd.addHelpText('after', '\nExamples:\n' + lines.map((l) => `  $ ${l}`).join('\n'));
 
   examples(
@@ -40,7 +49,7 @@ export function buildProgram(
       .argument('[dir]', 'project folder', '.')
       .option('--force', 'overwrite existing files')
       .option('--json', 'print what was written as JSON')
-      .action((dir: string, o: object) => run(async () => (await import('../commands/init.js')).init as Action, [{ ...o, dir }])),
+      .action((dir, o) => run(async () => (await import('../commands/init.js')).init, { ...o, dir })),
     ['respond-audit init', 'respond-audit init my-audit'],
   );
 
@@ -50,7 +59,7 @@ export function buildProgram(
       .summary('check a config and its inquiry templates; print every problem at once')
       .argument('[config]', 'audit config', 'configs/audit.yaml')
       .option('--json', 'print the summary or the problems as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/validate.js')).validate as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/validate.js')).validate, { ...o, config })),
     ['respond-audit validate', 'respond-audit validate configs/demo.yaml --json'],
   );
 
@@ -66,7 +75,7 @@ export function buildProgram(
       .option('--before-campaign', 'probe every entry point once now, regardless of cadence')
       .option('--collect-for <duration>', 'after submitting, keep collecting replies this long (e.g. 2h)')
       .option('--json', 'print the run summary as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/run.js')).runCommand as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/run.js')).runCommand, { ...o, config })),
     ['respond-audit run --dry-run', 'respond-audit run configs/audit.yaml --only webform --site north', 'respond-audit run --before-campaign --collect-for 2h'],
   );
 
@@ -77,7 +86,7 @@ export function buildProgram(
       .argument('[config]', 'audit config', 'configs/audit.yaml')
       .option('--watch [duration]', 'keep collecting (IMAP IDLE + periodic sweeps), for this long if given')
       .option('--json', 'print what was collected as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/collect.js')).collectCommand as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/collect.js')).collectCommand, { ...o, config })),
     ['respond-audit collect', 'respond-audit collect --watch 2h'],
   );
 
@@ -87,7 +96,7 @@ export function buildProgram(
       .summary('list runs and open probes: what came back and what is still awaited')
       .argument('[config]', 'audit config', 'configs/audit.yaml')
       .option('--json', 'print as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/status.js')).status as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/status.js')).status, { ...o, config })),
     ['respond-audit status', 'respond-audit status configs/demo.yaml --json'],
   );
 
@@ -102,7 +111,7 @@ export function buildProgram(
       .option('--out <path>', 'write to this file (default: stdout, or reports/ for html and pdf)')
       .option('--fail-under <grade>', 'exit 1 when any grade is below this (0-100)')
       .option('--no-redact', 'show staff names, numbers and addresses in reply excerpts')
-      .action((config: string, o: object) => run(async () => (await import('../commands/report.js')).reportCommand as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/report.js')).reportCommand, { ...o, config })),
     ['respond-audit report', 'respond-audit report --format html --out reports/audit.html', 'respond-audit report --format junit --out reports/junit.xml --fail-under 70'],
   );
 
@@ -114,7 +123,7 @@ export function buildProgram(
       .option('--config <path>', 'audit config (campaign, shopper, site domains); default configs/audit.yaml when it exists')
       .option('--sent-at <date-time>', 'when the inquiry was sent (ISO), so the time to reply is weighed')
       .option('--json', 'print {"kind", "passAlong", "campaignAware", "confidence", "needsReview", "reasons", ...}; one object per line for several files')
-      .action((files: string[], o: object) => run(async () => (await import('../commands/explain.js')).explain as Action, [{ ...o, file: files }])),
+      .action((files, o) => run(async () => (await import('../commands/explain.js')).explain, { ...o, file: files })),
     ['respond-audit explain reply.eml', 'respond-audit explain replies/*.eml --json', 'respond-audit explain reply.eml --config configs/audit.yaml --sent-at 2027-03-09T10:12:00Z'],
   );
 
@@ -127,7 +136,7 @@ export function buildProgram(
     .option('--since <duration>', 'only replies received within this period (e.g. 7d)')
     .option('--by <name>', 'who is reviewing (also RESPOND_AUDIT_REVIEWER); recorded with each correction')
     .option('--json', 'list the verdicts as JSON')
-    .action((config: string, o: object) => run(async () => (await import('../commands/review.js')).reviewCommand as Action, [{ ...o, config }]));
+    .action((config, o) => run(async () => (await import('../commands/review.js')).reviewCommand, { ...o, config }));
   review
       .command('set')
       .summary('correct one verdict (kind=…, passAlong=…, campaignAware=…, not-a-reply, ok, clear)')
@@ -139,8 +148,8 @@ export function buildProgram(
       .option('--json', 'print the correction as JSON')
       // review's own --json and --by are parsed wherever they stand (commander reads a parent's
       // options after its subcommand too), so set takes them merged.
-      .action((event: string, changes: string[], _o: object, cmd: Command) =>
-        run(async () => (await import('../commands/review.js')).reviewSet as Action, [{ ...cmd.optsWithGlobals(), event, changes }]),
+      .action((event, changes, _o, cmd) =>
+        run(async () => (await import('../commands/review.js')).reviewSet, { ...cmd.optsWithGlobals(), event, changes }),
       );
   examples(review, ['respond-audit review', 'respond-audit review --all --json', 'respond-audit review set 12 kind=human --note "signed by a nurse"', 'respond-audit review set 14 not-a-reply'],
   );
@@ -153,7 +162,7 @@ export function buildProgram(
       .option('--since <duration>', 'only replies received within this period (e.g. 30d)')
       .option('--dry-run', 'show what would change; write nothing')
       .option('--json', 'print what changed as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/reclassify.js')).reclassifyCommand as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/reclassify.js')).reclassifyCommand, { ...o, config })),
     ['respond-audit reclassify --dry-run', 'respond-audit reclassify --since 30d'],
   );
 
@@ -165,7 +174,7 @@ export function buildProgram(
       .argument('<target>', 'an entry-point id (or site/line/entry key) of the config, or a URL')
       .option('--config <path>', 'audit config', 'configs/audit.yaml')
       .option('--json', 'print the mapping as JSON')
-      .action((target: string, o: object) => run(async () => (await import('../commands/try.js')).tryCommand as Action, [{ ...o, target }])),
+      .action((target, o) => run(async () => (await import('../commands/try.js')).tryCommand, { ...o, target })),
     ['respond-audit try north/ortho/contact-form', 'respond-audit try https://www.example.org/contact --json'],
   );
 
@@ -179,7 +188,7 @@ export function buildProgram(
       .option('--step <duration>', 'simulate a run every this long', '1h')
       .option('--before-campaign', 'start with a --before-campaign run')
       .option('--json', 'print as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/plan.js')).planCommand as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/plan.js')).planCommand, { ...o, config })),
     ['respond-audit plan', 'respond-audit plan --at 2027-03-01 --days 7'],
   );
 
@@ -189,7 +198,7 @@ export function buildProgram(
       .summary('check credentials, browser and connectivity without contacting any site')
       .argument('[config]', 'audit config', 'configs/audit.yaml')
       .option('--json', 'print the checks as JSON')
-      .action((config: string, o: object) => run(async () => (await import('../commands/doctor.js')).doctor as Action, [{ ...o, config }])),
+      .action((config, o) => run(async () => (await import('../commands/doctor.js')).doctor, { ...o, config })),
     ['respond-audit doctor'],
   );
 
@@ -200,7 +209,7 @@ export function buildProgram(
       .option('--out <path>', 'HTML report path', 'reports/demo.html')
       .option('--store <path>', 'where the demo keeps its results (default: reports/demo.db; replaced each time)')
       .option('--json', 'print the scorecard as JSON')
-      .action((o: object) => run(async () => (await import('../commands/demo.js')).demo as Action, [o])),
+      .action((o) => run(async () => (await import('../commands/demo.js')).demo, o)),
     ['respond-audit demo', 'npm run demo'],
   );
 
@@ -238,12 +247,11 @@ export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
     clock = offsetClock(t);
   }
   let code: number = ExitCode.ok;
-  const program = buildProgram(async (load, args) => {
-    const opts = args[0] as { json?: boolean };
+  const program = buildProgram(async (load, opts) => {
     out.debugEnabled = !!program.opts().debug || env.RESPOND_AUDIT_DEBUG === '1';
-    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson(!!opts?.json), clock, signal: abort.signal };
+    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson('json' in opts && opts.json === true), clock, signal: abort.signal };
     const action = await load();
-    code = await (action as (c: CommandContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);
+    code = await action(ctx, opts);
   }, { writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) });
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);

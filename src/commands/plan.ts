@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { simulate } from '../plan/simulate.js';
 import { Store } from '../store/store.js';
 import { listPlanningProbes } from '../store/plan-queries.js';
-import type { PastProbe } from '../plan/history.js';
+import { HISTORY_LOOKBACK_MS, type PastProbe } from '../plan/history.js';
 import { loadForCommand, PLANS, type CommandContext } from './context.js';
 
 export interface PlanOptions {
@@ -29,7 +29,7 @@ export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promi
   if (existsSync(loaded.storePath)) {
     const store = new Store(loaded.storePath, ctx.clock);
     try {
-      seed = listPlanningProbes(store, from - 2 * 86_400_000);
+      seed = listPlanningProbes(store, from - HISTORY_LOOKBACK_MS);
       scopes = new Set(store.suppressions().map((s) => s.scope));
     } finally {
       store.close();

@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { parseDuration } from '../config/duration.js';
 import { CHANNELS } from '../config/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { MemoryHistory, StoreHistory } from '../plan/history.js';
-import { planRun, type PlanFilters } from '../plan/plan.js';
+import type { PlanFilters } from '../plan/plan.js';
 import { planJson, printPlan } from '../run/print-plan.js';
-import { executeRun } from '../run/run-probes.js';
+import { executeRun, planFromStore } from '../run/run-probes.js';
 import { Store } from '../store/store.js';
 import { loadForCommand, PLANS, type CommandContext } from './context.js';
 
@@ -30,15 +29,9 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
 
   if (opts.dryRun || loaded.config.safety.dryRun) {
     // Contacts nothing and writes nothing: the store is only read, when it exists.
-    const now = ctx.clock.now();
-    let history;
-    let store: Store | undefined;
-    if (existsSync(loaded.storePath)) {
-      store = new Store(loaded.storePath, ctx.clock);
-      history = new StoreHistory(store, now - 2 * 86_400_000);
-    } else history = new MemoryHistory();
+    const store = existsSync(loaded.storePath) ? new Store(loaded.storePath, ctx.clock) : undefined;
     try {
-      const plan = planRun(loaded, history, { now, ...req });
+      const plan = planFromStore({ loaded, store, clock: ctx.clock }, req);
       if (opts.json) ctx.io.json({ dryRun: true, ...planJson(plan) });
       else {
         printPlan(ctx.io, plan, { header: `Dry run: nothing will be contacted. Would send ${plan.due.length} probe${plan.due.length === 1 ? '' : 's'}:` });

@@ -6,6 +6,9 @@ import type { Store } from '../store/store.js';
 import type { PastProbe } from '../store/types.js';
 import { listPlanningProbes } from '../store/plan-queries.js';
 
+/** How far back the planner reads probe history: the longest window caps and cadence look at. */
+export const HISTORY_LOOKBACK_MS = 2 * 86_400_000;
+
 /** A past probe as planning sees it (a row type of the store). */
 export type { PastProbe } from '../store/types.js';
 

@@ -13,7 +13,7 @@ import { planRun, type Plan, type PlannedProbe, type PlanFilters } from '../plan
 import type { Store } from '../store/store.js';
 import type { ProbeRow } from '../store/types.js';
 import type { Submitter, SubmitterDeps, SubmitterFactory, SubmitResult } from '../submit/types.js';
-import { StoreHistory } from '../plan/history.js';
+import { HISTORY_LOOKBACK_MS, MemoryHistory, StoreHistory } from '../plan/history.js';
 import { messageFor, newToken, preferredDate, shopperFor } from './job.js';
 import { Progress } from './progress.js';
 
@@ -59,9 +59,13 @@ export interface RunDeps {
   submitters?: Partial<Record<Channel, SubmitterFactory>>;
 }
 
-export function planFromStore(deps: Pick<RunDeps, 'loaded' | 'store' | 'clock'>, req: RunRequest): Plan {
+/**
+ * The plan for `req` as of now, from the store's history; without a store (a dry run before the
+ * first run) from an empty history. One window for the real run and the dry run alike.
+ */
+export function planFromStore(deps: Pick<RunDeps, 'loaded' | 'clock'> & { store: Store | undefined }, req: RunRequest): Plan {
   const now = deps.clock.now();
-  const history = new StoreHistory(deps.store, now - 2 * 86_400_000);
+  const history = deps.store ? new StoreHistory(deps.store, now - HISTORY_LOOKBACK_MS) : new MemoryHistory();
   return planRun(deps.loaded, history, { now, filters: req.filters, beforeCampaign: req.beforeCampaign });
 }
 

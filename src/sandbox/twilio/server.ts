@@ -244,69 +244,137 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
       if (!x) throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
       return x;
     };
-    let r: RegExpExecArray | null;
+    const route = ROUTES.find((x) => x.method === req.method && x.path.test(path));
+    const match = route?.path.exec(path);
+    if (!route || !match) throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
+    return route.handle({ match, req, res, form, q, url, fault, send, one });
+  }
 
-    if (path === '' && req.method === 'GET') return send(200, accountJson(accountSid, created));
-    if (path === 'Calls.json' && req.method === 'POST') {
-      const c = await createCall(form);
-      if (fault?.kind === 'drop-create') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'slow-create') await new Promise((ok) => setTimeout(ok, fault.delayMs));
-      const j = callJson(c, accountSid, clock.now());
-      return send(201, { ...j, status: 'queued', start_time: null, end_time: null, duration: null, answered_by: null, price: null });
-    }
-    if (path === 'Calls.json' && req.method === 'GET')
-      return send(200, page('calls', calls.filter((c) => callVisible(c) && callMatches(c, q)).sort((a, b) => b.startTime - a.startTime), (c) => callJson(c, accountSid, clock.now()), url));
-    if ((r = /^Calls\/(CA[0-9a-f]{32})\.json$/.exec(path))) {
-      const c = one(calls, (x) => x.sid === r![1] && callVisible(x));
-      if (req.method === 'POST') {
+  /** What one route handler sees of its request. */
+  interface RouteCall {
+    match: RegExpExecArray;
+    req: IncomingMessage;
+    res: ServerResponse;
+    form: URLSearchParams;
+    q: URLSearchParams;
+    url: URL;
+    fault: TwilioFault | undefined;
+    send(status: number, json: unknown): void;
+    one<T>(list: T[], pred: (x: T) => boolean): T;
+  }
+
+  /**
+   * The REST resources the sandbox answers, as a table: method, path under the account, handler.
+   * The first row whose method and path match handles the request; anything else is Twilio's 404.
+   */
+  const ROUTES: { method: 'GET' | 'POST'; path: RegExp; handle(x: RouteCall): void | Promise<void> }[] = [
+    { method: 'GET', path: /^$/, handle: ({ send }) => send(200, accountJson(accountSid, created)) },
+    {
+      method: 'POST',
+      path: /^Calls\.json$/,
+      async handle({ form, fault, req, send }) {
+        const c = await createCall(form);
+        if (fault?.kind === 'drop-create') {
+          req.socket.destroy();
+          return;
+        }
+        if (fault?.kind === 'slow-create') await new Promise((ok) => setTimeout(ok, fault.delayMs));
+        const j = callJson(c, accountSid, clock.now());
+        send(201, { ...j, status: 'queued', start_time: null, end_time: null, duration: null, answered_by: null, price: null });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Calls\.json$/,
+      handle: ({ q, url, send }) =>
+        send(200, page('calls', calls.filter((c) => callVisible(c) && callMatches(c, q)).sort((a, b) => b.startTime - a.startTime), (c) => callJson(c, accountSid, clock.now()), url)),
+    },
+    {
+      method: 'POST',
+      path: /^Calls\/(CA[0-9a-f]{32})\.json$/,
+      handle({ match, form, one, send }) {
+        const c = one(calls, (x) => x.sid === match[1] && callVisible(x));
         const status = form.get('Status');
         if (status === 'completed' || status === 'canceled') hangUp(c, status);
-        return send(200, callJson(c, accountSid, clock.now()));
-      }
-      const j = callJson(c, accountSid, clock.now());
-      if (c.pendingPolls > 0) c.pendingPolls--;
-      return send(200, j);
-    }
-    if ((r = /^Calls\/(CA[0-9a-f]{32})\/Recordings\.json$/.exec(path)) && req.method === 'GET')
-      return send(200, page('recordings', fetchRecordings(recordings.filter((x) => x.callSid === r![1])), (x) => recordingJson(x, accountSid), url));
-    if (path === 'Recordings.json' && req.method === 'GET') {
-      const callSid = q.get('CallSid');
-      return send(200, page('recordings', fetchRecordings(recordings.filter((x) => !callSid || x.callSid === callSid)), (x) => recordingJson(x, accountSid), url));
-    }
-    if ((r = /^Recordings\/(RE[0-9a-f]{32})(\.json|\.wav|\.mp3|)$/.exec(path)) && req.method === 'GET') {
-      const rec = one(recordings, (x) => x.sid === r![1] && recordingVisible(x));
-      if (r[2] === '.json') {
-        const j = recordingJson(rec, accountSid);
-        if (rec.pendingFetches > 0) rec.pendingFetches--;
-        return send(200, j);
-      }
-      if (rec.pendingFetches > 0 || r[2] === '.mp3') throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
-      const wav = await rec.media();
-      res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(wav.length) });
-      res.end(wav);
-      return;
-    }
-    if ((r = /^Recordings\/(RE[0-9a-f]{32})\/Transcriptions\.json$/.exec(path)) && req.method === 'GET') {
-      const rec = one(recordings, (x) => x.sid === r![1] && recordingVisible(x));
-      return send(200, page('transcriptions', rec.transcript && rec.pendingFetches === 0 ? [rec] : [], (x) => transcriptionJson(x, accountSid), url));
-    }
-    if (path === 'Transcriptions.json' && req.method === 'GET')
-      return send(200, page('transcriptions', recordings.filter((x) => x.transcript && recordingVisible(x) && x.pendingFetches === 0), (x) => transcriptionJson(x, accountSid), url));
-    if (path === 'Messages.json' && req.method === 'POST') return send(201, messageJson(createMessage(form), accountSid));
-    if (path === 'Messages.json' && req.method === 'GET')
-      return send(200, page('messages', messages.filter((x) => messageVisible(x) && messageMatches(x, q)).sort((a, b) => b.sentAt - a.sentAt), (x) => messageJson(x, accountSid), url));
-    if ((r = /^Messages\/((?:SM|MM)[0-9a-f]{32})\.json$/.exec(path)) && req.method === 'GET')
-      return send(200, messageJson(one(messages, (x) => x.sid === r![1] && messageVisible(x)), accountSid));
-    if (path === 'IncomingPhoneNumbers.json' && req.method === 'GET') {
-      syncNumbers();
-      const want = q.get('PhoneNumber');
-      return send(200, page('incoming_phone_numbers', numbers.filter((n) => !want || n.phoneNumber === want), (n) => numberJson(n, accountSid), url));
-    }
-    throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
-  }
+        send(200, callJson(c, accountSid, clock.now()));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Calls\/(CA[0-9a-f]{32})\.json$/,
+      handle({ match, one, send }) {
+        const c = one(calls, (x) => x.sid === match[1] && callVisible(x));
+        const j = callJson(c, accountSid, clock.now());
+        if (c.pendingPolls > 0) c.pendingPolls--;
+        send(200, j);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Calls\/(CA[0-9a-f]{32})\/Recordings\.json$/,
+      handle: ({ match, url, send }) =>
+        send(200, page('recordings', fetchRecordings(recordings.filter((x) => x.callSid === match[1])), (x) => recordingJson(x, accountSid), url)),
+    },
+    {
+      method: 'GET',
+      path: /^Recordings\.json$/,
+      handle({ q, url, send }) {
+        const callSid = q.get('CallSid');
+        send(200, page('recordings', fetchRecordings(recordings.filter((x) => !callSid || x.callSid === callSid)), (x) => recordingJson(x, accountSid), url));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Recordings\/(RE[0-9a-f]{32})(\.json|\.wav|\.mp3|)$/,
+      async handle({ match, url, res, one, send }) {
+        const rec = one(recordings, (x) => x.sid === match[1] && recordingVisible(x));
+        if (match[2] === '.json') {
+          const j = recordingJson(rec, accountSid);
+          if (rec.pendingFetches > 0) rec.pendingFetches--;
+          return send(200, j);
+        }
+        if (rec.pendingFetches > 0 || match[2] === '.mp3') throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
+        const wav = await rec.media();
+        res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(wav.length) });
+        res.end(wav);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Recordings\/(RE[0-9a-f]{32})\/Transcriptions\.json$/,
+      handle({ match, url, one, send }) {
+        const rec = one(recordings, (x) => x.sid === match[1] && recordingVisible(x));
+        send(200, page('transcriptions', rec.transcript && rec.pendingFetches === 0 ? [rec] : [], (x) => transcriptionJson(x, accountSid), url));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Transcriptions\.json$/,
+      handle: ({ url, send }) =>
+        send(200, page('transcriptions', recordings.filter((x) => x.transcript && recordingVisible(x) && x.pendingFetches === 0), (x) => transcriptionJson(x, accountSid), url)),
+    },
+    { method: 'POST', path: /^Messages\.json$/, handle: ({ form, send }) => send(201, messageJson(createMessage(form), accountSid)) },
+    {
+      method: 'GET',
+      path: /^Messages\.json$/,
+      handle: ({ q, url, send }) =>
+        send(200, page('messages', messages.filter((x) => messageVisible(x) && messageMatches(x, q)).sort((a, b) => b.sentAt - a.sentAt), (x) => messageJson(x, accountSid), url)),
+    },
+    {
+      method: 'GET',
+      path: /^Messages\/((?:SM|MM)[0-9a-f]{32})\.json$/,
+      handle: ({ match, one, send }) => send(200, messageJson(one(messages, (x) => x.sid === match[1] && messageVisible(x)), accountSid)),
+    },
+    {
+      method: 'GET',
+      path: /^IncomingPhoneNumbers\.json$/,
+      handle({ q, url, send }) {
+        syncNumbers();
+        const want = q.get('PhoneNumber');
+        send(200, page('incoming_phone_numbers', numbers.filter((n) => !want || n.phoneNumber === want), (n) => numberJson(n, accountSid), url));
+      },
+    },
+  ];
 
   function fetchRecordings(list: SimRecording[]): SimRecording[] {
     const visible = list.filter(recordingVisible);
