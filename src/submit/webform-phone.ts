@@ -95,11 +95,18 @@ export function formatPhoneFor(f: Pick<PhoneBox, 'pattern' | 'maxLength'> & Part
   const fits = (c: string) => {
     if (f.maxLength && c.length > f.maxLength) return false;
     if (!f.pattern) return true;
-    try {
-      return new RegExp(`^(?:${f.pattern})$`, 'v').test(c);
-    } catch {
-      return true;
+    // Browsers compile `pattern` with the v flag and ignore a pattern that fails there (e.g.
+    // an unescaped "(" or "-" inside a class, as Elementor's "[0-9()#&+*-=.]+"). The server
+    // often still applies the same expression with older rules (PHP preg), so a pattern the
+    // browser ignores is read the legacy way (u, then no flag) to choose a format it allows.
+    for (const flags of ['v', 'u', '']) {
+      try {
+        return new RegExp(`^(?:${f.pattern})$`, flags).test(c);
+      } catch {
+        // try the next, looser syntax
+      }
     }
+    return true;
   };
   return candidates.find(fits) ?? p.formattedNational;
 }

@@ -25,8 +25,10 @@ export interface TwilioClientOptions {
   /** Waits between retries (tests pass one that records the delays). */
   sleep?: (ms: number) => Promise<void>;
   maxRetries?: number;
-  /** Per-request timeout. */
+  /** Per-request timeout of REST calls. */
   timeoutMs?: number;
+  /** Timeout of one media download (recordings are larger than REST answers: 60 s unless set). */
+  mediaTimeoutMs?: number;
   /** Longest single wait we accept from Retry-After before giving up. */
   maxRetryAfterMs?: number;
   onRetry?: (info: { uri: string; attempt: number; delayMs: number }) => void;
@@ -108,7 +110,7 @@ export function createTwilioClient(creds: TwilioCredentials, opts: TwilioClientO
     async fetchMedia(url) {
       const target = rewriteUri(url, creds.apiBaseUrl);
       for (let attempt = 1; ; attempt++) {
-        const res = await fetch(target, { headers: { authorization: auth }, signal: AbortSignal.timeout(o.timeoutMs ?? 60_000) });
+        const res = await fetch(target, { headers: { authorization: auth }, signal: AbortSignal.timeout(o.mediaTimeoutMs ?? 60_000) });
         if (res.status === 404) return undefined;
         if (res.status === 429 && attempt <= o.maxRetries) {
           await o.sleep(retryAfterMs(res.headers.get('retry-after')) ?? backoffMs(attempt));
