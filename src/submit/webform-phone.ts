@@ -143,15 +143,44 @@ export function phoneSegments(boxes: PhoneBox[], e164: string): Map<number, { va
     run = [];
   };
   for (const b of boxes) {
-    if (textual(b) && b.maxLength > 0 && b.maxLength <= 8) run.push(b);
+    const n = textual(b) ? partLength(b) : 0;
+    const last = run[run.length - 1];
+    if (n > 0) run.push(b);
+    // The number box after an area-code box that has no maxlength ("Area Code" + "Phone Number").
+    else if (n === -1 && last && last.maxLength === 0 && partLength(last) === 3 && looksLikeNumberBox(b)) run.push(b);
     else flush();
   }
   flush();
   return out;
 }
 
+/** Area-code words in several languages (the box itself says it holds only the area code). */
+const AREA_CODE_WORDS = /area ?code|codigo de area|cod\. area|vorwahl|indicatif regional|\blada\b|\bddd\b/;
+
+/**
+ * How many digits a part box takes: its maxlength when small, else what the box says it is.
+ * Builders such as Jotform's phone control give the area-code and number boxes no maxlength,
+ * only autocomplete tokens (tel-area-code, tel-local, tel-local-prefix/suffix) or sub-labels
+ * ("Area Code" / "Phone Number"), so the split must come from those.
+ */
+function partLength(b: PhoneBox): number {
+  if (b.maxLength > 0) return b.maxLength <= 8 ? b.maxLength : 0;
+  const ac = b.autocomplete.split(/\s+/);
+  if (ac.includes('tel-area-code')) return 3;
+  if (ac.includes('tel-local-prefix')) return 3;
+  if (ac.includes('tel-local-suffix')) return 4;
+  if (ac.includes('tel-local')) return 7;
+  if (AREA_CODE_WORDS.test(norm(`${b.label} ${b.ariaLabel} ${b.placeholder}`))) return 3;
+  return -1;
+}
+
+/** A box that says by its type or its own words that it takes a (local) phone number. */
+const looksLikeNumberBox = (b: PhoneBox) =>
+  b.type === 'tel' || /phone|\btel|numero|nummer|number|movil|celular|cell|mobile/.test(norm(`${b.label} ${b.ariaLabel} ${b.placeholder} ${b.name}`));
+
 function assign(run: PhoneBox[], p: Parsed): Map<number, { value: string; part: string }> | undefined {
-  const lens = run.map((b) => b.maxLength);
+  // A box without a length of its own (-1) takes the local number when it follows an area-code box.
+  const lens = run.map((b, i) => { const n = partLength(b); return n === -1 && i > 0 && partLength(run[i - 1]!) === 3 && run[i - 1]!.maxLength === 0 ? 7 : n; });
   const wordsOf = (bs: PhoneBox[]) => norm(bs.map((b) => `${b.label} ${b.ariaLabel} ${b.placeholder} ${b.name} ${b.id} ${b.groupLabel} ${b.autocomplete} ${b.nearby}`).join(' '));
   const [area, exch, line] = [p.national.slice(0, 3), p.national.slice(3, 6), p.national.slice(6)];
   const m = new Map<number, { value: string; part: string }>();

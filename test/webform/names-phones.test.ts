@@ -71,6 +71,16 @@ describe('phone boxes', () => {
     expect([...phoneSegments(four, '+13125550101').values()].map((v) => v.value)).toEqual(['1', '312', '555', '0101']);
     const two = [box({ label: 'Area code', maxLength: 3 }), box({ label: 'Phone', maxLength: 8 })];
     expect([...phoneSegments(two, '+13125550101').values()].map((v) => v.value)).toEqual(['312', '555-0101']);
+    // Jotform's phone control: no maxlength, only the sub-labels "Area Code" / "Phone Number".
+    const subLabelled = [box({ label: 'Phone Number Area Code', type: 'tel' }), box({ label: 'Phone Number', type: 'tel' })];
+    expect([...phoneSegments(subLabelled, '+13125550101').values()].map((v) => v.value)).toEqual(['312', '5550101']);
+    const tokens = [box({ autocomplete: 'tel-area-code' }), box({ autocomplete: 'tel-local-prefix' }), box({ autocomplete: 'tel-local-suffix', label: 'Phone' })];
+    expect([...phoneSegments(tokens, '+13125550101').values()].map((v) => v.value)).toEqual(['312', '555', '0101']);
+  });
+
+  it('keeps one phone box without maxlength whole, and a lone area-code box does not pull in a name box', () => {
+    expect(phoneSegments([box({ label: 'Phone Number', type: 'tel' })], '+13125550101').size).toBe(0);
+    expect(phoneSegments([box({ label: 'Area code' }), box({ label: 'Company' })], '+13125550101').size).toBe(0);
   });
 
   it('leaves date parts, state + ZIP and numbers outside North America alone', () => {
