@@ -34,7 +34,7 @@ function show(title, preds) {
   return s;
 }
 
-console.log(`corpus: ${cases.length} messages, ${new Set(cases.map((c) => c.system)).size} systems; weights trained on ${weights.trainedOn.messages} (lambda ${weights.trainedOn.lambda})`);
+console.log(`corpus: ${cases.length} messages, ${new Set(cases.map((c) => c.system)).size} systems; weights trained on ${weights.trainedOn.messages} (lambda ${JSON.stringify(weights.trainedOn.lambda)})`);
 show('in-sample, no context', predict(data, weights, {}));
 // Systems added to the corpus after the shipped weights were fitted: the one figure measured on
 // mail the weights have truly never seen (neither fitted on nor used to choose lambda).

@@ -54,7 +54,7 @@ export interface ShippedWeights {
 
 /** The signals of one message, as the learned models read them (the training script uses this too). */
 export function emailFeatures(msg: ReplyMessage, ctx: EmailContext = {}, weights: ShippedWeights = WEIGHTS): { auto: Features; pass: Features; text: ReplyTextVerdict; pAuto: number } {
-  const text = classifyReplyText(msg.text, ctx);
+  const text = classifyReplyText(msg.text, { ...ctx, recipientName: ctx.recipientName ?? msg.to[0]?.name ?? undefined });
   const all = extractFeatures(msg, text, ctx);
   const auto = pick(all, AUTO_FEATURES);
   const pAuto = sigmoid(logit(weights.auto, auto) + priorLogit(auto, weights));
@@ -88,6 +88,15 @@ export function classifyEmail(msg: ReplyMessage, ctx: EmailContext = {}, weights
       kind: 'bounce', passAlong: false, campaignAware: false, stopRequest: false,
       reasons: [`bounce (${pct(confidence)} sure): ${bounce[0]}`, ...bounce.slice(1)],
       autoScore: 0, confidence, needsReview: confidence < NEEDS_REVIEW_BELOW, phoneNumbers: [], body: msg.text.slice(0, 2000),
+    };
+  }
+  // A read receipt (RFC 8098 message disposition notification) is the recipient's mail client
+  // answering by itself: automatic by construction, whatever its text says.
+  if ((msg.contentType === 'multipart/report' && msg.reportType === 'disposition-notification') || msg.partTypes.includes('message/disposition-notification')) {
+    return {
+      kind: 'auto-ack', passAlong: false, campaignAware: false, stopRequest: false,
+      reasons: ['a machine wrote it: a read receipt (multipart/report; report-type=disposition-notification, RFC 8098), sent by the recipient\'s mail client', 'does not pass the inquiry along: a receipt says nothing about the inquiry'],
+      autoScore: 0, confidence: 0.99, needsReview: false, phoneNumbers: [], body: msg.text.slice(0, 2000),
     };
   }
   const { auto, pass, text, pAuto } = emailFeatures(msg, ctx, weights);

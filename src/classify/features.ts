@@ -70,6 +70,10 @@ export const FEATURE_TEXT: Record<string, string> = {
   echoes_inquiry: 'echoes much of the inquiry back unquoted',
   fast_reply: 'arrived within two minutes of the inquiry',
   many_links: 'many links (5 or more)',
+  fake_reply_subject: 'subject says "Re:" but the message answers nothing (no In-Reply-To or References), as sequence and outreach tools send',
+  sales_follow_up: 'a sales follow-up cliché (circling back, bumping this, following up on my last email)',
+  stop_request: 'asks us to stop contacting them (people write that, machines do not)',
+  loop_header: 'a mail-loop guard header (X-Loop, X-Auto-Response-Suppress-like: set by ticket systems and autoresponders)',
   // pass-along
   asks_to_call_or_contact: 'asks the shopper to call or contact someone',
   points_to_other_line: 'points to another line, office or department',
@@ -112,7 +116,7 @@ const NO_REPLY_LOCAL =
 // Wording families, several languages each (en, es, fr, de, pt). General phrase shapes, not sentences.
 const FAMILIES: Record<string, RegExp[]> = {
   says_automated: [
-    /\b(this is an? )?(automated|automatic|auto-?generated|system-generated|computer-generated) (message|response|reply|e-?mail|notification|confirmation|notice)\b/i,
+    /\b(this is an? )?(automated|automatic|auto-?generated|system-generated|computer-generated) (message|response|reply|e-?mail|notification|confirmation|notice|note|acknowledge?ment|receipt)\b/i,
     /\b(mensaje|respuesta|correo) (autom[áa]tic[oa]|generad[oa] autom[áa]ticamente)\b/i,
     /\b(message|r[ée]ponse|courriel) (automatique|g[ée]n[ée]r[ée] automatiquement)\b/i,
     /\b(automatische|automatisch (erstellte|generierte)) (nachricht|antwort|e-?mail|benachrichtigung)\b/i,
@@ -126,28 +130,30 @@ const FAMILIES: Record<string, RegExp[]> = {
     /\bn[ãa]o responda (a )?este\b/i,
   ],
   acknowledges_receipt: [
-    /\b(we|i) (have )?(received|got) your (message|e-?mail|request|inquiry|enquiry|submission|form|note|request)\b|\byour (message|request|inquiry|enquiry|submission) has been received\b|\bthis (is to )?confirms? (that )?(we|receipt)\b/i,
-    /\b(hemos|he) recibido su\b|\bsu (mensaje|solicitud|consulta) (ha sido|fue) recibid[oa]\b|\bconfirmamos (la )?recepci[óo]n\b/i,
-    /\bnous avons (bien )?re[çc]u votre\b|\bvotre (message|demande) a (bien )?[ée]t[ée] re[çc]u/i,
-    /\bwir haben ihre (nachricht|anfrage|e-?mail) (erhalten|bekommen)\b|\bihre (nachricht|anfrage) (ist|wurde) .{0,20}eingegangen\b|\bvielen dank f[üu]r ihre (nachricht|anfrage)\b/i,
-    /\brecebemos (a )?sua (mensagem|solicita[çc][ãa]o|consulta)\b|\bsua (mensagem|solicita[çc][ãa]o) foi recebida\b/i,
+    /\b(we|i)('ve| have)? (received|got|gotten) your (message|e-?mail|request|inquiry|enquiry|submission|form|note|request|ticket)\b|\b(a )?(new )?(ticket|case|request|conversation|incident)( number)? (has been|was) (created|opened|logged|raised|registered)\b|\bthank(s| you) for (your (e-?mail|message|inquiry|enquiry|request|submission|note)|contacting|reaching out to|getting in touch with|emailing|writing to)\b|\byour (message|request|inquiry|enquiry|submission) has been received\b|\bthis (is to )?confirms? (that )?(we|receipt)\b/i,
+    /\b(hemos|he) recibido su\b|\bsu (mensaje|solicitud|consulta) (ha sido|fue) recibid[oa]\b|\bconfirmamos (la )?recepci[óo]n\b|\bgracias por (su|tu) (mensaje|correo|consulta|solicitud)\b|\bse ha (creado|abierto) (el|un) (ticket|caso)\b/i,
+    /\bnous avons (bien )?re[çc]u votre\b|\bmerci pour votre (message|courriel|demande)\b|\bun (ticket|dossier) a [ée]t[ée] (cr[ée]{2}|ouvert)\b|\bvotre (message|demande) a (bien )?[ée]t[ée] re[çc]u/i,
+    /\bwir haben ihre (nachricht|anfrage|e-?mail) (erhalten|bekommen)\b|\bihre (nachricht|anfrage) (ist|wurde) .{0,20}eingegangen\b|\b(vielen )?dank f[üu]r ihre (nachricht|anfrage|e-?mail)\b|\b(den )?eingang ihre[rs]? (nachricht|anfrage|tickets)\b|\bein (neues )?ticket wurde .{0,20}(erstellt|angelegt|er[öo]ffnet)\b/i,
+    /\brecebemos (a )?sua (mensagem|solicita[çc][ãa]o|consulta)\b|\b(abrimos|foi aberto) (o|um) (chamado|protocolo|ticket)\b|\bobrigad[oa] (pelo|por) (seu|sua) (contato|mensagem|e-?mail)\b|\bsua (mensagem|solicita[çc][ãa]o) foi recebida\b/i,
   ],
   promises_reply_later: [
-    /\b(we|someone|a member of our team|a representative|our team|one of our|an agent|staff)\b[^.\n]{0,40}\b(will|'ll|shall) (get back to you|respond|reply|be in touch|contact you|follow up)\b[^.\n]{0,60}\b(within|as soon as|shortly|soon|business days?|hours?|next)\b/i,
+    /\b(will|'ll|shall) (get back to you|respond|reply|be in touch|contact you|follow up|answer)\b[^.\n]{0,60}\b(within|as soon as|shortly|soon|business days?|working days?|hours?|next)\b/i,
+    /\b(will|shall) be (answered|handled|reviewed|processed|responded to|dealt with|assigned)\b[^.\n]{0,60}\b(within|as soon as|shortly|soon|business days?|working days?|hours?|in the order)\b/i,
+    /\b(usually|normally|typically|generally) (within|in) (one|two|three|a|\d+) (business |working )?(hours?|days?)\b|\bin the order (they|it|we|emails?|messages?|requests?) (arrive|are received|received)\b/i,
     /\b(nos pondremos en contacto|le responderemos|le contestaremos)\b/i,
     /\b(nous vous r[ée]pondrons|nous reviendrons vers vous|nous vous recontacterons)\b/i,
-    /\b(wir (werden uns|melden uns)|wir antworten ihnen) .{0,40}(bald|schnellstm[öo]glich|innerhalb|in k[üu]rze)/i,
+    /\b(wir (werden uns|melden uns)|wir antworten ihnen|unser team meldet sich|meldet sich) .{0,40}(bald|schnellstm[öo]glich|innerhalb|in k[üu]rze|so bald wie m[öo]glich)/i,
     /\b(entraremos em contato|retornaremos|responderemos) .{0,40}(breve|poss[ií]vel|dentro de|horas|dias)/i,
   ],
   out_of_office: [
-    /\b(i am|i'?m|i will be) (currently )?(out of (the )?office|away|on (annual |vacation |parental |sick |maternity )?leave|traveling|travelling|on vacation|on holiday|attending)\b|\bout of (the )?office\b[^.\n]{0,80}\b(return|back)\b|\b(limited|no) access to (my )?e-?mail\b|\b(when|upon) (i|my) return\b/i,
-    /\b(estoy|me encuentro) (fuera de la oficina|de vacaciones|ausente)\b|\bestar[ée] (fuera|ausente)\b|\bregreso el\b/i,
-    /\bje suis (actuellement )?(absent|en cong[ée]|en vacances|en d[ée]placement)\b|\bje serai de retour\b/i,
-    /\bich bin (derzeit |zurzeit )?(nicht im b[üu]ro|abwesend|im urlaub)\b|\bab dem .{0,20} wieder (im b[üu]ro|erreichbar)\b/i,
-    /\b(estou|estarei) (fora do escrit[óo]rio|ausente|de f[ée]rias)\b/i,
+    /\b(i am|i'?m|i will be) (currently )?(out of (the )?office|away|on (annual |vacation |parental |sick |maternity )?leave|traveling|travelling|on vacation|on holiday|attending)\b|\bout of (the )?office\b[^.\n]{0,80}\b(return|back)\b|\b(limited|no) access to (my )?e-?mail\b|\b(when|upon) (i|my) return\b|\b(until|till|through) (my return|i'?m back|i return)\b/i,
+    /\b(estoy|me encuentro) (fuera de la oficina|de vacaciones|ausente)\b|\bestar[ée] (fuera|ausente)\b|\bregreso el\b|\ba mi (regreso|vuelta)\b/i,
+    /\bje suis (actuellement )?(absent|en cong[ée]|en vacances|en d[ée]placement)\b|\b[àa] mon retour\b|\bje serai de retour\b/i,
+    /\bich bin (derzeit |zurzeit )?(nicht im b[üu]ro|abwesend|im urlaub)\b|\b(bin ich|ich bin)\b[^.\n]{0,50}\b(nicht im b[üu]ro|abwesend|im urlaub|nicht erreichbar)\b|\bnach meiner r[üu]ckkehr\b|\bab dem .{0,20} wieder (im b[üu]ro|erreichbar)\b/i,
+    /\b(estou|estarei) (fora do escrit[óo]rio|ausente|de f[ée]rias)\b|\b(no meu retorno|quando eu (voltar|retornar)|ap[óo]s o meu retorno)\b/i,
   ],
   ticket_number_in_body: [
-    /\b(ticket|case|request|incident|reference|caso|solicitud|demande|anfrage|chamado|protocolo)( number| #| no\.?| id| n[º°o]\.?)?\s*(is\s*|es\s*)?[:#]?\s*#?[A-Z]{0,6}-?\d{3,}/i,
+    /\b(ticket|case|request|incident|reference|conversation|caso|solicitud|demande|anfrage|chamado|protocolo|vorgang)([ -]?(number|nummer|#|no\.?|nr\.?|id|n[º°o]\.?))?\s*(is\s*|es\s*|ist\s*|lautet\s*)?[:#]?\s*#?[A-Z]{0,6}-?\d{3,}/i,
   ],
   form_receipt: [
     /\b(submission|entry|form) (details|summary|received|data)\b|\byour submission\b|\bcopy of your (submission|responses|entry|answers)\b|\bhere('s| is) what you (submitted|sent)\b/i,
@@ -188,10 +194,10 @@ const FAMILIES: Record<string, RegExp[]> = {
   ],
   first_person_singular: [
     /\b(i'?d be happy to|i can|i could|i'?ll|i will|i'?ve|i have|let me|i just|i'?m happy to|i wanted to)\b/i,
-    /\b(puedo|le puedo|te puedo|me (gustar[ií]a|encantar[ií]a)|revis[ée]|acabo de|le escribo)\b/i,
-    /\b(je peux|je vais|j'ai|je vous propose)\b/i,
-    /\b(ich kann|ich habe|ich werde|ich schlage)\b/i,
-    /\b(eu posso|posso|vou|verifiquei|acabei de)\b/i,
+    /\b(puedo|le puedo|te puedo|me (gustar[ií]a|encantar[ií]a)|revis[ée]|acabo de|le escribo|(le|te) (recomiendo|sugiero|aconsejo))\b/i,
+    /\b(je peux|je vais|j'ai|je vous (propose|conseille|recommande|sugg[èe]re))\b/i,
+    /\b(ich kann|ich habe|ich werde|ich schlage|ich empfehle|ich w[üu]rde)\b/i,
+    /\b(eu posso|posso|vou|verifiquei|acabei de|(lhe |te )?(recomendo|sugiro|aconselho))\b/i,
   ],
   checked_or_looked_into: [
     /\b(i|we) (just )?(checked|looked into|looked at|spoke (with|to)|asked|confirmed|talked to|double-checked)\b/i,
@@ -200,13 +206,19 @@ const FAMILIES: Record<string, RegExp[]> = {
     /\b(ich habe (nachgesehen|gepr[üu]ft|nachgefragt|gesprochen))\b/i,
     /\b(verifiquei|conferi|falei com)\b/i,
   ],
+  // Follow-up clichés of sales sequences (any vendor): written once, sent by a schedule.
+  sales_follow_up: [
+    /\b(circling back|circle back|bump(ing)? (this|my (last |previous )?(e-?mail|note|message))|following up on my (last|previous|earlier) (e-?mail|note|message)|(top|front) of your inbox|in case (it|this|my (last )?(e-?mail|note)) (got|was) (buried|lost|missed)|just checking in|wanted to follow up|did you (get|see) my (last |previous )?(e-?mail|note|message)|haven'?t heard back)\b/i,
+    /\b(retomo mi (correo|mensaje) anterior|le escribo de nuevo|por si no vio mi)\b|\b(je reviens vers vous|je me permets de vous relancer|suite [àa] mon (pr[ée]c[ée]dent )?(message|mail))\b|\b(ich wollte (kurz )?nachhaken|meine letzte (e-?mail|nachricht))\b|\b(retomando meu (e-?mail|contato)|voltando ao meu)\b/i,
+  ],
   // pass-along families
   asks_to_call_or_contact: [
     /\b(please|kindly|you (will|would|'ll) need to|you (can|may|should|could)|best to|i'?d recommend|recommend that you|it'?s best to|feel free to)\s+(give us a |give them a |also )?(call|phone|ring|contact|reach out to|get in touch with|dial|text|email)\b/i,
     /\b(por favor|favor de|le pedimos que|debe|puede|le recomendamos)\s+(llame|llamar|comun[ií]quese|comunicarse|contacte|contactar|escriba)\b/i,
     /\b(veuillez|merci de|vous pouvez|n'h[ée]sitez pas [àa])\s+(appeler|contacter|joindre|nous appeler|t[ée]l[ée]phoner)\b/i,
     /\b(bitte|k[öo]nnen sie|wenden sie sich)\s+(rufen sie|an|kontaktieren|uns anrufen)\b|\brufen sie (uns|bitte)\b/i,
-    /\b(por favor|favor|pode|voc[êe] pode|recomendamos que)\s+(ligue|ligar|entre em contato|contate|contatar)\b/i,
+    /\b(por favor|favor|pode|voc[êe] pode|recomendamos que)\s+(ligue|ligar|entre em contato|contate|contatar)\b|\bligue (para|no|ao)\b|\bentre em contato com\b/i,
+    /\bwenden sie sich\b[^.\n]{0,80}\ban\b|\brufen sie\b[^.\n]{0,80}\ban\b/i,
   ],
   points_to_other_line: [
     /\b(call|contact|reach|phone|ring)\s+(our|the|their|your)\s+[\w\s'’-]{0,40}?\b(line|office|department|dept|desk|center|centre|team|scheduling|schedulers|number|hotline|clinic|practice|branch)\b/i,
@@ -274,7 +286,7 @@ const FAMILIES: Record<string, RegExp[]> = {
     /\b(c[óo]mo calificar[ií]a|encuesta de satisfacci[óo]n|valore (nuestra|la) atenci[óo]n)\b|\b(enqu[êe]te de satisfaction|[ée]valuez (notre|votre))\b|\b(zufriedenheitsumfrage|bewerten sie (unseren|den|ihre))\b|\b(pesquisa de satisfa[çc][ãa]o|avalie (nosso|o) atendimento)\b/i,
   ],
   says_ai_agent: [
-    /\b(i'?m|i am|this is)( an?)? (ai|virtual|automated|digital) (agent|assistant|helper|bot)\b|\b(ai|virtual) (agent|assistant)\b[^.\n]{0,40}\b(answer|reply|respon)|\bchat ?bot\b|\bgenerated by (ai|an ai)\b/i,
+    /\b(i'?m|i am|this is)( an?)? (ai|virtual|automated|digital) (agent|assistant|helper|bot)\b|(^|[·|•–-]\s*)(ai|virtual) (agent|assistant)\s*$|\b(ai|virtual) (agent|assistant)\b[^.\n]{0,40}\b(answer|reply|respon)|\bchat ?bot\b|\bgenerated by (ai|an ai)\b/i,
     /\b(asistente virtual|agente (de )?ia|assistant virtuel|agent (d'|de )?ia|virtueller assistent|ki-assistent|assistente virtual)\b/i,
   ],
   own_number_offered: [
@@ -328,10 +340,26 @@ const CLIENT_SIGNATURE =
   /^\s*(sent from my (iphone|ipad|android|samsung|galaxy|mobile|blackberry)|sent from (outlook|mail|yahoo mail|my phone)|get outlook for (ios|android)|enviado desde mi|envoy[ée] de mon|von meinem .{1,30} gesendet|enviado do meu|sent via|sent with)/im;
 const QUOTE_ATTRIBUTION =
   /^\s*(on .{4,200}\bwrote:|el .{4,200}\bescribi[óo]:|le .{4,200}\ba [ée]crit\s*:|am .{4,200}\bschrieb .{0,80}:|em .{4,200}\bescreveu:|-{2,}\s*(original message|mensaje original|message d'origine|urspr[üu]ngliche nachricht|mensagem original)\s*-{2,}|(from|de|von):\s.+$)/im;
-const SIGN_OFF_NAME = /^\s*(best|thanks|thank you|regards|kind regards|cheers|sincerely|warmly|saludos|atentamente|un saludo|cordialement|bien [àa] vous|gr[üu](ß|ss)e|viele gr[üu](ß|ss)e|mit freundlichen gr[üu](ß|ss)en|abra[çc]os|atenciosamente)[,!.]?\s*\n+\s*[-–]?\s*\p{Lu}[\p{L}'’.-]+(\s+\p{Lu}[\p{L}'’.-]+){0,2}\s*$/imu;
+const SIGN_OFF_WORDS = "best|best wishes|all the best|thanks|many thanks|thanks again|thank you|regards|best regards|kind regards|warm regards|cheers|sincerely|warmly|take care|talk soon|saludos|un saludo|atentamente|gracias|cordialement|bien [àa] vous|merci|gr[üu](ß|ss)e|(viele|beste|liebe|freundliche|herzliche) gr[üu](ß|ss)e|mit freundlichen gr[üu](ß|ss)en|abra[çc]os?|um abra[çc]o|atenciosamente|obrigad[oa]";
+const SIGN_OFF_NAME = new RegExp(`^\\s*(${SIGN_OFF_WORDS})([,!.]?\\s*\\n+\\s*[-–]?\\s*|,\\s*)\\p{Lu}[\\p{L}'’.-]+(\\s+\\p{Lu}[\\p{L}'’.-]+){0,2}\\s*$`, 'imu');
+/** Capitalised one-word lines that are not a person's name. */
+const NOT_A_NAME = new RegExp(`^(${SIGN_OFF_WORDS}|hello|hi|hey|dear|reception|support|team|office|admin|administration|billing|sales|scheduling|intake|info|service|customer|patient|clinic|hospital|management|staff|recepci[óo]n|r[ée]ception|empfang|recep[çc][ãa]o)$`, 'i');
+
+/**
+ * A bare given name closing the note ("Rosa", "– Luis"), optionally above a line or two of
+ * title or organization: how people sign; templates sign with the organization or a team.
+ */
+function bareNameClose(text: string): boolean {
+  const lines = text.trimEnd().split('\n').map((l) => l.trim());
+  for (let back = 1; back <= 3 && back < lines.length; back++) {
+    const line = lines[lines.length - back]!.replace(/^[-–]\s*/, '');
+    if (/^\p{Lu}\p{Ll}{1,14}$/u.test(line) && !NOT_A_NAME.test(line)) return lines.slice(lines.length - back + 1).every((l) => l.length <= 60);
+  }
+  return false;
+}
 const TEAM_SIGNOFF = /^\s*(the\s+)?[\p{L}&' ]{0,40}\b(team|staff|department|office|desk|support|center|centre|group|equipo|[ée]quipe|servicio|service|kundenservice|equipe)\s*$/imu;
 const EMERGENCY = /\b(emergenc(y|ies)|emergencia|urgence|notfall|emerg[êe]ncia|911|112|999|urgent( matters)?|urgencias?|crisis|poison control)\b/i;
-const CALL_WORD = /\b(call|dial|ring|text|reach|contact|phone (us|them|the)|llame|llamar|ll[aá]menos|comun[ií]quese|appelez|appeler|rufen|anrufen|ligue|ligar)\b/i;
+const CALL_WORD = /\b(call|dial|ring|text|reach|contact|phone (us|them|the)|llame|llamar|ll[aá]menos|comun[ií]quese|appelez|appeler|rufen|anrufen|wenden|telefon|ligue|ligar|contato)\b/i;
 const BOOKING_LINK = /https?:\/\/\S*(calendly|book|schedul|appointment|meetings|calendar|agenda|termin|rendez|cita|zocdoc|acuity|doodle)\S*/i;
 
 function has(name: string, text: string): boolean {
@@ -366,8 +394,13 @@ export function extractFeatures(msg: ReplyMessage, text: ReplyTextVerdict, ctx: 
   set('list_unsubscribe', !!header(h, 'list-unsubscribe'));
   set('list_id', !!header(h, 'list-id'));
   set('esp_headers', anyHeader(msg, /^(feedback-id|x-ses-|x-sg-|x-sendgrid|x-mailgun-|x-mc-|x-mandrill|x-pm-|x-postmark|x-campaign|x-mailchimp|x-hs-|x-hubspot|x-mkto|x-sfmc|x-pardot|x-marketo|x-mailjet|x-sib-|x-ibm-|x-job|x-rpcampaign|x-eloqua|x-bps)/));
-  set('helpdesk_headers', anyHeader(msg, /^x-(zendesk|freshdesk|servicenow|snc|sfdc|salesforce|helpscout|kayako|jira|otrs|rt-|osticket|freescout|zammad|front|intercom|gorgias|zoho|desk)/));
-  const mailer = `${header(h, 'x-mailer') ?? ''} ${header(h, 'user-agent') ?? ''} ${header(h, 'x-generator') ?? ''}`;
+  const mailer = `${header(h, 'x-mailer') ?? ''} ${header(h, 'user-agent') ?? ''} ${header(h, 'x-generator') ?? ''} ${header(h, 'x-powered-by') ?? ''}`;
+  set(
+    'helpdesk_headers',
+    anyHeader(msg, /^x-(zendesk|freshdesk|servicenow|snc|sfdc|salesforce|helpscout|kayako|jira|otrs|rt-|osticket|freescout|zammad|front|intercom|gorgias|zoho|desk)/) ||
+      /\b(otrs|znuny|zammad|osticket|freescout|request tracker|rt\/\d|kayako|zendesk|freshdesk|help ?scout|jira|servicenow|gorgias|uvdesk|helpy|deskpro|liveagent|spiceworks|glpi|sysaid|manageengine|happyfox)\b/i.test(mailer),
+  );
+  set('loop_header', header(h, 'x-loop') !== undefined || header(h, 'x-rt-loop-prevention') !== undefined);
   set('form_builder_mailer', /wufoo|gravity ?forms|jotform|formstack|typeform|cognito|formassembly|wpforms|contact form 7|ninja ?forms|google forms|hubspot|marketo|pardot|mailchimp|mandrill|sendgrid|phpmailer|swiftmailer|wordpress|drupal|zoho ?campaigns|activecampaign/i.test(mailer));
   set('noreply_sender', NO_REPLY_LOCAL.test(msg.from?.address ?? ''));
   set('not_threaded', !msg.inReplyTo.length && !msg.references.length);
@@ -375,9 +408,10 @@ export function extractFeatures(msg: ReplyMessage, text: ReplyTextVerdict, ctx: 
   set('subject_forward_prefix', FORWARD_PREFIX.test(msg.subject));
   set('subject_auto_prefix', AUTO_SUBJECT.test(msg.subject.replace(REPLY_PREFIX, '')));
   set('subject_ticket', TICKET_SUBJECT.test(msg.subject));
+  set('fake_reply_subject', !!f['subject_reply_prefix'] && !!f['not_threaded']);
 
   const body = text.body;
-  const parts = splitReply(msg.text);
+  const parts = splitReply(msg.text, { recipient: msg.to[0]?.name ?? undefined });
   const all = `${body}\n${parts.signature}\n${parts.disclaimer}`;
   for (const k of ['says_automated', 'do_not_reply', 'acknowledges_receipt', 'promises_reply_later', 'out_of_office', 'ticket_number_in_body', 'form_receipt'])
     set(k, has(k, k === 'do_not_reply' || k === 'ticket_number_in_body' ? all : body));
@@ -394,12 +428,13 @@ export function extractFeatures(msg: ReplyMessage, text: ReplyTextVerdict, ctx: 
   set('booking_link', BOOKING_LINK.test(body));
 
   set('survey_request', has('survey_request', `${body}\n${msg.subject}`));
+  set('stop_request', text.stopRequest);
   set('says_ai_agent', has('says_ai_agent', all));
   set('client_signature', CLIENT_SIGNATURE.test(msg.text));
   set('quotes_earlier_message', QUOTE_ATTRIBUTION.test(parts.quoted.split('\n').slice(0, 3).join('\n')) || /^\s*>/m.test(parts.quoted));
-  for (const k of ['asks_question_back', 'proposes_time', 'first_person_singular', 'checked_or_looked_into']) set(k, has(k, body));
+  for (const k of ['asks_question_back', 'proposes_time', 'first_person_singular', 'checked_or_looked_into', 'sales_follow_up']) set(k, has(k, body));
   const tail = `${body.split('\n').slice(-4).join('\n')}\n${parts.signature.split('\n').slice(0, 3).join('\n')}`;
-  set('signed_by_person', SIGN_OFF_NAME.test(tail) && !TEAM_SIGNOFF.test(parts.signature.split('\n').slice(0, 3).join('\n')));
+  set('signed_by_person', (SIGN_OFF_NAME.test(tail) || bareNameClose(`${body}\n${parts.signature.split('\n').slice(0, 3).join('\n')}`)) && !TEAM_SIGNOFF.test(parts.signature.split('\n').slice(0, 3).join('\n')));
   const words = body.split(/\s+/).filter(Boolean).length;
   set('short_note', words > 0 && words <= 40);
   set('long_body', words > 150);
@@ -429,10 +464,27 @@ export function extractFeatures(msg: ReplyMessage, text: ReplyTextVerdict, ctx: 
   set('emergency_boilerplate', handOff.length < body.length - 5);
   for (const k of ['asks_to_call_or_contact', 'points_to_other_line', 'forwarded_inquiry', 'someone_else_will_contact', 'channel_does_not_handle', 'sends_to_booking_channel', 'sends_to_website', 'owns_the_request', 'will_call_you', 'refers_elsewhere', 'write_to_other_address', 'pick_a_time', 'own_number_offered', 'writer_owns_it_personally', 'third_person_takes_over', 'books_at_address'])
     set(k, has(k, handOff));
-  set('phone_in_body', text.phoneNumbers.length > 0);
-  set('phone_near_call_word', text.phoneNumbers.length > 0 && CALL_WORD.test(handOff) && text.phoneNumbers.some(() => phoneNearCall(handOff)));
+  // libphonenumber reads numbers in the default country's plan; a number of another plan
+  // ("(11) 5555-0190", "089 555 4410") is still a number to call when it has a phone's shape.
+  const phone = text.phoneNumbers.length > 0 || phoneShaped(handOff);
+  set('phone_in_body', phone);
+  set('phone_near_call_word', phone && CALL_WORD.test(handOff) && phoneNearCall(handOff));
   set('url_in_body', /https?:\/\/|www\./i.test(handOff));
   return f;
+}
+
+/** A phone-shaped run: 8 to 15 digits in groups, not a date, time or ticket number. */
+function phoneShaped(text: string): boolean {
+  for (const m of text.matchAll(/(?<![\w#/.:-])(\+\d{1,3}[\s.-]?)?(\(\d{1,4}\)[\s.-]?|\d{2,4}[\s.-])\d{2,5}([\s.-]\d{2,5}){0,3}(?![\w/:-])/g)) {
+    const d = m[0].replace(/\D/g, '');
+    if (d.length < 8 || d.length > 15) continue;
+    // North American numbers are libphonenumber's (with its exclusions: the shopper's own number, a form's copy); dates are not numbers.
+    if ((!m[0].trim().startsWith('+') && d.length === 10 && /^[2-9]\d{2}[2-9]/.test(d)) || (d.length === 11 && d.startsWith('1'))) continue;
+    if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$/.test(m[0].trim()) || /^\d{4}[./-]\d{1,2}[./-]\d{1,2}$/.test(m[0].trim())) continue;
+    if (/(#|\b(ticket|case|ref|reference|request|order|id|no\.|n[º°]|nr\.?|chamado|protocolo))\s*:?\s*$/i.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
+    return true;
+  }
+  return false;
 }
 
 /** A call word within 80 characters before a run of seven digits. */
@@ -460,6 +512,7 @@ export const AUTO_FEATURES = [
   'tracking_links', 'many_links', 'html_layout_template', 'html_only', 'marketing_offer_words', 'booking_link', 'client_signature', 'quotes_earlier_message',
   'asks_question_back', 'proposes_time', 'first_person_singular', 'checked_or_looked_into', 'signed_by_person', 'short_note', 'long_body', 'no_own_text',
   'greets_shopper_by_name', 'echoes_inquiry', 'fast_reply', 'survey_request', 'says_ai_agent', 'desk_person_words', 'desk_template_words',
+  'fake_reply_subject', 'sales_follow_up', 'loop_header', 'stop_request',
 ] as const;
 
 export const PASS_FEATURES = [

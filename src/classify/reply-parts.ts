@@ -36,9 +36,12 @@ const DESK_NOTICE = /\b(has been updated|have been updated|comments? (were |was 
  * a notice and a marker: the writer's words are the first block, the rest is history (often
  * the shopper's own inquiry). Returns [start, end) of that block, or undefined.
  */
-function deskComment(lines: string[]): [number, number] | undefined {
+function deskComment(lines: string[], recipient?: string): [number, number] | undefined {
   const first = lines.findIndex((l) => DESK_ATTRIBUTION.some((re) => re.test(l)));
   if (first < 0) return undefined;
+  // The newest comment is the recipient's own (a desk's "request received" notice quoting the
+  // requester's message): the writer's words are the notice above it, the comment is history.
+  if (recipient && recipient.length >= 3 && lines[first]!.toLowerCase().includes(recipient.toLowerCase())) return [0, first];
   const before = lines.slice(0, first).filter((l) => l.trim() && !SEPARATOR.test(l) && !REPLY_ABOVE.test(l));
   const words = before.join(' ').split(/\s+/).filter(Boolean).length;
   if (words > 40 || (before.length && !before.some((l) => DESK_NOTICE.test(l)) && words > 12)) return undefined;
@@ -61,6 +64,14 @@ const QUOTE_HEADER = [
   REPLY_ABOVE,
 ];
 
+/**
+ * Receipts and ticket notices that copy the inquiry back under an introducing line ("You
+ * wrote:", "Here is a copy of what you sent us:", "Message Body:", "Ihre Ticketdaten:"): what
+ * follows, up to a signature delimiter, is the shopper's text, never the writer's.
+ */
+const ECHO_INTRO =
+  /(?:^|(?<=[.!?]))\s*(you wrote|(here('s| is) )?(a copy of )?(what you (sent|submitted|wrote)( us)?|your (original )?(message|inquiry|enquiry|request|submission|entry|ticket details))|(original )?message( body| text)?|(your )?(submission|form) (details|data|summary)|(su|tu) (mensaje|consulta|solicitud)|usted escribi[óo]|votre (message|demande)|vous avez [ée]crit|ihre (nachricht|anfrage|ticketdaten|angaben)|sie schrieben|sua (mensagem|solicita[çc][ãa]o)|voc[êe] escreveu)\s*:\s*$/i;
+
 /** Signature delimiters and sign-offs after which the rest is a signature. */
 const SIGNATURE_START = [
   /^-- ?$/,
@@ -69,7 +80,8 @@ const SIGNATURE_START = [
   /^\s*(Saludos|Atentamente|Cordialmente|Gracias|Un saludo)[,!.]?\s*$/i,
   /^\s*Sent from my (iPhone|iPad|Android|mobile|Galaxy|Samsung|BlackBerry|phone)/i,
   /^\s*(Get Outlook for (iOS|Android)|Sent from (Outlook|Mail for Windows|Yahoo Mail)|Envoy[ée] de mon|Von meinem .{1,30} gesendet|Enviado do meu|Enviado desde)/i,
-  /^\s*(Grüße|Gruß|Viele Grüße|Mit freundlichen Grüßen|Cordialement|Bien à vous|Atenciosamente|Abraços|Obrigad[oa])[,!.]?\s*$/i,
+  /^\s*(Grüße|Gruß|(Viele|Beste|Liebe|Freundliche|Herzliche|Schöne) Grüße|Mit freundlichen Grüßen|Cordialement|Bien à vous|Bien cordialement|Merci|Atenciosamente|Abraços|Um abraço|Cumprimentos|Obrigad[oa])[,!.]?\s*$/i,
+  /^\s*(Best wishes|All the best|Talk soon|Warmly|Saludos cordiales|Muchas gracias)[,!.]?\s*$/i,
 ];
 
 const DISCLAIMER_START = [
@@ -85,12 +97,17 @@ const DISCLAIMER_START = [
   /^\s*Este (correo|mensaje) (electr[óo]nico )?(es|puede contener|contiene) .{0,40}(confidencial|privilegiad)/i,
 ];
 
-export function splitReply(text: string): ReplyParts {
+export interface SplitOptions {
+  /** The display name the message was sent to (the shopper): a desk comment under that name is theirs, not the writer's. */
+  recipient?: string | undefined;
+}
+
+export function splitReply(text: string, opts: SplitOptions = {}): ReplyParts {
   const all = text.replace(/\r\n?/g, '\n').split('\n');
-  const desk = deskComment(all);
+  const desk = deskComment(all, opts.recipient);
   if (desk) {
     const own = splitReply(all.slice(desk[0], desk[1]).join('\n'));
-    const history = [...all.slice(0, desk[0] - 1), ...all.slice(desk[1])].filter((l) => !REPLY_ABOVE.test(l)).join('\n').trim();
+    const history = [...all.slice(0, Math.max(0, desk[0] - 1)), ...all.slice(desk[1])].filter((l) => !REPLY_ABOVE.test(l)).join('\n').trim();
     return { ...own, quoted: [own.quoted, history].filter(Boolean).join('\n') };
   }
   const lines = all;
@@ -106,6 +123,15 @@ export function splitReply(text: string): ReplyParts {
     if (header && !lines.slice(0, i).some((x) => x.trim()) && /reply above|respuesta por encima/i.test(l)) {
       lines[i] = '';
       continue;
+    }
+    const echo = ECHO_INTRO.exec(l);
+    if (echo) {
+      // The copy runs to a signature delimiter ("-- "), after which the sender's footer resumes.
+      let stop = i + 1;
+      while (stop < lines.length && !/^-- ?$/.test(lines[stop]!)) stop++;
+      const own = [...lines.slice(0, i), l.slice(0, echo.index), ...lines.slice(stop)];
+      const parts = splitReply(own.join('\n'));
+      return { ...parts, quoted: [[l.slice(echo.index), ...lines.slice(i + 1, stop)].join('\n').trim(), parts.quoted].filter(Boolean).join('\n') };
     }
     if (header || (/^\s*>/.test(l) && i > 0)) {
       end = i;

@@ -18,6 +18,8 @@ export interface ReplyTextContext {
   defaultCountry?: CountryCode;
   /** SMS: no quoting or signatures to strip. */
   plain?: boolean;
+  /** Email: the display name it was sent to (a desk comment under that name is the shopper's own). */
+  recipientName?: string | undefined;
 }
 
 export interface ReplyTextVerdict {
@@ -78,7 +80,7 @@ const STOPWORDS = new Set(['the', 'a', 'an', 'of', 'and', 'for', 'to', 'in', 'on
 export function classifyReplyText(text: string, ctx: ReplyTextContext = {}): ReplyTextVerdict {
   const reasons: string[] = [];
   const trimmed = text.trim();
-  const parts = ctx.plain ? { body: trimmed, signature: '', disclaimer: '', quoted: '' } : splitReply(text);
+  const parts = ctx.plain ? { body: trimmed, signature: '', disclaimer: '', quoted: '' } : splitReply(text, { recipient: ctx.recipientName });
   const body = removeInquiryEcho(parts.body, ctx.inquiryText);
   if (!ctx.plain && parts.quoted) reasons.push('quoted earlier message ignored');
   if (parts.signature && /\d{3}/.test(parts.signature)) reasons.push('numbers in the signature ignored');

@@ -35,14 +35,22 @@ export async function prepare(cases: CorpusCase[]): Promise<Prepared[]> {
 const CONTEXTS: EmailContext[] = [{}, CORPUS_CONTEXT];
 const EMPTY: ShippedWeights = { auto: { bias: 0, weights: {} }, passAlong: { bias: 0, weights: {} }, priors: PRIORS };
 
+/** The L2 strength of each model (one number: both). The two are chosen apart: the auto model has many header signals that co-occur and needs a stronger penalty than the pass-along one. */
+export type Lambda = number | { auto: number; pass: number };
+
+export function lambdas(l: Lambda): { auto: number; pass: number } {
+  return typeof l === 'number' ? { auto: l, pass: l } : l;
+}
+
 /** Fits both models: auto vs human on the non-bounces, then pass-along (which reads the auto model's probability). */
-export function train(data: Prepared[], lambda: number): ShippedWeights {
+export function train(data: Prepared[], lambda: Lambda): ShippedWeights {
+  const l = lambdas(lambda);
   const rows = data.filter((d) => d.c.label.kind !== 'bounce');
   const autoSamples: Sample[] = rows.flatMap((d) => CONTEXTS.map((ctx) => ({ x: emailFeatures(d.msg, ctx, EMPTY).auto, y: d.c.label.kind === 'auto-ack' ? 1 : 0 }) as Sample));
-  const auto = fit(autoSamples, AUTO_FEATURES, lambda);
+  const auto = fit(autoSamples, AUTO_FEATURES, l.auto);
   const withAuto: ShippedWeights = { ...EMPTY, auto };
   const passSamples: Sample[] = rows.flatMap((d) => CONTEXTS.map((ctx) => ({ x: emailFeatures(d.msg, ctx, withAuto).pass, y: d.c.label.passAlong ? 1 : 0 }) as Sample));
-  const passAlong = fit(passSamples, PASS_FEATURES, lambda);
+  const passAlong = fit(passSamples, PASS_FEATURES, l.pass);
   return { auto: round(auto), passAlong: round(passAlong), priors: PRIORS };
 }
 
@@ -61,7 +69,7 @@ export function predict(data: Prepared[], weights: ShippedWeights, ctx: EmailCon
 }
 
 /** Each system judged by weights fitted without it. */
-export function leaveOneSystemOut(data: Prepared[], lambda: number, ctx: EmailContext): Prediction[] {
+export function leaveOneSystemOut(data: Prepared[], lambda: Lambda, ctx: EmailContext): Prediction[] {
   const systems = [...new Set(data.map((d) => d.c.system))];
   return systems.flatMap((s) => predict(data.filter((d) => d.c.system === s), train(data.filter((d) => d.c.system !== s), lambda), ctx));
 }

@@ -43,14 +43,14 @@ describe('reply corpus', () => {
     console.log(
       `LOSO (no context): auto-vs-human ${(100 * s.autoVsHuman).toFixed(1)}%, bounce ${(100 * s.bounce).toFixed(1)}%, pass-along F1 ${s.passAlong.f1.toFixed(2)}; in-sample auto-vs-human ${(100 * inSample.autoVsHuman).toFixed(1)}%`,
     );
-    // The figures docs/replies.md quotes (249 messages, 62 systems, 2026-12-04): 94.7% held out.
-    // Issue 16 asks 95% and a 3-point gap; not reached yet, so the floor is what is measured.
-    expect(s.autoVsHuman).toBeGreaterThanOrEqual(0.94);
+    // The figures docs/replies.md quotes (251 messages, 62 systems, 2026-12-04): 96.1% held out,
+    // 98.3% in-sample, pass-along F1 0.94. Issue 16 asks 95% and a gap within 3 points.
+    expect(s.autoVsHuman).toBeGreaterThanOrEqual(0.955);
     expect(s.bounce).toBeGreaterThanOrEqual(0.98);
-    expect(s.passAlong.f1).toBeGreaterThanOrEqual(0.8);
-    // Generalises: held-out systems score within 4 points of the training fit (measured 3.5).
-    expect(inSample.autoVsHuman - s.autoVsHuman).toBeLessThanOrEqual(0.04);
-  }, 120_000);
+    expect(s.passAlong.f1).toBeGreaterThanOrEqual(0.9);
+    // Generalises: held-out systems score within 3 points of the training fit (measured 2.2).
+    expect(inSample.autoVsHuman - s.autoVsHuman).toBeLessThanOrEqual(0.03);
+  }, 600_000);
 
   it('with the corpus context, campaign awareness is found where the writer names the campaign', async () => {
     const { CORPUS_CONTEXT } = await import('./corpus.js');

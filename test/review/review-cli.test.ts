@@ -68,6 +68,11 @@ async function collected() {
     await intake.close();
     await writer.close();
   }
+  // Which of these four the classifier is unsure of depends on the shipped weights (retrained
+  // as the corpus grows); these tests flag verdicts themselves, so they start from none flagged.
+  const db = new Database(s.loaded.storePath);
+  db.prepare("UPDATE events SET needs_review = 0, details = json_set(details, '$.needsReview', json('false'))").run();
+  db.close();
   return { s, run, dbPath: s.loaded.storePath };
 }
 
