@@ -25,7 +25,7 @@ export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<
       checks.push({ name, status: 'fail', detail: (e as Error).message, unreachable: true });
     }
   };
-  await guard('twilio', async () => (await import('../twilio/doctor-checks.js')).twilioChecks(loaded, ctx.adapters));
+  await guard('twilio', async () => (await import('../twilio/doctor-checks.js')).twilioChecks(loaded, adapters));
   await guard('browser', () => browserCheck(ctx, loaded));
   await guard('smtp', () => smtpCheck(loaded, adapters));
   await guard('imap', () => imapCheck(loaded, adapters));
