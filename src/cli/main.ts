@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 // The same commander, with option and argument types inferred from each declaration, so every
 // action's options are checked against its command's options type.
 import { Command, Option } from '@commander-js/extra-typings';
+import type { Adapters } from '../adapters.js';
 import { offsetClock, systemClock, type Clock } from '../clock.js';
 import { ConfigError, ExitCode, formatIssue, isRespondAuditError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
@@ -227,6 +228,8 @@ export interface MainIO {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Fakes of the browser, SMTP, IMAP or Twilio client (tests); absent, the real ones. */
+  adapters?: Partial<Adapters>;
 }
 
 /** Runs the CLI; resolves to the exit code (also set on process.exitCode by the bin). */
@@ -249,7 +252,7 @@ export async function runCli(argv: string[], io: MainIO = {}): Promise<number> {
   let code: number = ExitCode.ok;
   const program = buildProgram(async (load, opts) => {
     out.debugEnabled = !!program.opts().debug || env.RESPOND_AUDIT_DEBUG === '1';
-    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson('json' in opts && opts.json === true), clock, signal: abort.signal };
+    const ctx: CommandContext = { cwd: io.cwd ?? process.cwd(), env, io: out.withJson('json' in opts && opts.json === true), clock, signal: abort.signal, ...(io.adapters ? { adapters: io.adapters } : {}) };
     const action = await load();
     code = await action(ctx, opts);
   }, { writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) });

@@ -3,7 +3,8 @@
  * turned into DependencyError (exit 3) with a message that says what to check. imapflow's
  * logger is off: its debug output would otherwise be the one place a credential could leak.
  */
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
+import { REAL_ADAPTERS, type Adapters } from '../adapters.js';
 import type { AuditConfig } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
 import { tokenSourceFor } from '../auth/oauth2.js';
@@ -23,10 +24,21 @@ export function imapWhere(s: ImapSettings): string {
   return `${s.host}:${s.port}`;
 }
 
-export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}, accessToken?: string): ImapFlow {
+export interface OpenImapOptions {
+  /** imapflow options over the ones the settings give. */
+  extra?: Partial<ImapFlowOptions>;
+  /** --debug lines (each IMAP call). */
+  debug?: (text: string) => void;
+  /** Told each OAuth2 access token, so output can mask it. */
+  onSecret?: (v: string) => void;
+  /** Builds the client (default: imapflow's); tests hand in a fake. */
+  newClient?: Adapters['imapClient'];
+}
+
+export async function newImapClient(s: ImapSettings, o: OpenImapOptions = {}, accessToken?: string): Promise<ImapFlow> {
   const token = accessToken ?? s.accessToken;
   const auth = token ? { user: s.user, accessToken: token } : { user: s.user, pass: s.pass ?? '' };
-  const client = new ImapFlow({
+  const client = await (o.newClient ?? REAL_ADAPTERS.imapClient)({
     host: s.host,
     port: s.port,
     secure: s.secure,
@@ -39,7 +51,7 @@ export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> =
     greetingTimeout: s.timeout,
     socketTimeout: Math.max(s.timeout, 60_000) * 2,
     clientInfo: { name: 'respond-audit' },
-    ...extra,
+    ...o.extra,
   } as ImapFlowOptions);
   // Errors also arrive as events; without a listener Node would throw them at the process.
   client.on('error', () => undefined);
@@ -47,22 +59,23 @@ export function newImapClient(s: ImapSettings, extra: Partial<ImapFlowOptions> =
 }
 
 /** Connects (with the timeout) and returns a connection whose every call is timed. */
-export async function openImap(s: ImapSettings, extra: Partial<ImapFlowOptions> = {}, debug?: (text: string) => void, onSecret?: (v: string) => void): Promise<ImapConnection> {
-  if (!s.oauth2) return connectImap(s, extra, undefined, debug);
+export async function openImap(s: ImapSettings, o: OpenImapOptions = {}): Promise<ImapConnection> {
+  if (!s.oauth2) return connectImap(s, o, undefined);
   // OAuth2: a token refused at login (revoked early, expired meanwhile) is refreshed once.
-  const tokens = tokenSourceFor(s.oauth2, 'imap', onSecret ? { onSecret } : {});
+  const tokens = tokenSourceFor(s.oauth2, 'imap', o.onSecret ? { onSecret: o.onSecret } : {});
   try {
-    return await connectImap(s, extra, await tokens.get(), debug);
+    return await connectImap(s, o, await tokens.get());
   } catch (e) {
     if (!(e as { authenticationFailed?: boolean }).authenticationFailed) throw e;
     tokens.invalidate();
-    debug?.(`imap ${imapWhere(s)}: the OAuth2 token was refused; refreshing it once`);
-    return connectImap(s, extra, await tokens.get(), debug);
+    o.debug?.(`imap ${imapWhere(s)}: the OAuth2 token was refused; refreshing it once`);
+    return connectImap(s, o, await tokens.get());
   }
 }
 
-async function connectImap(s: ImapSettings, extra: Partial<ImapFlowOptions>, token: string | undefined, debug?: (text: string) => void): Promise<ImapConnection> {
-  const client = newImapClient(s, extra, token);
+async function connectImap(s: ImapSettings, o: OpenImapOptions, token: string | undefined): Promise<ImapConnection> {
+  const debug = o.debug;
+  const client = await newImapClient(s, o, token);
   const where = imapWhere(s);
   const conn: ImapConnection = {
     client,

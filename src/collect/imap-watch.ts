@@ -4,12 +4,13 @@
  * every sweepEveryMs, and IDLE is restarted at least every idleRestartMs (servers end IDLE
  * after 30 minutes). Timing comes from INTERNALDATE, so watching and polling agree.
  */
+import { adaptersOf } from '../adapters.js';
 import { openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
 import type { CollectDeps, CollectStats } from './types.js';
 
 /** What watching needs of the collector (ImapCollector is one): its settings, and a sweep. */
 export interface WatchedCollector {
-  readonly deps: Pick<CollectDeps, 'clock' | 'signal' | 'log'>;
+  readonly deps: Pick<CollectDeps, 'clock' | 'signal' | 'log' | 'adapters'>;
   readonly opts: { sweepEveryMs: number; idleRestartMs: number };
   readonly settings: ImapSettings;
   collectOnce(): Promise<CollectStats>;
@@ -32,7 +33,7 @@ export async function watchMailbox(collector: WatchedCollector, until: number, o
       // IDLE's mailbox is selected before the sweep, so mail arriving during it is noticed.
       if (!idle || !idle.client.usable) {
         try {
-          idle = await openImap(collector.settings);
+          idle = await openImap(collector.settings, { newClient: adaptersOf(collector.deps.adapters).imapClient });
           await idle.call('SELECT INBOX', (c) => c.mailboxOpen('INBOX'));
           idle.client.on('exists', () => {
             dirty = true;

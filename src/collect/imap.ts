@@ -10,6 +10,7 @@ import type { ListResponse } from 'imapflow';
 import { attributeExactWith, batchLookups, bodyCouldAttribute, mayAttributeExactly, tokenPatterns, type AttributionResult } from '../attribute/email.js';
 import { recordMail, unmatchedMailRow, type CollectedMail } from '../attribute/record-reply.js';
 import type { UnmatchedMailInput } from '../store/types.js';
+import { adaptersOf } from '../adapters.js';
 import { UsageError } from '../errors.js';
 import { earliestProbeStart } from '../store/imap-queries.js';
 import { isConnectionDrop, openImap, type ImapConnection, type ImapSettings } from './imap-client.js';
@@ -102,7 +103,7 @@ export class ImapCollector implements Collector {
   async connection(): Promise<ImapConnection> {
     if (this.conn && this.conn.client.usable) return this.conn;
     await this.dropConnection();
-    this.conn = await openImap(this.settings, {}, this.deps.debug);
+    this.conn = await openImap(this.settings, { ...(this.deps.debug ? { debug: this.deps.debug } : {}), newClient: adaptersOf(this.deps.adapters).imapClient });
     return this.conn;
   }
 

@@ -10,7 +10,8 @@ import { DependencyError } from '../errors.js';
 import type { Attribution, EventKind, ProbeRow } from '../store/types.js';
 import { callsAwaitingResult, humanContacts, probesWithShopperPhone } from '../store/twilio-queries.js';
 import { settleCall } from '../twilio/call-result.js';
-import { createTwilioClient, type TwilioHandle } from '../twilio/client.js';
+import { adaptersOf } from '../adapters.js';
+import type { TwilioHandle } from '../twilio/client.js';
 import { emptyStats, type CollectDeps, type CollectStats, type Collector, type CollectorFactory } from './types.js';
 
 const DAY = 86_400_000;
@@ -26,7 +27,7 @@ interface Cursor {
 export const createTwilioCollector: CollectorFactory = async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('collecting calls and texts needs channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t, deps.debug ? { debug: deps.debug } : {});
+  const handle = await adaptersOf(deps.adapters).twilioClient(t, deps.debug ? { debug: deps.debug } : {});
   return { name: 'twilio', collectOnce: () => collectOnce(deps, handle), close: async () => {} } satisfies Collector;
 };
 

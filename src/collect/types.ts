@@ -3,6 +3,7 @@
  * what is new since its cursor, stores observations, attributes and classifies them into
  * events, and advances its cursor in the same transaction as what the cursor covers.
  */
+import type { Adapters } from '../adapters.js';
 import type { Clock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
@@ -16,6 +17,8 @@ export interface CollectDeps {
   /** --debug lines (what is being asked of which server); absent when debugging is off. */
   debug?: (text: string) => void;
   signal: AbortSignal;
+  /** Fakes of the IMAP or Twilio client (tests); absent, the real ones. */
+  adapters?: Partial<Adapters>;
 }
 
 export interface CollectStats {

@@ -33,7 +33,7 @@ export async function collectCommand(ctx: CommandContext, opts: CollectOptions):
     if (watchUntil !== undefined)
       ctx.io.info(`watching for replies${Number.isFinite(watchUntil) ? ` until ${new Date(watchUntil).toISOString()}` : ' until interrupted (Ctrl-C)'}`);
     const result = await collectAll(
-      { loaded, store, clock: ctx.clock, env: ctx.env, log: (t) => ctx.io.info(t), ...(ctx.io.debugSink ? { debug: ctx.io.debugSink } : {}), signal: ctx.signal },
+      { loaded, store, clock: ctx.clock, env: ctx.env, log: (t) => ctx.io.info(t), ...(ctx.io.debugSink ? { debug: ctx.io.debugSink } : {}), signal: ctx.signal, adapters: ctx.adapters },
       { watchUntil, onRound: (s) => (ctx.io.debug(`collect round: ${summaryLine(s)}`), s.added && ctx.io.info(roundLine(s, ctx.clock.now()))) },
     );
     for (const s of result.stats) ctx.io.debug(`collect: ${summaryLine(s)}`);

@@ -1,6 +1,7 @@
 /** What every command receives. Commands never read process.* or call process.exit. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Adapters } from '../adapters.js';
 import type { Clock } from '../clock.js';
 import type { Output } from '../cli/output.js';
 import { UsageError } from '../errors.js';
@@ -18,6 +19,11 @@ export interface CommandContext {
   clock: Clock;
   /** Aborted on SIGINT/SIGTERM: long commands stop cleanly at the next safe point. */
   signal: AbortSignal;
+  /**
+   * The browser launcher, SMTP transport, IMAP and Twilio clients, handed down to the stage
+   * that uses each; absent (or for the ones not given), the real ones (src/adapters.ts).
+   */
+  adapters?: Partial<Adapters>;
 }
 
 export const DEFAULT_CONFIG = 'configs/audit.yaml';

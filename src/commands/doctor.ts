@@ -3,6 +3,7 @@
  * and shopper numbers, the browser, SMTP and IMAP (connect and log in only). Contacts no
  * site. Exit 3 when a dependency is unreachable or refuses the credentials.
  */
+import { adaptersOf, type Adapters } from '../adapters.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ExitCode } from '../errors.js';
 import type { Check } from '../twilio/doctor-checks.js';
@@ -15,6 +16,7 @@ export interface DoctorOptions {
 
 export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<number> {
   const loaded = loadForCommand(ctx, opts.config);
+  const adapters = adaptersOf(ctx.adapters);
   const checks: Check[] = [];
   const guard = async (name: string, fn: () => Promise<Check[]>) => {
     try {
@@ -23,10 +25,10 @@ export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<
       checks.push({ name, status: 'fail', detail: (e as Error).message, unreachable: true });
     }
   };
-  await guard('twilio', async () => (await import('../twilio/doctor-checks.js')).twilioChecks(loaded));
+  await guard('twilio', async () => (await import('../twilio/doctor-checks.js')).twilioChecks(loaded, adapters));
   await guard('browser', () => browserCheck(ctx, loaded));
-  await guard('smtp', () => smtpCheck(loaded));
-  await guard('imap', () => imapCheck(loaded));
+  await guard('smtp', () => smtpCheck(loaded, adapters));
+  await guard('imap', () => imapCheck(loaded, adapters));
   const failed = checks.filter((c) => c.status === 'fail');
   // Every failure here is a dependency that will not work as configured.
   const code = failed.length ? ExitCode.unreachable : ExitCode.ok;
@@ -76,12 +78,11 @@ function placeholder(kind: 'smtp' | 'imap', host: string): Check[] | null {
   ];
 }
 
-async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
+async function smtpCheck(loaded: LoadedConfig, adapters: Adapters): Promise<Check[]> {
   const s = loaded.config.channels.smtp;
   if (!s) return [];
   const fake = placeholder('smtp', s.host);
   if (fake) return fake;
-  const nodemailer = (await import('nodemailer')).default;
   let accessToken: string | undefined;
   if (s.oauth2) {
     const { tokenSourceFor } = await import('../auth/oauth2.js');
@@ -91,7 +92,7 @@ async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
       return [{ name: 'smtp', status: 'fail', detail: (e as Error).message, fix: 'check channels.smtp.oauth2 (client id, secret and refresh token variables)', unreachable: true }];
     }
   }
-  const transport = nodemailer.createTransport({
+  const transport = await adapters.smtpTransport({
     host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
     ...(accessToken ? { auth: { type: 'OAuth2', user: s.user, accessToken } } : s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
     connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,
@@ -106,7 +107,7 @@ async function smtpCheck(loaded: LoadedConfig): Promise<Check[]> {
   }
 }
 
-async function imapCheck(loaded: LoadedConfig): Promise<Check[]> {
+async function imapCheck(loaded: LoadedConfig, adapters: Adapters): Promise<Check[]> {
   const m = loaded.config.channels.imap;
   if (!m) return [];
   const fake = placeholder('imap', m.host);
@@ -115,14 +116,13 @@ async function imapCheck(loaded: LoadedConfig): Promise<Check[]> {
     // The collector's own path: a token from the refresh grant, refreshed once if refused.
     const { openImap } = await import('../collect/imap-client.js');
     try {
-      await (await openImap(m)).close();
+      await (await openImap(m, { newClient: adapters.imapClient })).close();
       return [{ name: 'imap', status: 'ok', detail: `${m.host}:${m.port} accepts the OAuth2 token of ${m.user}` }];
     } catch (e) {
       return [{ name: 'imap', status: 'fail', detail: (e as Error).message, fix: 'check channels.imap.oauth2 (client id, secret and refresh token variables)', unreachable: true }];
     }
   }
-  const { ImapFlow } = await import('imapflow');
-  const client = new ImapFlow({
+  const client = await adapters.imapClient({
     host: m.host, port: m.port, secure: m.secure, logger: false,
     auth: m.accessToken ? { user: m.user, accessToken: m.accessToken } : { user: m.user, pass: m.pass ?? '' },
     connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,

@@ -113,7 +113,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   const target = outputPath(ctx, format, opts.out, loaded.reportsDir, m.organization, now);
   if (format === 'pdf') {
     const { printPdf } = await import('../report/pdf.js');
-    await printPdf(rendered.text, target!, loaded, ctx.env);
+    await printPdf(rendered.text, target!, loaded, ctx.env, ctx.adapters);
   } else if (target) writeReport(target, ctx.io.scrub(rendered.text));
   else ctx.io.line(rendered.text.replace(/\n$/, ''));
   if (target) ctx.io.info(`wrote ${format} report to ${target}`);

@@ -54,7 +54,7 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
       );
     let report;
     try {
-      report = await executeRun({ loaded, store, clock: ctx.clock, io: ctx.io, env: ctx.env, signal: ctx.signal }, req);
+      report = await executeRun({ loaded, store, clock: ctx.clock, io: ctx.io, env: ctx.env, signal: ctx.signal, adapters: ctx.adapters }, req);
     } finally {
       store.releaseLock(lockName);
     }

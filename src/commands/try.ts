@@ -12,7 +12,8 @@ import { checkTargetUrl, doNotContactMatch } from '../config/targets.js';
 import { UsageError } from '../errors.js';
 import type { PlannedProbe } from '../plan/plan.js';
 import { messageFor, newToken, preferredDate, shopperFor } from '../run/job.js';
-import { browserConfigOf, launchBrowser } from '../submit/browser.js';
+import { adaptersOf } from '../adapters.js';
+import { browserConfigOf } from '../submit/browser.js';
 import type { FillContext } from '../submit/webform-fields.js';
 import type { WebformEntry } from '../submit/webform-outcome.js';
 import type { TryResult } from '../submit/webform-try.js';
@@ -38,7 +39,7 @@ export async function tryCommand(ctx: CommandContext, opts: TryCommandOptions): 
   const stamp = new Date(ctx.clock.now()).toISOString().replace(/[:.]/g, '-');
   const screenshotPath = join(loaded.reportsDir, 'try', `${resolved.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}.png`);
   ctx.io.info(`opening ${entry.url} (nothing will be submitted)`);
-  const browser = await launchBrowser(loaded, ctx.env);
+  const browser = await adaptersOf(ctx.adapters).launchBrowser(loaded, ctx.env);
   let result: TryResult;
   try {
     const { tryWebform } = await import('../submit/webform-try.js');

@@ -27,7 +27,7 @@ const slaTarget = (description: string) =>
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:MM (24 h)' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
-/** Opening hours are parsed by a rule (src/score/business-hours.ts) so the message says what is wrong. */
+/** Opening hours are parsed by a rule (src/config/hours.ts) so the message says what is wrong. */
 const openingHours = z
   .string()
   .describe('Opening hours in the site\'s timezone, e.g. "Mon-Fri 08:00-17:00" or "Mon-Thu 08:00-18:00, Fri 08:00-12:00, Sat closed"; without it the site counts as always open.');

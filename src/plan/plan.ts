@@ -8,7 +8,8 @@ import type { LoadedConfig, ResolvedEntryPoint } from '../config/load.js';
 import type { Channel, Schedule } from '../config/schema.js';
 import { doNotContactMatch } from '../config/targets.js';
 import { isOpenAt, type PastProbe, type PlanHistory } from './history.js';
-import { inQuietHours, inWindow, parseWindow, type Window } from './window.js';
+import { parseWindow, type Window } from '../config/window.js';
+import { inQuietHours, inWindow } from './window.js';
 
 const DAY = 86_400_000;
 

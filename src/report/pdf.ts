@@ -1,9 +1,9 @@
 /** The PDF format: the HTML report printed by Chromium (the browser the web-form probes use). */
 import type { LoadedConfig } from '../config/load.js';
-import { launchBrowser } from '../submit/browser.js';
+import { adaptersOf, type Adapters } from '../adapters.js';
 
-export async function printPdf(html: string, path: string, loaded: LoadedConfig, env: Record<string, string | undefined>): Promise<void> {
-  const browser = await launchBrowser(loaded, env);
+export async function printPdf(html: string, path: string, loaded: LoadedConfig, env: Record<string, string | undefined>, adapters?: Partial<Adapters>): Promise<void> {
+  const browser = await adaptersOf(adapters).launchBrowser(loaded, env);
   try {
     const context = await browser.newContext({ offline: true, javaScriptEnabled: false });
     // Belt and braces beside the CSP: nothing leaves the page while it is printed.

@@ -4,6 +4,7 @@
  * is never re-submitted automatically.
  */
 import { join } from 'node:path';
+import type { Adapters } from '../adapters.js';
 import type { Clock } from '../clock.js';
 import type { Output } from '../cli/output.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -57,6 +58,8 @@ export interface RunDeps {
   signal: AbortSignal;
   /** For tests: submitters by channel instead of the real modules. */
   submitters?: Partial<Record<Channel, SubmitterFactory>>;
+  /** Fakes of the outside systems the submitters use (tests); absent, the real ones. */
+  adapters?: Partial<Adapters>;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function executeRun(deps: RunDeps, req: RunRequest): Promise<RunRep
     ...(io.debugSink ? { debug: io.debugSink } : {}),
     signal: deps.signal,
     store,
+    ...(deps.adapters ? { adapters: deps.adapters } : {}),
   };
   let status: 'finished' | 'failed' | 'interrupted' = 'finished';
   try {

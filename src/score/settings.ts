@@ -1,6 +1,7 @@
 /** What scoring needs from the config, in one plain object (tests build it by hand). */
 import type { AuditConfig } from '../config/schema.js';
-import { parseHours, type BusinessCalendar } from './business-hours.js';
+import { holidayDates, parseHours } from '../config/hours.js';
+import type { BusinessCalendar } from './business-hours.js';
 
 export const PARTS = ['responded', 'speed', 'human', 'ownership', 'followUp', 'campaign', 'phone'] as const;
 export type Part = (typeof PARTS)[number];
@@ -43,7 +44,6 @@ export const calendarKey = (siteId: string, serviceLineId: string) => `${siteId}
 /** The opening hours of each site × service line that has them (a line's own hours win, holidays add up). */
 export function calendarsFromConfig(config: AuditConfig): Map<string, BusinessCalendar> | undefined {
   const out = new Map<string, BusinessCalendar>();
-  const dates = (h: (string | { date: string })[] | undefined) => (h ?? []).map((d) => (typeof d === 'string' ? d : d.date));
   for (const site of config.sites) {
     for (const line of site.serviceLines) {
       const text = line.hours ?? site.hours;
@@ -54,7 +54,7 @@ export function calendarsFromConfig(config: AuditConfig): Map<string, BusinessCa
       out.set(calendarKey(site.id, line.id), {
         hours,
         zone: site.timezone ?? config.timezone,
-        holidays: new Set([...dates(site.holidays), ...dates(line.holidays)]),
+        holidays: new Set([...holidayDates(site.holidays), ...holidayDates(line.holidays)]),
       });
     }
   }

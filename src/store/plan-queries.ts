@@ -1,4 +1,5 @@
 /** Queries the planner needs (cadence, caps, open probes, rotation). */
+import { sql } from './connection.js';
 import type { PastProbe } from './types.js';
 import type { Store } from './store.js';
 
@@ -7,7 +8,7 @@ import type { Store } from './store.js';
  * age (cadence needs it), oldest first. Probes never sent do not count.
  */
 export function listPlanningProbes(store: Store, since: number): PastProbe[] {
-  const rows = store.statement(
+  const rows = sql(store).statement(
       `SELECT entry_key AS entryKey, site_id AS siteId, channel, status, planned_at AS plannedAt, closes_at AS closesAt,
               closed_at AS closedAt, variant, shopper_name AS shopperName, shopper_phone AS shopperPhone, token,
               COALESCE(json_extract(details, '$.estCost'), 0) AS estCost

@@ -5,6 +5,7 @@
  * events table itself. Timelines (every event with its excerpt) are read only for the few
  * probes a report shows.
  */
+import { sql } from './connection.js';
 import type { Store } from './store.js';
 import { parseJson } from './json-column.js';
 
@@ -97,7 +98,7 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
   const w = whereOf(filter, 'p.');
   const facts: ProbeFacts[] = [];
   const keys = new Map<string, [string, string, string]>();
-  for (const r of store.db.prepare(FACTS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
+  for (const r of sql(store).db.prepare(FACTS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
     const entryKey = r[2] as string;
     let parts = keys.get(entryKey);
     if (!parts) {
@@ -174,7 +175,7 @@ export interface TimelineEvent {
 export function probeTimelines(store: Store, probeIds: number[]): Map<number, TimelineEvent[]> {
   const out = new Map<number, TimelineEvent[]>();
   if (!probeIds.length) return out;
-  const rows = store.db
+  const rows = sql(store).db
     .prepare(
       `SELECT e.probe_id AS probeId, e.kind, e.attribution, e.occurred_at AS occurredAt, e.pass_along AS passAlong,
               e.campaign_aware AS campaignAware, e.follow_up AS followUp, e.reasons, e.details,
@@ -214,7 +215,7 @@ export function probeTimelines(store: Store, probeIds: number[]): Map<number, Ti
  * or ambiguous) and observations stored as unmatched without an event (migration 3).
  */
 export function countUnmatchedEvents(store: Store, since?: number): number {
-  const r = store.db
+  const r = sql(store).db
     .prepare(
       `SELECT (SELECT COUNT(*) FROM events WHERE probe_id IS NULL AND occurred_at >= ?)
             + (SELECT COUNT(*) FROM observations WHERE unmatched = 1 AND occurred_at >= ?) AS n`,
@@ -227,7 +228,7 @@ export function countUnmatchedEvents(store: Store, since?: number): number {
 export function probeEvidence(store: Store, probeIds: number[]): Map<number, ProbeEvidenceRow> {
   const out = new Map<number, ProbeEvidenceRow>();
   if (!probeIds.length) return out;
-  const rows = store.db
+  const rows = sql(store).db
     .prepare('SELECT id, token, evidence, details, target FROM probes WHERE id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(probeIds)) as Array<{ id: number; token: string; evidence: string | null; details: string | null; target: string }>;
   for (const r of rows) out.set(r.id, { token: r.token, evidence: parseJson(r.evidence), details: parseJson(r.details), target: r.target });
@@ -244,7 +245,7 @@ export interface ProbeEvidenceRow {
 /** Runs that own at least one probe, oldest first (for trends). */
 export function runsWithProbes(store: Store, filter: ProbeFilter = {}): Array<{ id: number; startedAt: number; kind: string }> {
   const w = whereOf(filter);
-  return store.db
+  return sql(store).db
     .prepare(
       `SELECT r.id, r.started_at AS startedAt, r.kind FROM runs r
        WHERE r.id IN (SELECT DISTINCT run_id FROM probes ${w.sql}) ORDER BY r.started_at, r.id`,

@@ -3,6 +3,7 @@
  * the kept mail a verdict was made from, the corrections log, and the verdict events
  * themselves. Callers wrap writes in store.tx() / store.batch().
  */
+import { sql } from './connection.js';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { ProbeFilter } from './report-queries.js';
 import type { Store } from './store.js';
@@ -27,14 +28,14 @@ export function keepMail(store: Store, observationId: number, kept: KeptMail): v
     return { type: p.type, text: p.text.slice(0, KEPT_PART_CHARS) };
   });
   const blob = deflateRawSync(Buffer.from(JSON.stringify({ headerBlock: kept.headerBlock.slice(0, KEPT_HEADER_CHARS), parts }), 'utf8'));
-  store
+  sql(store)
     .statement('INSERT INTO mail_evidence (observation_id, kept, truncated) VALUES (?, ?, ?) ON CONFLICT (observation_id) DO NOTHING')
     .run(observationId, blob, truncated ? 1 : 0);
 }
 
 /** The kept mail of an observation, or null (collected before migration 5, or never fetched). */
 export function keptMail(store: Store, observationId: number): (KeptMail & { truncated: boolean }) | null {
-  const r = store.statement('SELECT kept, truncated FROM mail_evidence WHERE observation_id = ?').get(observationId) as
+  const r = sql(store).statement('SELECT kept, truncated FROM mail_evidence WHERE observation_id = ?').get(observationId) as
     | { kept: Buffer; truncated: number }
     | undefined;
   if (!r) return null;
@@ -66,7 +67,7 @@ function correctionOf(r: unknown[]): CorrectionRow {
 export function addCorrection(store: Store, c: Omit<CorrectionRow, 'id'>): number {
   const tri = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
   return Number(
-    store
+    sql(store)
       .statement(
         'INSERT INTO corrections (observation_id, probe_id, action, kind, pass_along, campaign_aware, note, reviewer, at, classifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
@@ -77,7 +78,7 @@ export function addCorrection(store: Store, c: Omit<CorrectionRow, 'id'>): numbe
 
 /** The correction that stands for an observation: its latest row, unless that withdrew it. */
 export function standingCorrection(store: Store, observationId: number): CorrectionRow | null {
-  const r = store
+  const r = sql(store)
     .statement(`SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE observation_id = ? ORDER BY id DESC LIMIT 1`)
     .raw()
     .get(observationId) as unknown[] | undefined;
@@ -88,7 +89,7 @@ export function standingCorrection(store: Store, observationId: number): Correct
 
 /** Every row of an observation's log, oldest first. */
 export function correctionHistory(store: Store, observationId: number): CorrectionRow[] {
-  return (store.statement(`SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE observation_id = ? ORDER BY id`).raw().all(observationId) as unknown[][]).map(
+  return (sql(store).statement(`SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE observation_id = ? ORDER BY id`).raw().all(observationId) as unknown[][]).map(
     correctionOf,
   );
 }
@@ -154,7 +155,7 @@ export function verdictEvents(store: Store, q: VerdictQuery = {}): VerdictEventR
     args.push(q.eventId);
   }
   if (q.flagged) where.push('AND e.needs_review = 1');
-  const rows = store.statement(VERDICT_SQL(where.join(' '))).raw().all(...args, q.limit ?? -1) as unknown[][];
+  const rows = sql(store).statement(VERDICT_SQL(where.join(' '))).raw().all(...args, q.limit ?? -1) as unknown[][];
   return rows.map((r) => {
     const c = r[16] === null ? null : correctionOf(r.slice(16));
     return {
@@ -181,7 +182,7 @@ export function verdictEvents(store: Store, q: VerdictQuery = {}): VerdictEventR
 
 /** Any event's kind and observation (to tell `review set` what an id it cannot correct is). */
 export function eventKindOf(store: Store, eventId: number): { kind: string; source: string } | undefined {
-  return store
+  return sql(store)
     .statement('SELECT e.kind, o.source FROM events e JOIN observations o ON o.id = e.observation_id WHERE e.id = ?')
     .get(eventId) as { kind: string; source: string } | undefined;
 }
@@ -199,7 +200,7 @@ export interface VerdictUpdate {
 
 /** Rewrites a verdict event in place (its id stays, so corrections and reports keep naming it). */
 export function updateVerdictEvent(store: Store, eventId: number, u: VerdictUpdate): void {
-  store
+  sql(store)
     .statement(
       `UPDATE events SET kind = ?, probe_id = ?, attribution = ?, pass_along = ?, campaign_aware = ?, follow_up = ?, reasons = ?, details = ?,
          needs_review = ? WHERE id = ?`,
@@ -211,12 +212,12 @@ export function updateVerdictEvent(store: Store, eventId: number, u: VerdictUpda
 }
 
 export function setObservationExcerpt(store: Store, observationId: number, excerpt: string | null): void {
-  store.statement('UPDATE observations SET excerpt = ? WHERE id = ?').run(excerpt, observationId);
+  sql(store).statement('UPDATE observations SET excerpt = ? WHERE id = ?').run(excerpt, observationId);
 }
 
 /** Whether the observation already has an event of this kind (a stop request found on reclassifying). */
 export function hasEventOfKind(store: Store, observationId: number, kind: EventKind): boolean {
-  return !!store.statement('SELECT 1 FROM events WHERE observation_id = ? AND kind = ?').get(observationId, kind);
+  return !!sql(store).statement('SELECT 1 FROM events WHERE observation_id = ? AND kind = ?').get(observationId, kind);
 }
 
 // ── the reports' review section ──────────────────────────────────────────────
@@ -276,7 +277,7 @@ function probeScope(filter: ProbeFilter): { sql: string; args: unknown[] } {
  */
 export function reviewSummary(store: Store, filter: ProbeFilter = {}, limit = 200): ReviewSummary {
   const scope = probeScope(filter);
-  const standing = store.db
+  const standing = sql(store).db
     .prepare(
       `SELECT c.id, c.observation_id, c.probe_id, c.action, c.kind, c.pass_along, c.campaign_aware, c.note, c.reviewer, c.at, c.classifier,
          e.id, e.occurred_at, p.entry_key, p.site_id, e.details
@@ -319,9 +320,9 @@ export function reviewSummary(store: Store, filter: ProbeFilter = {}, limit = 20
        WHERE e.needs_review = 1 AND e.probe_id IN (${scope.sql})
          AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.observation_id = e.observation_id
                          AND c.id = (SELECT MAX(id) FROM corrections WHERE observation_id = e.observation_id) AND c.action != 'clear')`;
-  const needsReview = (store.db.prepare(`SELECT COUNT(*) ${unreviewed}`).pluck().get(...scope.args) as number) ?? 0;
+  const needsReview = (sql(store).db.prepare(`SELECT COUNT(*) ${unreviewed}`).pluck().get(...scope.args) as number) ?? 0;
   const room = Math.max(0, limit - items.length);
-  const flagged = store.db
+  const flagged = sql(store).db
     .prepare(`SELECT e.id, e.probe_id, p.entry_key, p.site_id, e.occurred_at, e.kind, e.pass_along, e.campaign_aware, e.details ${unreviewed} ORDER BY e.occurred_at, e.id LIMIT ?`)
     .raw()
     .all(...scope.args, room) as unknown[][];

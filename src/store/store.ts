@@ -1,7 +1,11 @@
-/** The store's queries. Small, named, and the only place (with db.ts) that runs SQL. */
+/**
+ * The store's queries. Small and named; with the *-queries.ts modules beside it, the only SQL.
+ * The connection lives in connection.ts, out of reach of src/ outside src/store/ (lint).
+ */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { HOST, immediate, openDatabase, schemaVersion, type DB, type OpenOptions, type Statement } from './db.js';
+import { Connection, registerConnection } from './connection.js';
+import { HOST, immediate, openDatabase, schemaVersion, type OpenOptions, type Statement } from './db.js';
 import { MIGRATIONS, REFRESH_STALE_FACTS } from './migrations.js';
 import type {
   EventInput,
@@ -77,45 +81,30 @@ export interface ProbeUpdate {
 
 // Dynamic SQL (updateProbe's SET list, listProbes' filters) has a bounded number of shapes;
 // the cap only guards against a caller building unbounded SQL texts.
-const MAX_CACHED_STATEMENTS = 256;
-
 export class Store {
-  readonly db: DB;
-  private readonly statements = new Map<string, Statement>();
+  readonly #c: Connection;
   private readonly probeStatements = new Map<string, { st: Statement; keys: string[]; json: boolean[] }>();
   constructor(
     readonly path: string,
     readonly clock: Clock = systemClock,
     opts: OpenOptions = {},
   ) {
-    this.db = openDatabase(path, opts);
+    this.#c = new Connection(openDatabase(path, opts));
+    registerConnection(this, this.#c);
   }
 
   /** A store opened read-only is not migrated: true when its schema is older than this build's. */
   schemaBehind(): boolean {
-    return schemaVersion(this.db) < MIGRATIONS.length;
+    return schemaVersion(this.#c.db) < MIGRATIONS.length;
   }
 
   close(): void {
-    this.statements.clear();
-    if (this.db.open) this.db.close();
+    this.probeStatements.clear();
+    this.#c.close();
   }
 
-  /**
-   * The prepared statement for `sql`, compiled once per connection. Preparing costs more than
-   * running the small statements collectors issue per message, so every query of src/store/
-   * goes through here. Callers must not change a cached statement's mode (raw/pluck/expand):
-   * use db.prepare for those. Safe to share because every use runs to completion before the
-   * next one starts (no iterate() here).
-   */
-  statement(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  #statement(sql: string): Statement {
+    return this.#c.statement(sql);
   }
 
   /**
@@ -123,11 +112,11 @@ export class Store {
    * prepared apart from statement()'s) and converted with the column names worked out once,
    * which costs about half of building and then renaming a 26-key object per row.
    */
-  private probeRows(sql: string, args: unknown[]): ProbeRow[] {
+  #probeRows(sql: string, args: unknown[]): ProbeRow[] {
     let q = this.probeStatements.get(sql);
     if (!q) {
-      if (this.probeStatements.size >= MAX_CACHED_STATEMENTS) this.probeStatements.clear();
-      const st = this.db.prepare(sql).raw(true);
+      if (this.probeStatements.size >= 256) this.probeStatements.clear();
+      const st = this.#c.db.prepare(sql).raw(true);
       const names = st.columns().map((c) => c.name);
       q = { st, keys: names.map(camel), json: names.map((n) => PROBE_JSON.includes(n)) };
       this.probeStatements.set(sql, q);
@@ -140,12 +129,12 @@ export class Store {
     });
   }
 
-  private probeRow(sql: string, ...args: unknown[]): ProbeRow | undefined {
-    return this.probeRows(sql, args)[0];
+  #probeRow(sql: string, ...args: unknown[]): ProbeRow | undefined {
+    return this.#probeRows(sql, args)[0];
   }
 
   tx<T>(fn: () => T): T {
-    return immediate(this.db, fn);
+    return immediate(this.#c.db, fn);
   }
 
   private batchDepth = 0;
@@ -160,9 +149,9 @@ export class Store {
     return this.tx(() => {
       this.batchDepth++;
       try {
-        this.statement('INSERT INTO facts_deferred VALUES (1)').run();
+        this.#statement('INSERT INTO facts_deferred VALUES (1)').run();
         const out = fn();
-        this.db.exec(REFRESH_STALE_FACTS);
+        this.#c.db.exec(REFRESH_STALE_FACTS);
         return out;
       } finally {
         this.batchDepth--;
@@ -174,25 +163,25 @@ export class Store {
   startRun(kind: string, configPath: string, dryRun = false): number {
     return this.tx(
       () =>
-        this.statement('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
+        this.#statement('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
           .run(kind, configPath, this.clock.now(), dryRun ? 1 : 0, process.pid).lastInsertRowid as number,
     );
   }
 
   finishRun(id: number, status: 'finished' | 'failed' | 'interrupted', summary?: Record<string, unknown>): void {
     this.tx(() =>
-      this.statement('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(this.clock.now(), status, json(summary), id),
+      this.#statement('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(this.clock.now(), status, json(summary), id),
     );
   }
 
   listRuns(limit = 20): RunRow[] {
-    return this.statement('SELECT * FROM runs ORDER BY id DESC LIMIT ?')
+    return this.#statement('SELECT * FROM runs ORDER BY id DESC LIMIT ?')
       .all(limit)
       .map((r) => rowOf<RunRow>(r as Record<string, unknown>, ['summary'], ['dry_run'])!);
   }
 
   getRun(id: number): RunRow | undefined {
-    return rowOf<RunRow>(this.statement('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>, ['summary'], ['dry_run']);
+    return rowOf<RunRow>(this.#statement('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>, ['summary'], ['dry_run']);
   }
 
   // ── probes ──────────────────────────────────────────────────────────────────
@@ -200,7 +189,7 @@ export class Store {
   createProbe(p: NewProbe): ProbeRow {
     const now = this.clock.now();
     return this.tx(() => {
-      const id = this.statement(
+      const id = this.#statement(
           `INSERT INTO probes (token, run_id, entry_key, site_id, service_line_id, entry_point_id, channel, target, status,
              planned_at, submitting_at, closes_at, shopper_name, shopper_email, shopper_phone, inquiry, variant, details)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -228,35 +217,35 @@ export class Store {
       vals.push(k === 'details' || k === 'evidence' ? json(v) : v);
     }
     if (!sets.length) return;
-    this.tx(() => this.statement(`UPDATE probes SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id));
+    this.tx(() => this.#statement(`UPDATE probes SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id));
   }
 
   getProbe(id: number): ProbeRow | undefined {
-    return this.probeRow('SELECT * FROM probes WHERE id = ?', id);
+    return this.#probeRow('SELECT * FROM probes WHERE id = ?', id);
   }
 
   probeByToken(token: string): ProbeRow | undefined {
-    return this.probeRow('SELECT * FROM probes WHERE token = ?', token.toLowerCase());
+    return this.#probeRow('SELECT * FROM probes WHERE token = ?', token.toLowerCase());
   }
 
   /** The probes with these tokens (lowercase), in one query. */
   probesByTokens(tokens: string[]): ProbeRow[] {
     if (!tokens.length) return [];
-    return this.probeRows('SELECT * FROM probes WHERE token IN (SELECT value FROM json_each(?))', [JSON.stringify(tokens)]);
+    return this.#probeRows('SELECT * FROM probes WHERE token IN (SELECT value FROM json_each(?))', [JSON.stringify(tokens)]);
   }
 
   /** The probes whose Message-ID is one of these, compared case-insensitively, by id. */
   probesByMessageIds(messageIds: string[]): ProbeRow[] {
     if (!messageIds.length) return [];
-    return this.probeRows('SELECT * FROM probes WHERE lower(message_id) IN (SELECT lower(value) FROM json_each(?)) ORDER BY id', [JSON.stringify(messageIds)]);
+    return this.#probeRows('SELECT * FROM probes WHERE lower(message_id) IN (SELECT lower(value) FROM json_each(?)) ORDER BY id', [JSON.stringify(messageIds)]);
   }
 
   probeByMessageId(messageId: string): ProbeRow | undefined {
-    return this.probeRow('SELECT * FROM probes WHERE message_id = ?', messageId);
+    return this.#probeRow('SELECT * FROM probes WHERE message_id = ?', messageId);
   }
 
   probeByExternalId(externalId: string): ProbeRow | undefined {
-    return this.probeRow('SELECT * FROM probes WHERE external_id = ?', externalId);
+    return this.#probeRow('SELECT * FROM probes WHERE external_id = ?', externalId);
   }
 
   listProbes(filter: { runId?: number; status?: ProbeStatus[]; open?: boolean; since?: number; entryKey?: string; siteId?: string } = {}): ProbeRow[] {
@@ -269,12 +258,12 @@ export class Store {
     if (filter.entryKey !== undefined) (where.push('entry_key = ?'), vals.push(filter.entryKey));
     if (filter.siteId !== undefined) (where.push('site_id = ?'), vals.push(filter.siteId));
     const sql = `SELECT * FROM probes ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
-    return this.probeRows(sql, vals);
+    return this.#probeRows(sql, vals);
   }
 
   /** The latest probe per entry point (for cadence and "never twice while open"). */
   lastProbeByEntry(): Map<string, ProbeRow> {
-    const rows = this.probeRows("SELECT * FROM probes WHERE id IN (SELECT MAX(id) FROM probes WHERE status != 'not-sent' GROUP BY entry_key)", []);
+    const rows = this.#probeRows("SELECT * FROM probes WHERE id IN (SELECT MAX(id) FROM probes WHERE status != 'not-sent' GROUP BY entry_key)", []);
     return new Map(rows.map((r) => [r.entryKey, r]));
   }
 
@@ -282,7 +271,7 @@ export class Store {
   markInterruptedProbesUnknown(): number {
     return this.tx(
       () =>
-        this.statement("UPDATE probes SET status = 'unknown', outcome = COALESCE(outcome, 'interrupted'), error = COALESCE(error, 'the run stopped between starting and confirming this submission; it may or may not have reached the organization') WHERE status = 'submitting'")
+        this.#statement("UPDATE probes SET status = 'unknown', outcome = COALESCE(outcome, 'interrupted'), error = COALESCE(error, 'the run stopped between starting and confirming this submission; it may or may not have reached the organization') WHERE status = 'submitting'")
           .run().changes,
     );
   }
@@ -291,7 +280,7 @@ export class Store {
   closeExpiredProbes(now = this.clock.now()): number {
     return this.tx(
       () =>
-        this.statement("UPDATE probes SET closed_at = ? WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ? AND status IN ('submitted', 'unknown')")
+        this.#statement("UPDATE probes SET closed_at = ? WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ? AND status IN ('submitted', 'unknown')")
           .run(now, now).changes,
     );
   }
@@ -301,13 +290,13 @@ export class Store {
     const vals: unknown[] = [since];
     if (filter.entryKey) (sql += ' AND entry_key = ?', vals.push(filter.entryKey));
     if (filter.channel) (sql += ' AND channel = ?', vals.push(filter.channel));
-    return (this.statement(sql).get(...vals) as { n: number }).n;
+    return (this.#statement(sql).get(...vals) as { n: number }).n;
   }
 
   // ── observations & events ───────────────────────────────────────────────────
   /** Inserts an observation; returns its id and whether it was new (unique by source + sourceId). */
   addObservation(o: ObservationInput): { id: number; isNew: boolean } {
-    const r = this.statement(
+    const r = this.#statement(
         `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, excerpt, data, unmatched)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING`,
       )
@@ -317,7 +306,7 @@ export class Store {
         o.unmatched ? 1 : 0,
       );
     if (r.changes === 1) return { id: Number(r.lastInsertRowid), isNew: true };
-    const existing = this.statement('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
+    const existing = this.#statement('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
     return { id: existing.id, isNew: false };
   }
 
@@ -328,7 +317,7 @@ export class Store {
    */
   addUnmatchedMail(o: UnmatchedMailInput): boolean {
     return (
-      this.statement(
+      this.#statement(
         `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, data, unmatched)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (source, source_id) DO NOTHING`,
       ).run(
@@ -339,16 +328,16 @@ export class Store {
   }
 
   hasObservation(source: string, sourceId: string): boolean {
-    return !!this.statement('SELECT 1 FROM observations WHERE source = ? AND source_id = ?').get(source, sourceId);
+    return !!this.#statement('SELECT 1 FROM observations WHERE source = ? AND source_id = ?').get(source, sourceId);
   }
 
   getObservation(id: number): ObservationRow | undefined {
-    return rowOf<ObservationRow>(this.statement('SELECT * FROM observations WHERE id = ?').get(id) as Record<string, unknown>, ['data']);
+    return rowOf<ObservationRow>(this.#statement('SELECT * FROM observations WHERE id = ?').get(id) as Record<string, unknown>, ['data']);
   }
 
   /** Inserts or replaces the event of this kind for the observation. */
   upsertEvent(e: EventInput): number {
-    const r = this.statement(
+    const r = this.#statement(
         `INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details, needs_review)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (observation_id, kind) DO UPDATE SET probe_id = excluded.probe_id, attribution = excluded.attribution,
@@ -364,7 +353,7 @@ export class Store {
   }
 
   eventsForProbe(probeId: number): EventRow[] {
-    return this.statement('SELECT * FROM events WHERE probe_id = ? ORDER BY occurred_at, id').all(probeId).map((r) => eventOf(r)!);
+    return this.#statement('SELECT * FROM events WHERE probe_id = ? ORDER BY occurred_at, id').all(probeId).map((r) => eventOf(r)!);
   }
 
   listEvents(filter: { probeIds?: number[]; kind?: string; since?: number } = {}): EventRow[] {
@@ -374,7 +363,7 @@ export class Store {
     if (filter.since !== undefined) (where.push('occurred_at >= ?'), vals.push(filter.since));
     if (filter.probeIds) where.push(`probe_id IN (SELECT value FROM json_each(?))`), vals.push(JSON.stringify(filter.probeIds));
     const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY occurred_at, id`;
-    return this.statement(sql).all(...vals).map((r) => eventOf(r)!);
+    return this.#statement(sql).all(...vals).map((r) => eventOf(r)!);
   }
 
   /**
@@ -382,7 +371,7 @@ export class Store {
    * observations stored as unmatched without an event (their reason is always the same).
    */
   unattributed(limit = 50): UnattributedRow[] {
-    return this.statement(
+    return this.#statement(
         `SELECT * FROM (
            SELECT e.id, e.observation_id, e.probe_id, e.kind, e.attribution, e.occurred_at, e.pass_along, e.campaign_aware, e.follow_up,
              e.reasons, e.details, o.sender, o.subject
@@ -401,52 +390,52 @@ export class Store {
 
   // ── cursors ─────────────────────────────────────────────────────────────────
   getCursor<T>(name: string): T | undefined {
-    const r = this.statement('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
+    const r = this.#statement('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
     return r ? (JSON.parse(r.value) as T) : undefined;
   }
 
   /** Call inside the same tx() as the writes the cursor covers. */
   setCursor(name: string, value: unknown): void {
-    this.statement('INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    this.#statement('INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
       .run(name, JSON.stringify(value), this.clock.now());
   }
 
   // ── suppressions (do-not-contact learned from replies) ──────────────────────
   suppress(scope: string, reason: string, observationId?: number): void {
-    this.statement('INSERT INTO suppressions (scope, reason, created_at, observation_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO NOTHING')
+    this.#statement('INSERT INTO suppressions (scope, reason, created_at, observation_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO NOTHING')
       .run(scope, reason, this.clock.now(), observationId ?? null);
   }
 
   suppressions(): Array<{ scope: string; reason: string; createdAt: number }> {
-    return this.statement('SELECT scope, reason, created_at AS createdAt FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
+    return this.#statement('SELECT scope, reason, created_at AS createdAt FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
   }
 
   // ── locks ───────────────────────────────────────────────────────────────────
   /** Takes a named lock, or returns who holds it. A lock whose process is gone is taken over. */
   acquireLock(name: string): { ok: true } | { ok: false; pid: number; host: string; since: number } {
     return this.tx(() => {
-      const held = this.statement('SELECT pid, host, acquired_at AS since FROM locks WHERE name = ?').get(name) as
+      const held = this.#statement('SELECT pid, host, acquired_at AS since FROM locks WHERE name = ?').get(name) as
         | { pid: number; host: string; since: number }
         | undefined;
       if (held && held.pid !== process.pid && (held.host !== HOST || processAlive(held.pid))) return { ok: false as const, ...held };
-      this.statement('INSERT INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+      this.#statement('INSERT INTO locks (name, pid, host, acquired_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
         .run(name, process.pid, HOST, this.clock.now());
       return { ok: true as const };
     });
   }
 
   releaseLock(name: string): void {
-    if (!this.db.open) return;
-    this.tx(() => this.statement('DELETE FROM locks WHERE name = ? AND pid = ?').run(name, process.pid));
+    if (!this.#c.db.open) return;
+    this.tx(() => this.#statement('DELETE FROM locks WHERE name = ? AND pid = ?').run(name, process.pid));
   }
 
   integrityCheck(): string {
-    return this.db.pragma('integrity_check', { simple: true }) as string;
+    return this.#c.db.pragma('integrity_check', { simple: true }) as string;
   }
 
   /** A consistent copy for CI caching, safe while others write. */
   vacuumInto(target: string): void {
-    this.db.prepare('VACUUM INTO ?').run(target);
+    this.#c.db.prepare('VACUUM INTO ?').run(target);
   }
 }
 

@@ -1,10 +1,11 @@
 /** Store queries of the phone and SMS channel (the store's own file stays channel-neutral). */
+import { sql } from './connection.js';
 import type { Store } from './store.js';
 import type { EventRow, ProbeRow } from './types.js';
 
 /** Phone probes that were placed but whose call result is missing or waits for its recording. */
 export function callsAwaitingResult(store: Store, since: number): Array<{ probe: ProbeRow; pendingEventId: number | null }> {
-  const rows = store.statement(
+  const rows = sql(store).statement(
       `SELECT p.id AS probeId, e.id AS eventId FROM probes p
          LEFT JOIN events e ON e.probe_id = p.id AND e.kind = 'call'
        WHERE p.channel = 'phone' AND p.external_id IS NOT NULL AND p.status IN ('submitted', 'unknown') AND p.planned_at >= ?
@@ -16,7 +17,7 @@ export function callsAwaitingResult(store: Store, since: number): Array<{ probe:
 
 /** Phone and SMS probes that expect contact on shopper numbers (for callback attribution). */
 export function probesWithShopperPhone(store: Store, since: number): ProbeRow[] {
-  return (store.statement(
+  return (sql(store).statement(
       `SELECT id FROM probes WHERE shopper_phone IS NOT NULL AND status IN ('submitted', 'unknown') AND submitted_at IS NOT NULL
          AND submitted_at >= ? ORDER BY submitted_at, id`,
     )

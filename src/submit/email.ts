@@ -6,7 +6,8 @@
  * organization may have it), never `submitted`.
  */
 import { randomBytes } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { adaptersOf } from '../adapters.js';
 import { doNotContactMatch } from '../config/targets.js';
 import { tokenSourceFor } from '../auth/oauth2.js';
 import { DependencyError, UsageError } from '../errors.js';
@@ -31,6 +32,7 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
   const smtp = deps.loaded.config.channels.smtp;
   if (!smtp) throw new UsageError('email entry points need channels.smtp in the config', 'ENOSMTP');
   const o = { ...DEFAULTS, ...options };
+  const { smtpTransport } = adaptersOf(deps.adapters);
   return {
     channel: 'email',
     async submit(job, hooks): Promise<SubmitResult> {
@@ -49,7 +51,7 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
       };
       const logger = { trace: () => undefined, debug: watch, info: watch, warn: () => undefined, error: () => undefined, fatal: () => undefined, level: () => undefined };
       const tokens = smtp.oauth2 ? tokenSourceFor(smtp.oauth2, 'smtp') : null;
-      const transportWith = (accessToken: string | undefined) => nodemailer.createTransport({
+      const transportWith = (accessToken: string | undefined) => smtpTransport({
         host: smtp.host,
         port: smtp.port,
         secure: smtp.secure,
@@ -62,11 +64,11 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
         logger: logger as never,
         debug: true,
         name: job.shopper.email.split('@')[1] || undefined,
-      } as never);
+      } as SMTPTransport.Options);
       hooks.progress(`sending to ${to}`);
       deps.debug?.(`smtp ${smtp.host}:${smtp.port}: sending ${messageId} to ${to}${smtp.user ? ` (login as ${smtp.user})` : ''}`);
       const send = async (accessToken: string | undefined) => {
-        const transport = transportWith(accessToken);
+        const transport = await transportWith(accessToken);
         try {
           return await transport.sendMail({
             from: { name: job.shopper.name, address: job.shopper.email },

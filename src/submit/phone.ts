@@ -8,7 +8,8 @@
  */
 import { DependencyError } from '../errors.js';
 import { callPlanFor, FINAL_CALL, settleCall, twimlFor, type CallFacts } from '../twilio/call-result.js';
-import { createTwilioClient, restStatus, type TwilioClientOptions, type TwilioHandle } from '../twilio/client.js';
+import { adaptersOf } from '../adapters.js';
+import { restStatus, type TwilioClientOptions, type TwilioHandle } from '../twilio/client.js';
 import { refusalBeforeContact } from './twilio-guard.js';
 import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, SubmitterFactory } from './types.js';
 
@@ -16,7 +17,7 @@ import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, Sub
 export const createPhoneSubmitterWith = (clientOptions: TwilioClientOptions): SubmitterFactory => async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('phone probes need channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t, deps.debug ? { ...clientOptions, debug: deps.debug } : clientOptions);
+  const handle = await adaptersOf(deps.adapters).twilioClient(t, deps.debug ? { ...clientOptions, debug: deps.debug } : clientOptions);
   return {
     channel: 'phone',
     submit: (job, hooks) => placeCall(deps, handle, job, hooks),

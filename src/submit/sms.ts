@@ -3,7 +3,8 @@
  * number. Replies come back through the message log (the Twilio collector).
  */
 import { DependencyError } from '../errors.js';
-import { createTwilioClient, restStatus, type TwilioHandle } from '../twilio/client.js';
+import { adaptersOf } from '../adapters.js';
+import { restStatus, type TwilioHandle } from '../twilio/client.js';
 import { mayHaveReachedTwilio } from './phone.js';
 import { refusalBeforeContact } from './twilio-guard.js';
 import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, SubmitterFactory } from './types.js';
@@ -11,7 +12,7 @@ import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, Sub
 export const createSmsSubmitter: SubmitterFactory = async (deps) => {
   const t = deps.loaded.config.channels.twilio;
   if (!t) throw new DependencyError('sms probes need channels.twilio in the config', 'ENOTWILIO', 'twilio');
-  const handle = createTwilioClient(t, deps.debug ? { debug: deps.debug } : {});
+  const handle = await adaptersOf(deps.adapters).twilioClient(t, deps.debug ? { debug: deps.debug } : {});
   return { channel: 'sms', submit: (job, hooks) => sendText(deps, handle, job, hooks), close: async () => {} } satisfies Submitter;
 };
 

@@ -3,6 +3,7 @@
  * `run` commits each probe as `submitting` before calling submit(); the submitter does the
  * one risky thing (click, SMTP DATA, call create) and reports what happened.
  */
+import type { Adapters } from '../adapters.js';
 import type { Clock } from '../clock.js';
 import type { Inquiry } from '../config/inquiry.js';
 import type { LoadedConfig, ResolvedEntryPoint } from '../config/load.js';
@@ -74,6 +75,8 @@ export interface SubmitterDeps {
   signal: AbortSignal;
   /** The run's store (the phone channel records the call result as an event). */
   store?: Store;
+  /** Fakes of the browser, SMTP transport or Twilio client (tests); absent, the real ones. */
+  adapters?: Partial<Adapters>;
 }
 
 export interface Submitter {

@@ -5,12 +5,14 @@
  * probe; the probe that was in flight reports `unknown` if it had clicked.
  */
 import type { Browser } from 'playwright-core';
-import { browserConfigOf, launchBrowser } from './browser.js';
+import { adaptersOf } from '../adapters.js';
+import { browserConfigOf } from './browser.js';
 import type { SubmitResult, Submitter, SubmitterFactory } from './types.js';
 import { runWebformProbe } from './webform-probe.js';
 
 export const createWebformSubmitter: SubmitterFactory = async (deps) => {
   const cfg = browserConfigOf(deps.loaded);
+  const { launchBrowser } = adaptersOf(deps.adapters);
   // Launch now so a missing browser fails the run (exit 3) before any probe is committed.
   let browser: Browser = await launchBrowser(deps.loaded, deps.env);
   let relaunch: Promise<Browser> | undefined;

@@ -6,7 +6,8 @@
 import twilio from 'twilio';
 import type { LoadedConfig } from '../config/load.js';
 import { checkTargetUrl } from '../config/targets.js';
-import { createTwilioClient, restStatus } from './client.js';
+import { adaptersOf, type Adapters } from '../adapters.js';
+import { restStatus } from './client.js';
 
 export interface Check {
   name: string;
@@ -17,14 +18,14 @@ export interface Check {
   unreachable?: boolean;
 }
 
-export async function twilioChecks(loaded: LoadedConfig): Promise<Check[]> {
+export async function twilioChecks(loaded: LoadedConfig, adapters?: Partial<Adapters>): Promise<Check[]> {
   const t = loaded.config.channels.twilio;
   const needs = loaded.entryPoints.some((e) => e.entryPoint.type === 'phone' || e.entryPoint.type === 'sms');
   if (!t)
     return needs
       ? [{ name: 'twilio', status: 'fail', detail: 'phone or sms entry points but no channels.twilio', fix: 'add channels.twilio with accountSid and authToken as ${ENV} references' }]
       : [];
-  const { client } = createTwilioClient(t, { maxRetries: 2, timeoutMs: 15_000 });
+  const { client } = await adaptersOf(adapters).twilioClient(t, { maxRetries: 2, timeoutMs: 15_000 });
   const checks: Check[] = [];
   try {
     const account = await client.api.v2010.accounts(t.accountSid).fetch();

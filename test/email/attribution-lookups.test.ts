@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeExact, attributeExactWith, batchLookups, mayAttributeExactly, siteForSender, tokenPatterns } from '../../src/attribute/email.js';
 import { emailSetup, sentProbe } from './setup.js';
+import { rawDb } from '../helpers/raw-store.js';
 
 const extraSite = `  - id: group
     name: Example Group
@@ -37,7 +38,7 @@ describe('attribution lookups', () => {
     expect(hit?.probe?.id).toBe(p.id);
     expect(hit?.reasons.join(' ')).toMatch(/References names the probe's Message-ID/);
     expect(attributeExact(s.store, facts(['<nobody@x>']), tokenPatterns(s.loaded))).toBeNull();
-    const plan0 = s.store.db.prepare('EXPLAIN QUERY PLAN SELECT id FROM probes WHERE lower(message_id) = lower(?) LIMIT 1').all('<a@b>') as Array<{ detail: string }>;
+    const plan0 = rawDb(s.store).prepare('EXPLAIN QUERY PLAN SELECT id FROM probes WHERE lower(message_id) = lower(?) LIMIT 1').all('<a@b>') as Array<{ detail: string }>;
     expect(plan0.map((r) => r.detail).join(' ')).toMatch(/USING (COVERING )?INDEX probes_message_id_lower/);
     s.store.close();
   });

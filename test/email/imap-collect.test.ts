@@ -13,6 +13,7 @@ import { useDovecot } from '../helpers/dovecot.js';
 import { CORPUS_FILES, EXPECTATIONS, REPLIES_DIR } from './corpus.js';
 import { emailSetup, replyEml, sentProbe, type EmailSetup } from './setup.js';
 import { commandLog } from './imap-proxy.js';
+import { rawDb } from '../helpers/raw-store.js';
 
 const dovecot = useDovecot();
 const H = 3_600_000;
@@ -129,11 +130,11 @@ describe('IMAP collector (Dovecot)', () => {
     const c = new ImapCollector(deps(s));
     expect(await c.collectOnce()).toMatchObject({ added: 2, unattributed: 2 });
     await c.close();
-    const ids = (s.store.db.prepare("SELECT source_id AS id FROM observations WHERE source = 'imap'").all() as Array<{ id: string }>).map((r) => r.id);
+    const ids = (rawDb(s.store).prepare("SELECT source_id AS id FROM observations WHERE source = 'imap'").all() as Array<{ id: string }>).map((r) => r.id);
     expect(ids).toHaveLength(2);
     expect(ids.every((id) => id.includes('/h:'))).toBe(true);
     // A fresh cursor (as after a UIDVALIDITY change) finds the same names: nothing stored twice.
-    s.store.db.prepare("DELETE FROM cursors").run();
+    rawDb(s.store).prepare("DELETE FROM cursors").run();
     const again = new ImapCollector(deps(s));
     expect(await again.collectOnce()).toMatchObject({ fetched: 2, added: 0 });
     await again.close();

@@ -4,6 +4,7 @@
  * And the store copied with VACUUM INTO while a collect writes: each copy opens, passes
  * integrity_check and holds everything committed before it was taken.
  */
+// better-sqlite3 directly, not through Store: reads the file and snapshots another process is writing (inspection under fault).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { FrontDesk, type InboxScript } from '../../src/sandbox/frontdesk.js';
 import { startMailIntake, type MailIntake } from '../../src/sandbox/mail.js';
 import { imapAppendWriter, type MailboxWriter } from '../../src/sandbox/mailbox-writer.js';
 import { Store } from '../../src/store/store.js';
+import { observationCount } from '../../src/store/imap-queries.js';
 import { BIN, cliProcess, type CliResult } from '../helpers/cli.js';
 import { useDovecot, type TestMailUser } from '../helpers/dovecot.js';
 import { emailSetup } from '../email/setup.js';
@@ -120,7 +122,7 @@ describe('concurrent processes on one store', () => {
     const reader = new Store(s.loaded.storePath);
     try {
       while (running) {
-        const committedBefore = (reader.db.prepare('SELECT COUNT(*) AS n FROM observations').get() as { n: number }).n;
+        const committedBefore = observationCount(reader);
         const path = join(s.dir, `copy-${copies.length}.db`);
         reader.vacuumInto(path);
         copies.push({ path, committedBefore, midCollect: running && committedBefore > 0 && committedBefore < delivered.length });

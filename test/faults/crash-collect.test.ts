@@ -5,6 +5,7 @@
  * every delivered reply is stored exactly once.
  */
 import { spawn } from 'node:child_process';
+// better-sqlite3 directly, not through Store: reads the file a killed collect process left behind (fault injection).
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';

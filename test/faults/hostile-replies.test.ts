@@ -20,6 +20,7 @@ import { BIN, cli } from '../helpers/cli.js';
 import { useDovecot } from '../helpers/dovecot.js';
 import { emailSetup, sentProbe, type EmailSetup } from '../email/setup.js';
 import { MAIL_OWNER } from './mailbox.js';
+import { rawDb } from '../helpers/raw-store.js';
 
 const dovecot = useDovecot();
 const MB = 1024 * 1024;
@@ -196,7 +197,7 @@ describe('hostile replies through the IMAP collector', () => {
         }
       }
       // What is kept of a reply stays small, whatever the sender put in it.
-      const big = store.db.prepare('SELECT MAX(LENGTH(subject)) AS s, MAX(LENGTH(excerpt)) AS e, MAX(LENGTH(data)) AS d, MAX(LENGTH(sender)) AS f FROM observations').get() as Record<string, number>;
+      const big = rawDb(store).prepare('SELECT MAX(LENGTH(subject)) AS s, MAX(LENGTH(excerpt)) AS e, MAX(LENGTH(data)) AS d, MAX(LENGTH(sender)) AS f FROM observations').get() as Record<string, number>;
       for (const [col, n] of Object.entries(big)) expect(n ?? 0, `observations.${col} holds ${n} characters`).toBeLessThan(64 * 1024);
     } finally {
       store.close();

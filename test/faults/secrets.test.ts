@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+// better-sqlite3 directly, not through Store: reads every cell of the file a CLI run wrote, looking for leaked secrets (inspection).
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcess, type CliResult } from '../helpers/cli.js';

@@ -1,6 +1,7 @@
 /** Run the CLI in-process (streams captured) or as a real process through bin/. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Adapters } from '../../src/adapters.js';
 import { runCli } from '../../src/cli/main.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,7 +22,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+export async function cli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; adapters?: Partial<Adapters> }): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await runCli(['node', 'respond-audit', ...args], {
@@ -29,6 +30,7 @@ export async function cli(args: string[], opts: { cwd: string; env?: Record<stri
     env: { NO_COLOR: '1', ...(opts.env ?? {}) },
     stdout: stdout as unknown as NodeJS.WritableStream,
     stderr: stderr as unknown as NodeJS.WritableStream,
+    ...(opts.adapters ? { adapters: opts.adapters } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { tempTree } from '../helpers/tmp.js';
 import { ROOT } from '../helpers/cli.js';
 import { files, importsOf, SRC } from './source-files.js';
 
@@ -14,13 +16,13 @@ const STORE = join(SRC, 'store');
 const outside = files(SRC).filter((f) => !f.startsWith(STORE + '/'));
 
 describe('the store boundary', () => {
-  it('no module outside src/store imports the driver, the connection or the migrations', () => {
+  it('no module outside src/store imports the driver, the connection, its registry or the migrations', () => {
     const offenders: string[] = [];
     for (const f of outside) {
       const text = readFileSync(f, 'utf8');
       if (/from\s+['"]better-sqlite3['"]|import\(\s*['"]better-sqlite3['"]/.test(text)) offenders.push(`${relative(ROOT, f)}: better-sqlite3`);
       for (const dep of importsOf(f, text))
-        if (dep === join(STORE, 'db.ts') || dep === join(STORE, 'migrations.ts')) offenders.push(`${relative(ROOT, f)}: ${relative(ROOT, dep)}`);
+        if (['db.ts', 'migrations.ts', 'connection.ts'].some((internal) => dep === join(STORE, internal))) offenders.push(`${relative(ROOT, f)}: ${relative(ROOT, dep)}`);
     }
     expect(offenders).toEqual([]);
   });
@@ -33,5 +35,16 @@ describe('the store boundary', () => {
       if (/\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX))\b/.test(text)) offenders.push(`${relative(ROOT, f)}: SQL`);
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('a Store object offers its methods only: no connection, no statement, no SQL-taking helper', () => {
+    const store = new Store(join(tempTree(), 'boundary.db'));
+    try {
+      const reachable = new Set([...Object.keys(store), ...Object.getOwnPropertyNames(Store.prototype)]);
+      for (const name of ['db', 'statement', 'statements', 'probeRows', 'probeRow']) expect(reachable.has(name), name).toBe(false);
+      expect(reachable.has('getProbe')).toBe(true);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { cli } from '../helpers/cli.js';
 import { configWith } from './helpers.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { rawDb } from '../helpers/raw-store.js';
 
 const ENV = { SID: 'ACx', TOKEN: 'tok' };
 
@@ -66,7 +67,7 @@ describe('plan and run --dry-run', () => {
     const store = new Store(loaded.storePath);
     store.acquireLock(`run:${loaded.file}`);
     // Held by a live process that is not us.
-    store.db.prepare('UPDATE locks SET pid = ?').run(process.ppid);
+    rawDb(store).prepare('UPDATE locks SET pid = ?').run(process.ppid);
     const r = await cli(['run', '--only', 'email'], { cwd: root, env: ENV });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/another run of configs\/audit\.yaml is in progress \(pid \d+ on .* since .*\); try again when it has finished/);

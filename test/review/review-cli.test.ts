@@ -5,6 +5,7 @@
  * corrects a verdict, `report` scores it, and `reclassify` runs the classifier again over the
  * kept mail with the correction standing. All through the CLI against the real SQLite store.
  */
+// better-sqlite3 directly, not through Store: snapshots the file, and rewrites rows as an older classifier left them (fault injection).
 import Database from 'better-sqlite3';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// better-sqlite3 directly, not through Store: writes a store at an old schema for the migration to fill (fault injection).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { probeFacts, type ProbeFacts } from '../../src/store/report-queries.js';
 import { Store } from '../../src/store/store.js';
 import type { EventKind } from '../../src/store/types.js';
 import { tempTree } from '../helpers/tmp.js';
+import { rawDb } from '../helpers/raw-store.js';
 
 // The report reads each probe's events as summed by the triggers of migration 2
 // (probe_facts). These tests hold that table to the events themselves: after any mix of
@@ -35,7 +37,7 @@ function factsFromEvents(store: Store): ProbeFacts[] {
   })) as ProbeFacts[];
   const byId = new Map(base.map((f) => [f.id, f]));
   const inList = (l: string[]) => `(${l.map((k) => `'${k}'`).join(', ')})`;
-  const sums = store.db
+  const sums = rawDb(store)
     .prepare(
       `SELECT probe_id,
         MIN(CASE WHEN kind IN ${inList(RESPONSE)} THEN occurred_at END),
@@ -58,7 +60,7 @@ function factsFromEvents(store: Store): ProbeFacts[] {
       followUpAt: r[6], campaignAware: r[7] === 1, bounced: r[8] === 1, stopRequested: r[9] === 1,
     });
   }
-  const calls = store.db
+  const calls = rawDb(store)
     .prepare(
       `SELECT probe_id, occurred_at, json_extract(details, '$.reached'), json_extract(details, '$.status'), json_extract(details, '$.answeredBy'),
         json_extract(details, '$.secondsToAnswer'), json_extract(details, '$.secondsToHuman'), json_extract(details, '$.secondsOnHold'),
@@ -135,15 +137,15 @@ function randomChange(s: Store, rand: () => number, probeIds: number[], sourceId
     return o.id;
   }
   if (op < 0.7) {
-    const row = s.db.prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
+    const row = rawDb(s).prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
     if (row) s.upsertEvent({ observationId: row.o, ...randomEvent(rand, probeIds), kind: row.kind });
   } else if (op < 0.8) {
-    const row = s.db.prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
+    const row = rawDb(s).prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
     if (row) setEventFollowUp(s, row.id, rand() < 0.5);
   } else if (op < 0.9) {
-    const row = s.db.prepare("SELECT id FROM events WHERE kind = 'call' ORDER BY random() LIMIT 1").get() as { id: number } | undefined;
-    if (row) s.db.prepare("UPDATE events SET details = json_set(details, '$.recorded', json('true'), '$.recordingPending', json('false'), '$.secondsOnHold', ?) WHERE id = ?").run(Math.floor(rand() * 100), row.id);
-  } else s.db.prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
+    const row = rawDb(s).prepare("SELECT id FROM events WHERE kind = 'call' ORDER BY random() LIMIT 1").get() as { id: number } | undefined;
+    if (row) rawDb(s).prepare("UPDATE events SET details = json_set(details, '$.recorded', json('true'), '$.recordingPending', json('false'), '$.secondsOnHold', ?) WHERE id = ?").run(Math.floor(rand() * 100), row.id);
+  } else rawDb(s).prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
   return null;
 }
 
@@ -168,7 +170,7 @@ describe('probe_facts (migrations 2 and 4)', () => {
     const s = new Store(join(tempTree(), 'batch.db'), fixedClock(3_000_000));
     const probeIds = fill(s, rand, 20);
     const observations: number[] = [];
-    const deferred = () => (s.db.prepare('SELECT (SELECT COUNT(*) FROM facts_deferred) + (SELECT COUNT(*) FROM facts_stale) AS n').get() as { n: number }).n;
+    const deferred = () => (rawDb(s).prepare('SELECT (SELECT COUNT(*) FROM facts_deferred) + (SELECT COUNT(*) FROM facts_stale) AS n').get() as { n: number }).n;
     for (let round = 0; round < 40; round++) {
       const before = probeFacts(s);
       const failing = round % 7 === 3;
@@ -221,7 +223,7 @@ describe('probe_facts (migrations 2 and 4)', () => {
     }
     old.close();
     const s = new Store(path);
-    expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(rawDb(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const facts = probeFacts(s);
     expect(facts.some((f) => f.call !== null) && facts.some((f) => f.firstResponseAt !== null)).toBe(true);
     expect(facts).toEqual(factsFromEvents(s));

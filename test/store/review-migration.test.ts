@@ -1,4 +1,5 @@
 /** Migration 5 on a store written before it: flags carried into needs_review, nothing kept, nothing lost. */
+// better-sqlite3 directly, not through Store: writes a store at an old schema for the migration to carry (fault injection).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

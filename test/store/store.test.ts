@@ -6,15 +6,16 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { Store, UNMATCHED_REASON } from '../../src/store/store.js';
 import { countUnmatchedEvents } from '../../src/store/report-queries.js';
 import { tempTree } from '../helpers/tmp.js';
+import { rawDb } from '../helpers/raw-store.js';
 
 describe('the store', () => {
   it('migrates an empty file and re-opens without migrating again', () => {
     const dir = tempTree();
     const path = join(dir, 'a.db');
     const s1 = new Store(path);
-    expect(s1.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(s1.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const tables = (s1.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    expect(rawDb(s1).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(rawDb(s1).pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = (rawDb(s1).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(['corrections', 'cursors', 'events', 'facts_deferred', 'facts_stale', 'locks', 'mail_evidence', 'observations', 'probe_facts', 'probes', 'runs', 'suppressions']);
     const run = s1.startRun('run', '/x.yaml');
     s1.close();
@@ -107,10 +108,10 @@ describe('the store', () => {
     const s = new Store(path);
     expect(s.acquireLock('run:x')).toEqual({ ok: true });
     // Pretend another live process (our parent) holds it.
-    s.db.prepare('UPDATE locks SET pid = ? WHERE name = ?').run(process.ppid, 'run:x');
+    rawDb(s).prepare('UPDATE locks SET pid = ? WHERE name = ?').run(process.ppid, 'run:x');
     expect(s.acquireLock('run:x')).toMatchObject({ ok: false, pid: process.ppid });
     // A holder that no longer exists.
-    s.db.prepare('UPDATE locks SET pid = ? WHERE name = ?').run(2 ** 22 + 12345, 'run:x');
+    rawDb(s).prepare('UPDATE locks SET pid = ? WHERE name = ?').run(2 ** 22 + 12345, 'run:x');
     expect(s.acquireLock('run:x')).toEqual({ ok: true });
     s.releaseLock('run:x');
     s.close();
