@@ -12,9 +12,10 @@ nav { margin: 12px 0 20px; display: flex; flex-wrap: wrap; gap: 4px 14px; } nav 
 .grade { font-weight: 700; } .g-good { color: var(--good); } .g-warn { color: var(--warn); } .g-bad { color: var(--bad); } .g-none { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: right; vertical-align: top; }
+th { font-weight: 600; hyphens: manual; } td { font-variant-numeric: tabular-nums; }
 th:first-child, td:first-child, th.l, td.l { text-align: left; } tr.total td { font-weight: 600; background: #f9fafb; }
 ol.findings li { margin: 2px 0; } li.sev-1, li.sev-2 { color: var(--bad); } li.sev-3, li.sev-4 { color: var(--warn); }
-figure { margin: 12px 0; overflow-x: auto; } figcaption { color: var(--muted); font-size: 12px; }
+figure { margin: 12px 0; } figure svg { display: block; max-width: 100%; height: auto; } figcaption { color: var(--muted); font-size: 12px; }
 .regress { color: var(--bad); font-weight: 600; }
 section.site { break-before: page; }
 article.probe { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 10px 0; break-inside: avoid; }
@@ -31,5 +32,18 @@ ul.issues { margin: 4px 0; padding-left: 18px; color: var(--bad); }
 dl.call { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; } dl.call dt { color: var(--muted); }
 img.shot { max-width: 100%; max-height: 360px; border: 1px solid var(--line); margin-top: 6px; }
 details summary { cursor: pointer; color: var(--muted); }
-@media print { body { max-width: none; padding: 0; font-size: 11px; } nav { display: none; } h2 { break-after: avoid; } }
+article.probe, .note, dl.call dd { overflow-wrap: anywhere; }
+/* A phone: each scorecard row becomes a small card of "column: value" lines, never a table wider than the screen. */
+@media screen and (max-width: 640px) {
+  body { padding: 14px; }
+  table.scores thead { display: none; }
+  table.scores, table.scores tbody, table.scores tr, table.scores td { display: block; width: 100%; }
+  table.scores tr { border: 1px solid var(--line); border-radius: 8px; margin: 8px 0; padding: 4px 10px; }
+  table.scores td { display: flex; justify-content: space-between; gap: 12px; border: 0; padding: 2px 0; text-align: right; }
+  table.scores td::before { content: attr(data-label); color: var(--muted); text-align: left; }
+  table.scores td.l:first-child { font-weight: 600; }
+}
+@media print { body { max-width: none; padding: 0; font-size: 11px; } nav { display: none; } h2 { break-after: avoid; }
+  table { font-size: 9.5px; } th, td { padding: 3px 3px; } tr { break-inside: avoid; }
+  .kpis { grid-template-columns: repeat(4, minmax(0, 1fr)); } .kpi b { font-size: 18px; } }
 `;

@@ -46,9 +46,12 @@ export function renderHtml(m: ReportModel, o: HtmlOptions): string {
     const texts = rows.map((r) => rowText(r.st));
     const cols = COLUMNS.filter((k) => k === 'grade' || k === 'probes' || texts.some((t) => t[k] !== '—'));
     return (
-      `<table><thead><tr>${labels.map((l) => `<th class="l">${esc(l)}</th>`).join('')}${cols.map((k) => `<th title="${esc(ROW_LEGEND[k])}">${esc(ROW_HEADERS[k])}</th>`).join('')}</tr></thead><tbody>` +
+      `<table class="scores"><thead><tr>${labels.map((l) => `<th class="l">${esc(l)}</th>`).join('')}${cols.map((k) => `<th title="${esc(ROW_LEGEND[k])}">${esc(ROW_HEADERS[k])}</th>`).join('')}</tr></thead><tbody>` +
       rows
-        .map((r, i) => `<tr${r.total ? ' class="total"' : ''}>${r.label.map((l) => `<td class="l">${esc(l)}</td>`).join('')}${cols.map((k) => `<td>${k === 'grade' ? g(r.st) : esc(texts[i]![k])}</td>`).join('')}</tr>`)
+        .map(
+          (r, i) =>
+            `<tr${r.total ? ' class="total"' : ''}>${r.label.map((l, j) => `<td class="l" data-label="${esc(labels[j]!)}">${esc(l)}</td>`).join('')}${cols.map((k) => `<td data-label="${esc(ROW_HEADERS[k])}">${k === 'grade' ? g(r.st) : esc(texts[i]![k])}</td>`).join('')}</tr>`,
+        )
         .join('') +
       `</tbody></table>`
     );
