@@ -384,6 +384,19 @@ export const configSchema = z
       .strictObject({
         dir: z.string().default('../reports').describe('Where reports and evidence are written, relative to the config.'),
         failUnder: z.number().min(0).max(100).optional().describe('Exit 1 when any grade is below this.'),
+        brand: z
+          .strictObject({
+            client: z.string().min(1).max(200).optional().describe('The client named on the cover and in the title (default: organization).'),
+            auditor: z.string().min(1).max(200).optional().describe('Who carried out the audit ("Prepared by" on the cover).'),
+            logo: z.string().min(1).optional().describe('A PNG or JPEG logo for the cover, relative to the config; embedded in the report (at most 400 KB).'),
+            accent: z
+              .string()
+              .regex(/^#[0-9a-fA-F]{6}$/, { message: 'must be a colour #rrggbb, e.g. #0f766e' })
+              .optional()
+              .describe('Accent colour of the HTML and PDF report (#rrggbb): the cover band, headings\' rules, links.'),
+          })
+          .optional()
+          .describe('Branding of the HTML and PDF report.'),
       })
       .prefault({})
       .describe('Reports.'),
