@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { parseDuration } from '../config/duration.js';
+import { localText } from '../local-time.js';
 import { UsageError } from '../errors.js';
 import { simulate } from '../plan/simulate.js';
 import { Store } from '../store/store.js';
@@ -52,7 +53,7 @@ export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promi
   // Times as the sites live them: each probe in its site's timezone (days headed in the config's).
   const home = loaded.config.timezone;
   const zoneOf = new Map(loaded.entryPoints.map((e) => [e.key, e.timezone]));
-  const local = (t: number, zone: string, fmt: string) => DateTime.fromMillis(t, { zone }).toFormat(fmt);
+  const local = localText;
   ctx.io.line(c.bold(`Plan ${local(sim.from, home, 'ccc d LLL yyyy HH:mm ZZZZ')} → ${local(sim.to, home, 'ccc d LLL yyyy HH:mm ZZZZ')} (a run every ${opts.step ?? '1h'}); nothing is contacted`));
   let day = '';
   for (const p of sim.probes) {

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDuration } from '../config/duration.js';
 import { BelowThresholdError, UsageError } from '../errors.js';
+import { brandFromConfig } from '../report/brand.js';
 import { probeViews } from '../report/evidence.js';
 import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
@@ -96,7 +97,11 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
         break;
       case 'html':
       case 'pdf':
-        text = renderHtml(m, { redacted: redact, probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }) });
+        text = renderHtml(m, {
+          redacted: redact,
+          probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }),
+          brand: brandFromConfig(loaded.config, loaded.dir, ctx.cwd),
+        });
         break;
       default: {
         // Commander only passes the listed choices; a caller of this function gets a usage error.
@@ -113,7 +118,8 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   const target = outputPath(ctx, format, opts.out, loaded.reportsDir, m.organization, now);
   if (format === 'pdf') {
     const { printPdf } = await import('../report/pdf.js');
-    await printPdf(rendered.text, target!, loaded, ctx.env, ctx.adapters);
+    const client = loaded.config.reports.brand?.client ?? m.organization;
+    await printPdf(rendered.text, target!, loaded, ctx.env, { footer: `${client}: response audit`, adapters: ctx.adapters });
   } else if (target) writeReport(target, ctx.io.scrub(rendered.text));
   else ctx.io.line(rendered.text.replace(/\n$/, ''));
   if (target) ctx.io.info(`wrote ${format} report to ${target}`);

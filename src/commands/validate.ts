@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { formatIssue } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { resolveConfigPath, type CommandContext } from './context.js';
@@ -23,7 +24,7 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
     if (opts.json) ctx.io.json({ ok: false, issues: r.issues } satisfies Partial<ValidateSummary>);
     else for (const i of r.issues) ctx.io.info(formatIssue(i));
     const n = r.issues.filter((i) => i.severity === 'error').length;
-    if (!opts.json) ctx.io.info(`${n} problem${n === 1 ? '' : 's'} in ${r.issues[0]?.file ?? file}`);
+    if (!opts.json) ctx.io.info(`${n} problem${n === 1 ? '' : 's'} in ${shownConfig(r.issues, relative(ctx.cwd, file) || file)}`);
     return 2;
   }
   const { config, warnings } = r.loaded;
@@ -48,4 +49,9 @@ export async function validate(ctx: CommandContext, opts: ValidateOptions): Prom
     `ok: ${plural(summary.sites, 'site')}, ${plural(summary.serviceLines, 'service line')}, ${plural(summary.entryPoints, 'entry point')}, ${plural(channels.length, 'channel')} configured`,
   );
   return 0;
+}
+
+/** The config's name as its issues show it (the first may be in a file it refers to, such as a holiday calendar). */
+function shownConfig(issues: readonly { file: string }[], file: string): string {
+  return issues.find((i) => !/\.(ics|ical|icalendar)$/i.test(i.file))?.file ?? file;
 }

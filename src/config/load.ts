@@ -14,6 +14,7 @@ import { RULES, type RuleContext, type RuleIssue } from './rules.js';
 import { SECRET_PATHS, configSchema, type AuditConfig, type EntryPoint, type ServiceLine, type Site } from './schema.js';
 import { zodIssue } from './zod-issues.js';
 import { readYamlFile } from './yaml-file.js';
+import { readHolidayFiles } from './holiday-files.js';
 
 export interface ResolvedEntryPoint {
   /** `site/serviceLine/entryPoint`: the stable key the store uses. */
@@ -85,6 +86,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
     f.issue(m.path, `environment variable ${m.name} is not set (needed here; set it in the environment, never in the file)`),
   );
 
+  issues.push(...readHolidayFiles(env.value, dirname(full), opts.cwd, f.issue));
   const parsed = configSchema.safeParse(env.value);
   let config: AuditConfig;
   if (!parsed.success) {

@@ -31,9 +31,25 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a da
 const openingHours = z
   .string()
   .describe('Opening hours in the site\'s timezone, e.g. "Mon-Fri 08:00-17:00" or "Mon-Thu 08:00-18:00, Fri 08:00-12:00, Sat closed"; without it the site counts as always open.');
+const holidayList = z.array(
+  z.union([isoDate, z.strictObject({ date: isoDate.describe('The closed date, YYYY-MM-DD.'), name: z.string().optional().describe('What the day is, e.g. Thanksgiving.') })]),
+);
+/**
+ * A list of dates, or an iCalendar file (relative to the config) that loadConfig reads into
+ * that list before the schema sees it (src/config/holiday-calendar.ts), so what is parsed is
+ * always a list; a file name reaching the schema itself was never read, and says so.
+ */
 const holidays = z
-  .array(z.union([isoDate, z.strictObject({ date: isoDate.describe('The closed date, YYYY-MM-DD.'), name: z.string().optional().describe('What the day is, e.g. Thanksgiving.') })]))
-  .describe('Dates the site is closed all day (YYYY-MM-DD, or { date, name }), in its own timezone.');
+  .union([
+    z.string().regex(/\.(ics|ical|icalendar)$/i, { message: 'must be a list of dates or an iCalendar file (.ics)' }),
+    holidayList,
+  ])
+  .transform((h, ctx) => {
+    if (typeof h !== 'string') return h;
+    ctx.addIssue({ code: 'custom', message: `${h}: the calendar file was not read (load the config with loadConfig)` });
+    return z.NEVER;
+  })
+  .describe('Dates the site is closed all day, in its own timezone: a list (YYYY-MM-DD, or { date, name }), or an iCalendar file such as holidays.ics (all-day events; recurring ones too), relative to this config.');
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'must be lowercase letters, digits, - or _ (at most 64)' });
@@ -368,6 +384,19 @@ export const configSchema = z
       .strictObject({
         dir: z.string().default('../reports').describe('Where reports and evidence are written, relative to the config.'),
         failUnder: z.number().min(0).max(100).optional().describe('Exit 1 when any grade is below this.'),
+        brand: z
+          .strictObject({
+            client: z.string().min(1).max(200).optional().describe('The client named on the cover and in the title (default: organization).'),
+            auditor: z.string().min(1).max(200).optional().describe('Who carried out the audit ("Prepared by" on the cover).'),
+            logo: z.string().min(1).optional().describe('A PNG or JPEG logo for the cover, relative to the config; embedded in the report (at most 400 KB).'),
+            accent: z
+              .string()
+              .regex(/^#[0-9a-fA-F]{6}$/, { message: 'must be a colour #rrggbb, e.g. #0f766e' })
+              .optional()
+              .describe('Accent colour of the HTML and PDF report (#rrggbb): the cover band, headings\' rules, links.'),
+          })
+          .optional()
+          .describe('Branding of the HTML and PDF report.'),
       })
       .prefault({})
       .describe('Reports.'),

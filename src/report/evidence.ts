@@ -36,6 +36,11 @@ export interface ProbeView {
   state: string;
   /** The inquiry went out (a form blocked by a CAPTCHA did not). */
   submitted: boolean;
+  /** Where it went: the form's page, the inbox, the number. */
+  target: string;
+  /** The exact subject and text the shopper sent (null for a call, or a probe stored before they were kept). */
+  subject: string | null;
+  body: string | null;
   sentAt: number;
   grade: number | null;
   issues: string[];
@@ -142,6 +147,9 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     entryKey: f.entryKey,
     state: p.state,
     submitted,
+    target: ev?.target ?? '',
+    subject: typeof ev?.details?.subject === 'string' ? ev.details.subject : null,
+    body: typeof ev?.details?.body === 'string' ? clip(ev.details.body, 4000) : null,
     sentAt: f.sentAt,
     grade: p.grade,
     issues: probeIssues(p, s).map((i) => i.text),

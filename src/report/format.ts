@@ -1,5 +1,5 @@
 /** Figures as short text, shared by the terminal, Markdown, HTML and JUnit renderers. */
-import { DateTime } from 'luxon';
+import { localText } from '../local-time.js';
 import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
 import type { Quantile } from '../score/km.js';
@@ -20,29 +20,13 @@ export function gradeText(g: number | null, st?: GroupStats): string {
   return !st || st.counts.pending ? 'pending' : '—';
 }
 
-/**
- * Date-time to the minute in the site's (or organization's) zone, with its abbreviation
- * ("2026-11-26 00:10 CST"): a client reads times as their front desk saw them. Never the
- * machine's zone, so reports stay reproducible. en-US names American zones, en-GB European
- * ones; elsewhere the offset ("GMT+5:30") is what both print.
- */
+/** Date-time to the minute in the site's (or organization's) zone, with its abbreviation ("2026-11-26 00:10 CST"). */
 export function when(ms: number | null, zone = 'UTC'): string {
-  if (ms === null) return '—';
-  const t = local(ms, zone);
-  const us = t.setLocale('en-US').toFormat('yyyy-MM-dd HH:mm ZZZZ');
-  if (!/ GMT[+-]/.test(us)) return us;
-  const gb = t.setLocale('en-GB').toFormat('yyyy-MM-dd HH:mm ZZZZ');
-  return / GMT[+-]/.test(gb) ? us : gb;
+  return ms === null ? '—' : localText(ms, zone, 'yyyy-MM-dd HH:mm ZZZZ');
 }
 
 export function day(ms: number | null, zone = 'UTC'): string {
-  return ms === null ? '—' : local(ms, zone).toFormat('yyyy-MM-dd');
-}
-
-function local(ms: number, zone: string): DateTime {
-  const t = DateTime.fromMillis(ms, { zone });
-  // An unknown zone name (a store older than its config) falls back to UTC rather than "Invalid DateTime".
-  return t.isValid ? t : DateTime.fromMillis(ms, { zone: 'UTC' });
+  return ms === null ? '—' : localText(ms, zone, 'yyyy-MM-dd');
 }
 
 /** "inquiry" / "inquiries". */

@@ -9,6 +9,18 @@ const W = 720;
 const LABEL_W = 190;
 const ROW_H = 24;
 
+/** About how many characters of 12 px text fit in `px`; a longer name is cut with "…" (its whole name is the tooltip). */
+function fitLabel(name: string, px: number): string {
+  const max = Math.floor(px / 6.6);
+  return name.length <= max ? name : `${name.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** A site's name left of its bar, cut to fit the label column so it never runs off the chart. */
+function siteLabel(name: string, y: number): string {
+  const shown = fitLabel(name, LABEL_W - 12);
+  return `<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end" font-size="12">${shown !== name ? `<title>${esc(name)}</title>` : ''}${esc(shown)}</text>`;
+}
+
 export function gradeColour(g: number | null): string {
   if (g === null) return '#9aa3ad';
   return g >= 80 ? '#2e7d32' : g >= 60 ? '#b7791f' : '#c62828';
@@ -22,7 +34,7 @@ export function gradeChart(sites: readonly SiteSection[], failUnder: number | nu
     const y = 10 + i * ROW_H;
     const g = s.stats.grade;
     return (
-      `<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end" font-size="12">${esc(s.name)}</text>` +
+      siteLabel(s.name, y) +
       (g === null
         ? `<text x="${LABEL_W + 4}" y="${y + 15}" font-size="12" fill="#6b7280">no grade yet</text>`
         : `<rect x="${LABEL_W}" y="${y + 3}" width="${(scale(g) - LABEL_W).toFixed(1)}" height="${ROW_H - 8}" fill="${gradeColour(g)}"/><text x="${(scale(g) + 4).toFixed(1)}" y="${y + 15}" font-size="12">${g}</text>`)
@@ -58,7 +70,7 @@ export function distributionChart(sites: readonly SiteSection[]): string {
       x += w;
       return r;
     });
-    return `<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end" font-size="12">${esc(s.name)}</text>${parts.join('')}`;
+    return `${siteLabel(s.name, y)}${parts.join('')}`;
   });
   const legendY = h - 12;
   const legend = BUCKETS.map(([, label, colour], i) => `<rect x="${LABEL_W + i * 85}" y="${legendY - 9}" width="10" height="10" fill="${colour}"/><text x="${LABEL_W + i * 85 + 14}" y="${legendY}" font-size="11">${esc(label)}</text>`);
@@ -92,7 +104,7 @@ export function trendChart(m: ReportModel): string {
     const name = m.sites.find((s) => s.id === t.siteId)?.name ?? t.siteId;
     const path = pts.map((p) => `${x(p.runId).toFixed(1)},${y(p.grade!).toFixed(1)}`).join(' ');
     const dots = pts.map((p) => `<circle cx="${x(p.runId).toFixed(1)}" cy="${y(p.grade!).toFixed(1)}" r="3" fill="${p.regressions.length ? '#c62828' : colour}"><title>${esc(`${name}, run #${p.runId}: ${p.grade}`)}</title></circle>`);
-    return `<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2"/>${dots.join('')}<rect x="${right + 16}" y="${top + i * 18}" width="10" height="10" fill="${colour}"/><text x="${right + 30}" y="${top + i * 18 + 9}" font-size="11">${esc(name)}</text>`;
+    return `<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2"/>${dots.join('')}<rect x="${right + 16}" y="${top + i * 18}" width="10" height="10" fill="${colour}"/><text x="${right + 30}" y="${top + i * 18 + 9}" font-size="11">${esc(fitLabel(name, 150))}</text>`;
   });
   return svg(W, h, 'Grade per run', grid.join('') + xs.join('') + lines.join(''));
 }

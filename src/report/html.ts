@@ -12,8 +12,11 @@ import { targetWords } from '../score/words.js';
 import type { ProbeView } from './evidence.js';
 import { durationWords, gradeBasisNote, gradeText, inquiryCount, percent, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, ROW_LEGEND, rowText, thresholdText, when, type RowText } from './format.js';
 import { distributionChart, gradeChart, trendChart } from './html-charts.js';
-import { CSS } from './html-css.js';
+import { cssFor } from './html-css.js';
+import { contentsHtml, coverHtml, fixHtml, glossaryHtml, siteFixHtml, type Brand } from './html-document.js';
+import { appendixHtml } from './html-evidence.js';
 import { anchor, esc } from './html-escape.js';
+import { ACTION_OF, recommendations } from './recommendations.js';
 import { REVIEW_STATE, reviewCountsLine, reviewItemText } from './review-text.js';
 import { selectionLine, summaryLine } from './terminal.js';
 
@@ -21,11 +24,14 @@ export interface HtmlOptions {
   /** Probe timelines and evidence (from evidence.ts); none for a summary-only report. */
   probes?: readonly ProbeView[];
   redacted: boolean;
+  /** reports.brand: client and auditor names, logo (a data: URI), accent colour. */
+  brand?: Brand;
 }
 
-const STYLE_HASH = createHash('sha256').update(CSS).digest('base64');
-/** Nothing may load, run, submit or navigate; only our one stylesheet and data: images. */
-export const CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; base-uri 'none'; form-action 'none'`;
+/** Nothing may load, run, submit or navigate; only our one stylesheet (by its hash) and data: images. */
+export function cspFor(css: string): string {
+  return `default-src 'none'; style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'; img-src data:; base-uri 'none'; form-action 'none'`;
+}
 
 const COLUMNS: Array<keyof RowText> = ['probes', 'answered', 'first', 'human', 'inSla', 'passAlong', 'callback', 'followUp', 'phone', 'grade'];
 
@@ -46,22 +52,28 @@ export function renderHtml(m: ReportModel, o: HtmlOptions): string {
     const texts = rows.map((r) => rowText(r.st));
     const cols = COLUMNS.filter((k) => k === 'grade' || k === 'probes' || texts.some((t) => t[k] !== '—'));
     return (
-      `<table><thead><tr>${labels.map((l) => `<th class="l">${esc(l)}</th>`).join('')}${cols.map((k) => `<th title="${esc(ROW_LEGEND[k])}">${esc(ROW_HEADERS[k])}</th>`).join('')}</tr></thead><tbody>` +
+      `<table class="scores"><thead><tr>${labels.map((l) => `<th class="l">${esc(l)}</th>`).join('')}${cols.map((k) => `<th title="${esc(ROW_LEGEND[k])}">${esc(ROW_HEADERS[k])}</th>`).join('')}</tr></thead><tbody>` +
       rows
-        .map((r, i) => `<tr${r.total ? ' class="total"' : ''}>${r.label.map((l) => `<td class="l">${esc(l)}</td>`).join('')}${cols.map((k) => `<td>${k === 'grade' ? g(r.st) : esc(texts[i]![k])}</td>`).join('')}</tr>`)
+        .map(
+          (r, i) =>
+            `<tr${r.total ? ' class="total"' : ''}>${r.label.map((l, j) => `<td class="l" data-label="${esc(labels[j]!)}">${esc(l)}</td>`).join('')}${cols.map((k) => `<td data-label="${esc(ROW_HEADERS[k])}">${k === 'grade' ? g(r.st) : esc(texts[i]![k])}</td>`).join('')}</tr>`,
+        )
         .join('') +
       `</tbody></table>`
     );
   };
 
+  const css = cssFor(o.brand?.accent);
+  const hasTrends = m.trends.some((t) => t.points.length > 1);
   const out: string[] = [];
   out.push(
     `<!doctype html><html lang="en"><head><meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${esc(cspFor(css))}">`,
     `<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta name="generator" content="respond-audit"><title>${esc(title)}</title><style>${CSS}</style></head><body>`,
-    `<header><h1>${esc(title)}</h1><p class="sel">${esc(selectionLine(m))}</p></header>`,
-    `<nav><a href="#summary">Summary</a><a href="#findings">Findings</a><a href="#scorecards">Scorecards</a>${m.trends.some((t) => t.points.length > 1) ? '<a href="#trends">Trends</a>' : ''}${m.sites.map((s) => `<a href="#${anchor('site', s.id)}">${esc(s.name)}</a>`).join('')}<a href="#method">Method</a></nav>`,
+    `<meta name="generator" content="respond-audit"><title>${esc(title)}</title><style>${css}</style></head><body>`,
+    coverHtml(m, o.brand),
+    `<header><p class="sel">${esc(selectionLine(m))}</p></header>`,
+    contentsHtml(m, { trends: hasTrends, appendix: (o.probes ?? []).length > 0 }),
   );
 
   // Executive summary
@@ -81,16 +93,25 @@ export function renderHtml(m: ReportModel, o: HtmlOptions): string {
     ov.counts.messages || ov.phone.calls ? `<p class="note basis">${esc(gradeBasisNote(m))}</p>` : '',
   );
   if (m.findings.length) out.push(`<h3>What needs attention first</h3><ol class="findings">${m.findings.slice(0, 5).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>`);
+  const top = recommendations(m)[0];
+  if (top) out.push(`<p><b>The one thing to do first:</b> ${esc(top.text)} <a href="#fix">(more)</a></p>`);
   const pass = thresholdText(m);
   if (pass) out.push(pass.breached ? `<p class="regress">${esc(pass.text)}</p>` : `<p>${esc(pass.text)}</p>`);
   out.push(`<figure>${gradeChart(m.sites, fu)}<figcaption>Grade per site${fu !== null && fu > 0 ? ' (dashed line: the pass mark)' : ''}.</figcaption></figure>`);
   const dist = distributionChart(m.sites);
   if (dist) out.push(`<figure>${dist}<figcaption>How long the first response to web forms, emails and texts took, per site.</figcaption></figure>`);
   out.push(`</section>`);
+  out.push(fixHtml(m));
 
-  // Findings
+  // Findings, each with what to do about it
+  const todo = new Map(recommendations(m).map((r) => [`${r.siteId}\u0000${r.action}`, r.text]));
+  const findingItem = (f: (typeof m.findings)[number]) => {
+    const action = ACTION_OF[f.code];
+    const rec = action ? todo.get(`${f.siteId}\u0000${action}`) : undefined;
+    return `<li class="sev-${f.severity}">${esc(f.text)}${rec ? `<span class="todo">${esc(`What to do: ${rec}`)}</span>` : ''}</li>`;
+  };
   out.push(`<section id="findings"><h2>Findings</h2>`);
-  out.push(m.findings.length ? `<ol class="findings">${m.findings.slice(0, 300).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>` : '<p>None: every test inquiry was answered in time and owned.</p>');
+  out.push(m.findings.length ? `<ol class="findings">${m.findings.slice(0, 300).map(findingItem).join('')}</ol>` : '<p>None: every test inquiry was answered in time and owned.</p>');
   if (m.findings.length > 300) out.push(`<p class="note">… and ${m.findings.length - 300} more (the JSON format lists them all).</p>`);
   if (m.unmatchedEvents) out.push(`<p class="note">${esc(m.unmatchedEvents)} replies or calls in the period could not be matched to an inquiry.</p>`);
   out.push(`<h3 id="review">Verdicts reviewed by hand</h3><p>${esc(reviewCountsLine(m))}.</p>`);
@@ -121,8 +142,10 @@ export function renderHtml(m: ReportModel, o: HtmlOptions): string {
     out.push(`</tbody></table></section>`);
   }
 
+  out.push(`<section id="sites"><h2>Sites</h2>`);
   for (const site of m.sites) out.push(siteSection(m, site, probesBySite.get(site.id) ?? [], table, g));
-  out.push(methodSection(m, o.redacted));
+  out.push(`</section>`);
+  out.push(methodSection(m, o.redacted), glossaryHtml(), appendixHtml(m, probesBySite));
   out.push(`<footer class="note"><p>Generated by respond-audit at ${esc(when(m.generatedAt, m.timezone))}. Report format version ${m.schemaVersion}.</p></footer></body></html>`);
   return out.join('\n') + '\n';
 }
@@ -132,7 +155,7 @@ type TableFn = (labels: string[], rows: Array<{ label: string[]; st: GroupStats;
 function siteSection(m: ReportModel, site: SiteSection, probes: ProbeView[], table: TableFn, g: (st: GroupStats) => string): string {
   const out: string[] = [];
   const where = [site.region, site.unit].filter(Boolean).join(' · ');
-  out.push(`<section class="site" id="${anchor('site', site.id)}"><h2>${esc(site.name)}: grade ${g(site.stats)}</h2>${where ? `<p class="muted">${esc(where)}</p>` : ''}`);
+  out.push(`<section class="site" id="${anchor('site', site.id)}"><h3 class="site-title">${esc(site.name)}: grade ${g(site.stats)}</h3>${where ? `<p class="muted">${esc(where)}</p>` : ''}`);
   const rows: Array<{ label: string[]; st: GroupStats; total?: boolean }> = [];
   for (const line of site.serviceLines) {
     for (const cell of line.channels) rows.push({ label: [line.name, cell.channel], st: cell.stats });
@@ -140,71 +163,11 @@ function siteSection(m: ReportModel, site: SiteSection, probes: ProbeView[], tab
   }
   out.push(table(['Service line', 'Channel'], rows));
   const findings = m.findings.filter((f) => f.siteId === site.id);
-  if (findings.length) out.push(`<ol class="findings">${findings.slice(0, 50).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>`);
-  if (probes.length) {
-    out.push(`<h3>Test inquiries</h3><p class="note">Times are ${esc(site.name)}'s local time (${esc(site.timezone)}).</p>`);
-    if (probes.length < site.stats.counts.probes) out.push(`<p class="note">The ${probes.length} most recent of ${esc(inquiryCount(site.stats))}.</p>`);
-    for (const p of probes) out.push(probeArticle(m, site, p));
-  }
+  if (findings.length) out.push(`<h4>Findings</h4><ol class="findings">${findings.slice(0, 50).map((f) => `<li class="sev-${f.severity}">${esc(f.text)}</li>`).join('')}</ol>`);
+  out.push(siteFixHtml(m, site.id));
+  if (probes.length) out.push(`<p class="note">What was sent and what came back, inquiry by inquiry: <a href="#${anchor('evidence', site.id)}">appendix</a>.</p>`);
   out.push(`</section>`);
   return out.join('\n');
-}
-
-function probeArticle(m: ReportModel, site: SiteSection, p: ProbeView): string {
-  const line = site.serviceLines.find((l) => l.id === p.serviceLineId)?.name ?? p.serviceLineId;
-  const out: string[] = [];
-  out.push(
-    `<article class="probe" id="${anchor('probe', String(p.id))}"><header><strong>${esc(`${line} · ${p.channel}`)}</strong><span class="muted">${esc(`test inquiry ${p.token} · ${stateWords(p)}${p.grade !== null ? ` · grade ${p.grade}` : ''}`)}</span></header>`,
-  );
-  if (p.issues.length) out.push(`<ul class="issues">${p.issues.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`);
-  if (p.error) out.push(`<p class="note">${esc(`${p.outcome ?? ''}: ${p.error}`)}</p>`);
-  out.push(`<ol class="timeline">`);
-  for (const s of p.steps) {
-    const kind = s.kind.replace(/[^a-z-]/g, '');
-    out.push(
-      `<li class="k-${kind}"><span class="t">${esc(when(s.at, site.timezone))}${s.after > 0 ? ` (+${esc(durationWords(s.after))})` : ''}</span> <strong>${esc(s.label)}</strong>` +
-        (s.from ? ` <span class="muted">from ${esc(s.from)}</span>` : '') +
-        (s.subject ? ` <span class="muted">“${esc(s.subject)}”</span>` : '') +
-        (s.notes.length ? `<div class="note">${esc(s.notes.join(' · '))}</div>` : '') +
-        (s.excerpt ? `<blockquote>${esc(s.excerpt)}</blockquote>` : '') +
-        `</li>`,
-    );
-  }
-  out.push(`</ol>`);
-  if (p.call) {
-    const c = p.call;
-    const dd = (k: string, v: string) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`;
-    out.push(
-      `<dl class="call">${dd('answered by a person', !c.reached ? `no (${c.status ?? 'no answer'})` : c.gaveUp ? 'no: the line picked up, but nobody came before the caller gave up' : 'yes')}` +
-        (c.secondsToAnswer !== null ? dd('time to pick up', durationWords(c.secondsToAnswer * 1000)) : '') +
-        (c.gaveUp
-          ? dd('on hold', `more than ${durationWords(m.settings.sla.holdPatience)} (the caller's patience), then the caller gave up`)
-          : c.secondsOnHold !== null
-            ? dd('on hold', durationWords(c.secondsOnHold * 1000))
-            : '') +
-        (c.ivrCampaignReady !== null ? dd('phone menu knows the campaign', c.ivrCampaignReady ? 'yes' : `no${m.settings.campaign ? ` (${m.settings.campaign})` : ''}`) : '') +
-        (c.ivrTranscript ? dd('phone menu said', c.ivrTranscript) : '') +
-        dd('recorded', c.recorded ? 'yes' : 'no') +
-        `</dl>`,
-    );
-  }
-  if (p.screenshot && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(p.screenshot))
-    out.push(
-      p.submitted
-        ? `<details><summary>Screenshot of the form after submitting</summary><img class="shot" alt="screenshot of the form page after submitting" src="${p.screenshot}"></details>`
-        : `<details><summary>Screenshot of the form (not submitted)</summary><img class="shot" alt="screenshot of the form page, not submitted" src="${p.screenshot}"></details>`,
-    );
-  out.push(`</article>`);
-  return out.join('\n');
-}
-
-/** A test inquiry's state in a reader's words ("not answered: the caller gave up on hold"). */
-function stateWords(p: ProbeView): string {
-  if (p.state === 'answered') return 'answered';
-  if (p.state === 'never') return p.call?.gaveUp ? 'not answered: the caller gave up on hold' : p.call ? 'not answered' : 'never answered';
-  if (p.state === 'pending') return 'waiting for an answer';
-  if (p.state === 'not-sent') return 'not sent';
-  return 'result unknown';
 }
 
 function methodSection(m: ReportModel, redacted: boolean): string {

@@ -2,6 +2,7 @@
 import type { GroupStats } from '../score/aggregate.js';
 import type { ReportModel } from '../score/model.js';
 import { gradeBasisNote, gradeText, quantileText, REFERENCE_NOTE, referenceLines, ROW_HEADERS, ROW_LEGEND, rowText, thresholdText, type RowText } from './format.js';
+import { becauseText, recommendations } from './recommendations.js';
 import { reviewCountsLine, reviewItemText } from './review-text.js';
 import { selectionLine, summaryLine } from './terminal.js';
 
@@ -33,6 +34,14 @@ export function renderMarkdown(m: ReportModel): string {
     out.push('', `_Reference: ${mdEscape(REFERENCE_NOTE)}._`, '');
   }
   if (m.overall.counts.messages || m.overall.phone.calls) out.push(mdEscape(gradeBasisNote(m)), '');
+
+  const recs = recommendations(m);
+  if (recs.length) {
+    out.push('## First things to fix', '', '_Ranked by impact: how serious each problem is, times how many test inquiries it hit._', '');
+    const name = new Map(m.sites.map((x) => [x.id, x.name]));
+    recs.slice(0, 10).forEach((r, i) => out.push(`${i + 1}. **${mdEscape(name.get(r.siteId) ?? r.siteId)}: ${mdEscape(r.text)}** Because: ${mdEscape(becauseText(r))}.`));
+    out.push('');
+  }
 
   out.push('## Worst findings', '');
   if (!m.findings.length) out.push('None: every test inquiry was answered in time and owned.');

@@ -1,6 +1,6 @@
 /** Human text for a plan: what would be sent where, and why anything is skipped. */
-import { DateTime } from 'luxon';
 import type { Output } from '../cli/output.js';
+import { localText } from '../local-time.js';
 import type { Plan } from '../plan/plan.js';
 
 export function printPlan(io: Output, plan: Plan, opts: { header: string }): void {
@@ -41,5 +41,5 @@ export function planJson(plan: Plan) {
 
 /** A moment in the site's own timezone, as its people read it: "Wed 25 Nov 08:00 CST". */
 export function localTime(t: number, zone: string): string {
-  return DateTime.fromMillis(t, { zone }).toFormat('ccc d LLL HH:mm ZZZZ');
+  return localText(t, zone, 'ccc d LLL HH:mm ZZZZ');
 }

@@ -164,7 +164,7 @@ async function submitOne(
     shopperPhone: shopper.phone,
     inquiry: p.entry.inquiry.name,
     variant: p.variant,
-    details: { why: p.why, estCost: p.estCost, subject: message.subject },
+    details: { why: p.why, estCost: p.estCost, subject: message.subject, ...(p.channel === 'phone' ? {} : { body: p.channel === 'sms' ? message.sms : message.body }) },
   });
   progress.start(p.entry.key, `${p.channel} → ${p.target}`);
   deps.io.debug(`submit: ${p.entry.key} [${p.channel}] probe ${token} → ${p.target}`);

@@ -60,7 +60,17 @@ export class Builder {
 
   probe(
     key: string,
-    o: { at: number; run?: number; status?: 'submitted' | 'not-sent' | 'unknown'; outcome?: string; phone?: boolean; error?: string; evidence?: Record<string, unknown> },
+    o: {
+      at: number;
+      run?: number;
+      status?: 'submitted' | 'not-sent' | 'unknown';
+      outcome?: string;
+      phone?: boolean;
+      error?: string;
+      evidence?: Record<string, unknown>;
+      /** As `run` stores them: the subject and the exact text sent. */
+      details?: Record<string, unknown>;
+    },
   ): number {
     const [siteId, serviceLineId, entryPointId] = key.split('/') as [string, string, string];
     const channel = entryPointId;
@@ -74,12 +84,13 @@ export class Builder {
       serviceLineId,
       entryPointId,
       channel,
-      target: channel === 'email' ? `${serviceLineId}@${siteId}.example.org` : `https://${siteId}.example.org/contact`,
+      target: channel === 'email' ? `${serviceLineId}@${siteId}.example.org` : channel === 'phone' || channel === 'sms' ? '+13125550100' : `https://${siteId}.example.org/contact`,
       closesAt: o.at + 7 * DAY,
       shopperName: 'Jordan Avery',
       shopperEmail: `jordan+tok${this.n}x@example.net`,
       shopperPhone: o.phone ? '+13125550101' : null,
       inquiry: 'Hello, I would like an appointment.',
+      ...(o.details ? { details: o.details } : {}),
     });
     const status = o.status ?? 'submitted';
     this.store.updateProbe(p.id, {

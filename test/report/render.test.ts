@@ -4,7 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeViews } from '../../src/report/evidence.js';
-import { CSP, renderHtml } from '../../src/report/html.js';
+import { cspFor, renderHtml } from '../../src/report/html.js';
+import { cssFor } from '../../src/report/html-css.js';
+
+const CSP = cspFor(cssFor());
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -56,7 +59,7 @@ describe('renderers (pure, fixed clock)', () => {
     const j = JSON.parse(text);
     expect(j.schemaVersion).toBe(1);
     expect(j.generatedAtIso).toBe(new Date(NOW).toISOString());
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'generatedAt', 'organization', 'timezone', 'selection', 'settings', 'references', 'overall', 'sites', 'groups', 'findings', 'trends', 'unmatchedEvents', 'review', 'threshold', 'generatedAtIso']);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'generatedAt', 'organization', 'timezone', 'selection', 'settings', 'references', 'overall', 'sites', 'groups', 'findings', 'trends', 'unmatchedEvents', 'review', 'threshold', 'recommendations', 'generatedAtIso']);
     expect(j.sites[0].serviceLines[0].channels.map((c: { channel: string }) => c.channel)).toEqual(['webform', 'email', 'phone']);
   });
 
@@ -84,7 +87,10 @@ describe('renderers (pure, fixed clock)', () => {
     await expect(html).toMatchFileSnapshot('__snapshots__/report.html');
     expect(html).toContain(`content="${CSP.replace(/'/g, '&#39;')}"`);
     expect(CSP).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src data:/);
-    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)|style="/);
+    // Nothing to load or follow: links stay inside the page, images are data: URIs. The form's
+    // address is shown as text in the evidence appendix, never as a link.
+    expect(html).not.toMatch(/<script|(?:href|src|action)="(?!#|data:image\/)|style="/);
+    expect(html).toContain('<dt>form page</dt><dd>https://north.example.org/contact</dd>');
     expect(html).toContain('src="data:image/png;base64,');
     // Redacted: the staff member's name, number and address do not appear; the finding does.
     expect(html).not.toMatch(/Maria|Lopez|555-0199|maria\.lopez|Ann Smith|555-0142/);

@@ -75,4 +75,29 @@ describe('businessMs', () => {
     // The same instants seen from London are a different share of Tokyo's week.
     expect(businessMs(tokyo, from('Europe/London'), to('Europe/London'))).not.toBe(2 * H);
   });
+
+  it('takes weekends, holidays and DST from each site\'s own calendar, not UTC\'s', () => {
+    const tokyo = cal('Mon-Fri 09:00-18:00', 'Asia/Tokyo', ['2027-01-01']);
+    const berlin = cal('Mon-Fri 09:00-18:00', 'Europe/Berlin', ['2027-01-01']);
+    const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'UTC' }).toMillis();
+    // Thu 31 Dec 2026 23:00 UTC is already New Year's Day (a holiday) in Tokyo, still Thursday
+    // evening (closed) in Berlin. Answered Mon 4 Jan 01:00 UTC: 10:00 in Tokyo, 02:00 in Berlin.
+    const sent = utc('2026-12-31T23:00');
+    const answered = utc('2027-01-04T01:00');
+    expect(businessMs(tokyo, sent, answered)).toBe(1 * H);
+    expect(businessMs(berlin, sent, answered)).toBe(0);
+    // Fri 8 Jan 20:00 UTC is Saturday 05:00 in Tokyo (the weekend), Friday 21:00 in Berlin (closed).
+    expect(isOpen(tokyo, utc('2027-01-08T20:00'))).toBe(false);
+    expect(isOpen(berlin, utc('2027-01-08T08:30'))).toBe(true); // 09:30 in Berlin
+    expect(isOpen(tokyo, utc('2027-01-08T08:30'))).toBe(true); // 17:30 in Tokyo
+    expect(isOpen(tokyo, utc('2027-01-08T09:30'))).toBe(false); // 18:30 in Tokyo
+    // Europe changes to summer time on Sun 28 Mar 2027, two weeks after the US: opening stays
+    // 09:00 local, so Fri 17:00 → Mon 10:00 in Berlin is 2 h, though 64 h by the clock (not 65).
+    const fri = at('2027-03-26T17:00', 'Europe/Berlin');
+    const mon = at('2027-03-29T10:00', 'Europe/Berlin');
+    expect(mon - fri).toBe(64 * H);
+    expect(businessMs(berlin, fri, mon)).toBe(2 * H);
+    // Tokyo has no DST: the same local times are 65 h apart there.
+    expect(at('2027-03-29T10:00', 'Asia/Tokyo') - at('2027-03-26T17:00', 'Asia/Tokyo')).toBe(65 * H);
+  });
 });
