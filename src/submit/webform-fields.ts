@@ -178,7 +178,8 @@ export function classifyField(f: FieldInfo): FieldRole {
     return role === 'name' ? nameRoleOf(s) : role;
   };
   // The sub-labels of a builder's composite Name field (Formidable, Gravity Forms, WPForms) say only "First" / "Last".
-  const caption = norm(`${f.label || f.ariaLabel}`).replace(/[^a-z ]/g, '').trim();
+  // Zoho Forms puts its "First" / "Last" captions after the boxes, tied to neither.
+  const caption = norm(`${f.label || f.ariaLabel || f.nearby}`).replace(/[^a-z ]/g, '').trim();
   if (/^(first|given)$/.test(caption)) return 'first-name';
   if (/^(last|family)$/.test(caption)) return 'last-name';
   // A label is the strongest signal; name/id next; the text next to it last.
