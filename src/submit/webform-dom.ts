@@ -3,6 +3,7 @@
  * bundler or test transform can inject helpers into it that the page does not have.
  * Every script is an expression evaluated in one frame and returns JSON-able data.
  */
+import { SUM_QUESTION_SOURCE } from './webform-arithmetic.js';
 
 /** Shared helpers, prepended to each script. */
 const HELPERS = String.raw`
@@ -26,6 +27,27 @@ const raRendered = (el) => {
   if (el.checkVisibility) return el.checkVisibility();
   return el.getClientRects().length > 0;
 };
+// The text just before a control in its own box (sibling text and elements without controls,
+// or its parent's when the control is alone there): where "3 + 13 =" sits next to a captcha box.
+const raBefore = (el) => {
+  for (let node = el, depth = 0; node && node.parentElement && depth < 2; node = node.parentElement, depth++) {
+    const parts = [];
+    for (let n = node.previousSibling; n; n = n.previousSibling) {
+      if (n.nodeType === 1 && (n.matches('input,select,textarea,button') || n.querySelector('input,select,textarea,button'))) break;
+      if (n.nodeType === 1 && n.matches('script,style')) continue;
+      parts.unshift(n.nodeType === 1 ? (n.textContent || '') : n.nodeType === 3 ? n.nodeValue : '');
+    }
+    const t = parts.join(' ').replace(/\s+/g, ' ').trim();
+    if (t) return t.slice(-160);
+    if (node.parentElement.querySelectorAll('input,select,textarea').length > 1) return '';
+  }
+  return '';
+};
+// A box next to a simple sum ("3 + 13 =", "What is 7 plus 2?"): a question the shopper answers, not a CAPTCHA.
+const raSumRe = new RegExp(${JSON.stringify(SUM_QUESTION_SOURCE)});
+const raFold = (s) => (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+const raSumQuestion = (el) => [el.labels ? [...el.labels].map((l) => l.textContent).join(' ') : '', el.getAttribute('aria-label'), el.getAttribute('placeholder'), raBefore(el)]
+  .some((t) => raSumRe.test(raFold(t)));
 const raControls = (root) => [...root.querySelectorAll('input,select,textarea')].filter((el) =>
   !['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password'].includes((el.getAttribute('type') || '').toLowerCase()) || el.type === 'password');
 `;
@@ -37,7 +59,8 @@ const CAPTCHA_DETECT = String.raw`
   if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"]')) captcha = 'recaptcha';
   else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
   else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
-  else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input, input[name*="captcha" i]')) captcha = 'captcha';
+  else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input') ||
+    [...document.querySelectorAll('input[name*="captcha" i]')].some((el) => !raSumQuestion(el))) captcha = 'captcha';
   else if (q('#challenge-form, #cf-challenge-running, #challenge-running') || window._cf_chl_opt ||
     /^(just a moment|attention required|access denied|checking your browser|are you a robot|ddos-guard|please verify you are a human)/i.test(document.title)) captcha = 'challenge';
 `;
@@ -115,7 +138,7 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
     return {
       idx: id(el, 'raIdx'), tag, type, name: el.getAttribute('name') || '', id: el.id || '',
       autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(), placeholder: el.getAttribute('placeholder') || '',
-      ariaLabel: el.getAttribute('aria-label') || '', label: labelOf(el), nearby: nearby(el),
+      ariaLabel: el.getAttribute('aria-label') || '', label: labelOf(el), nearby: nearby(el), before: raBefore(el),
       required: el.required || el.getAttribute('aria-required') === 'true',
       visible: raVisible(el) || ((el.type === 'checkbox' || el.type === 'radio') && box !== el && raVisible(box)),
       rendered: raRendered(el),
@@ -154,7 +177,7 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       return {
         idx: id(el, 'raIdx'), tag: el.tagName.toLowerCase(), type: /radio/.test(role) ? 'radio' : 'checkbox', aria: true,
         name: /radio/.test(role) ? groupKey(grp) : '', id: el.id || '', autocomplete: '', placeholder: '',
-        ariaLabel: el.getAttribute('aria-label') || '', label: name, nearby: '', required: !!required,
+        ariaLabel: el.getAttribute('aria-label') || '', label: name, nearby: '', before: '', required: !!required,
         visible: raVisible(el), rendered: raRendered(el), offscreen: r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0,
         tiny: r.width <= 2 || r.height <= 2, ariaHidden: !!el.closest('[aria-hidden="true"]'), tabindexNeg: false,
         inert: !!el.closest('[inert]'), disabled: el.getAttribute('aria-disabled') === 'true', readOnly: el.getAttribute('aria-readonly') === 'true',
@@ -177,7 +200,7 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
 })`;
 
 /** Just the CAPTCHA check: cheap enough to run before filling. */
-export const CAPTCHA_STATE = `(() => {${CAPTCHA_DETECT} return captcha; })()`;
+export const CAPTCHA_STATE = `(() => {${HELPERS}${CAPTCHA_DETECT} return captcha; })()`;
 
 /** What the frame shows: text, error messages, CAPTCHA / bot-wall markers, the form's presence. */
 export const PAGE_STATE = `(() => {${HELPERS}${CAPTCHA_DETECT}  const errSel = '[role=alert], [aria-live=assertive], .error, .errors, .error-message, .field-error, .form-error, .invalid-feedback, ' +

@@ -4,6 +4,7 @@
  * into it. Pure functions over the descriptions webform-dom.ts collects, so the rules are
  * testable without a browser.
  */
+import { solveSumQuestion } from './webform-arithmetic.js';
 import { nameRoleOf, resolveBareName } from './webform-names.js';
 import { formatPhoneFor, phoneSegments } from './webform-phone.js';
 import type { ShopperProfile } from '../config/profile.js';
@@ -22,6 +23,8 @@ export interface FieldInfo {
   ariaLabel: string;
   label: string;
   nearby: string;
+  /** The text just before the control in its own box ("3 + 13 =" next to a captcha box). */
+  before?: string;
   required: boolean;
   visible: boolean;
   rendered: boolean;
@@ -58,6 +61,7 @@ export type FieldRole =
   | 'date'
   | 'datetime'
   | 'time'
+  | 'sum-question'
   | ProfileRole
   | 'honeypot'
   | 'skip'
@@ -143,6 +147,7 @@ const RULES: [FieldRole, { test(s: string): boolean }][] = [
 export function classifyField(f: FieldInfo): FieldRole {
   if (['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password', 'checkbox', 'radio'].includes(f.type)) return 'skip';
   if (TEXTLIKE.has(f.type) && isHoneypot(f)) return 'honeypot';
+  if (sumAnswerOf(f) !== undefined) return 'sum-question';
   const ac = f.autocomplete.split(/\s+/).pop() ?? '';
   const byAutocomplete: Record<string, FieldRole> = {
     'given-name': 'first-name',
@@ -173,11 +178,26 @@ export function classifyField(f: FieldInfo): FieldRole {
     return role === 'name' ? nameRoleOf(s) : role;
   };
   // The sub-labels of a builder's composite Name field (Formidable, Gravity Forms, WPForms) say only "First" / "Last".
-  const caption = norm(`${f.label || f.ariaLabel}`).replace(/[^a-z ]/g, '').trim();
+  // Zoho Forms puts its "First" / "Last" captions after the boxes, tied to neither.
+  const caption = norm(`${f.label || f.ariaLabel || f.nearby}`).replace(/[^a-z ]/g, '').trim();
   if (/^(first|given)$/.test(caption)) return 'first-name';
   if (/^(last|family)$/.test(caption)) return 'last-name';
   // A label is the strongest signal; name/id next; the text next to it last.
   return hit(norm(`${f.label} ${f.ariaLabel}`)) ?? hit(norm(`${f.placeholder} ${f.name} ${f.id}`)) ?? hit(norm(f.nearby)) ?? 'unknown';
+}
+
+/**
+ * The answer to a simple sum the page asks in place of a CAPTCHA ("3 + 13 =" before the box,
+ * "What is 7 plus 2?" as its label), or undefined.
+ */
+export function sumAnswerOf(f: FieldInfo): number | undefined {
+  if (!['text', 'number', 'search', ''].includes(f.type) || f.tag === 'textarea') return undefined;
+  const context = `${f.name} ${f.id} ${f.label} ${f.ariaLabel} ${f.groupLabel}`;
+  for (const text of [f.label, f.ariaLabel, f.placeholder, f.before ?? '']) {
+    const answer = solveSumQuestion(text, context);
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
 }
 
 /** Dice coefficient of character bigrams of normalised strings: 0..1. */
@@ -382,6 +402,8 @@ function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext, profile: Shop
       return formatDateFor(f, ctx.preferredDate);
     case 'time':
       return profile.preferredTime;
+    case 'sum-question':
+      return sumAnswerOf(f)?.toString();
     case 'dob':
       return profile.dateOfBirth && formatDateFor({ ...f, min: '', max: '' }, profile.dateOfBirth);
     case 'company':

@@ -134,8 +134,17 @@ const norm = (s: string) =>
 export function phoneSegments(boxes: PhoneBox[], e164: string): Map<number, { value: string; part: string }> {
   const out = new Map<number, { value: string; part: string }>();
   const p = parse(e164);
-  if (p.cc !== '1' || p.national.length !== 10) return out;
   const textual = (b: PhoneBox) => b.tag === 'input' && ['text', 'tel', 'number', ''].includes(b.type);
+  // A country-code box beside a whole-number box, for any country (Zoho Forms' international
+  // phone, many hand-built forms): "+1" there, the national digits in the number box.
+  for (let i = 0; i + 1 < boxes.length; i++) {
+    const [code, number] = [boxes[i]!, boxes[i + 1]!];
+    if (!textual(code) || !textual(number) || !isCountryCodeBox(code, number) || !isWholeNumberBox(number)) continue;
+    out.set(code.idx, { value: code.maxLength > 0 && code.maxLength <= p.cc.length ? p.cc : `+${p.cc}`, part: 'phone-country' });
+    out.set(number.idx, { value: p.national, part: 'phone-national' });
+    return out;
+  }
+  if (p.cc !== '1' || p.national.length !== 10) return out;
   let run: PhoneBox[] = [];
   const flush = () => {
     const got = assign(run, p);
@@ -153,6 +162,23 @@ export function phoneSegments(boxes: PhoneBox[], e164: string): Map<number, { va
   flush();
   return out;
 }
+
+const wordsOfBox = (b: PhoneBox) => norm(`${b.label} ${b.ariaLabel} ${b.placeholder} ${b.nearby} ${b.name} ${b.id} ${b.autocomplete}`);
+/** "Country code", "Code" (beside a phone box), "dial code", "indicativo", "indicatif", "Ländervorwahl". */
+const COUNTRY_CODE_WORDS = /country ?code|dial(l)?ing ?code|calling ?code|dial ?code|\bcode\b|indicativo|prefijo|indicatif|landesvorwahl|landervorwahl|\bddi\b|codigo (de )?pais|code pays|tel country code/;
+const NOT_COUNTRY_CODE = /zip|postal|post ?code|promo|coupon|discount|voucher|verif|area|regional|security|captcha/;
+
+/** A box that holds only the calling code of the phone box after it. */
+function isCountryCodeBox(code: PhoneBox, number: PhoneBox): boolean {
+  const words = wordsOfBox(code);
+  if (code.autocomplete.split(/\s+/).includes('tel-country-code')) return true;
+  if (!COUNTRY_CODE_WORDS.test(words) || NOT_COUNTRY_CODE.test(words)) return false;
+  if (code.maxLength > 10) return false;
+  return /phone|\btel|mobile|movil|celular|cell|dial|calling|country|pais|pays|land/.test(`${words} ${wordsOfBox(number)}`);
+}
+
+/** A box for the whole (national) number: long enough, and saying it takes a phone number. */
+const isWholeNumberBox = (b: PhoneBox) => (b.maxLength === 0 || b.maxLength >= 7) && looksLikeNumberBox(b);
 
 /** Area-code words in several languages (the box itself says it holds only the area code). */
 const AREA_CODE_WORDS = /area ?code|codigo de area|cod\. area|vorwahl|indicatif regional|\blada\b|\bddd\b/;

@@ -1,6 +1,7 @@
 /** fields: auto rules over control descriptions (no browser needed). */
 import { describe, expect, it } from 'vitest';
-import { bestOption, classifyField, formatDateFor, formatPhoneFor, isHoneypot, planFill, type FieldInfo, type FillContext } from '../../src/submit/webform-fields.js';
+import { solveSumQuestion } from '../../src/submit/webform-arithmetic.js';
+import { bestOption, classifyField, formatDateFor, formatPhoneFor, isHoneypot, planFill, sumAnswerOf, type FieldInfo, type FillContext } from '../../src/submit/webform-fields.js';
 
 let n = 0;
 function field(p: Partial<FieldInfo>): FieldInfo {
@@ -155,5 +156,35 @@ describe('formats', () => {
     const o = (text: string) => ({ value: text, text, disabled: false });
     expect(bestOption([o('Cardiology'), o('Orthopaedics & Sports Medicine')], 'Orthopedics')?.value).toBe('Orthopaedics & Sports Medicine');
     expect(bestOption([o('Cardiología'), o('Ortopedia')], 'Orthopedics')?.value).toBe('Ortopedia');
+  });
+});
+
+describe('simple sums asked in place of a CAPTCHA', () => {
+  it('answers the sum before the box, in a label or placeholder, in digits or words, in five languages', () => {
+    expect(solveSumQuestion('3 + 13 =')).toBe(16);
+    expect(solveSumQuestion('What is seven plus two?')).toBe(9);
+    expect(solveSumQuestion('¿Cuánto es 4 más 5?')).toBe(9);
+    expect(solveSumQuestion('Combien font 6 moins 2 ?')).toBe(4);
+    expect(solveSumQuestion('Was ist 3 mal 4?')).toBe(12);
+    expect(solveSumQuestion('Quanto é 2 mais 2?')).toBe(4);
+    expect(solveSumQuestion('9 × 3 = ?')).toBe(27);
+    // Without "=" or "?", only where the box says it is a human check.
+    expect(solveSumQuestion('Are you human? 4 + 5')).toBe(9);
+    expect(solveSumQuestion('4 + 5', 'captcha_answer')).toBe(9);
+    expect(solveSumQuestion('4 + 5')).toBeUndefined();
+  });
+
+  it('never takes phone numbers, ranges or step counters for a question', () => {
+    for (const t of ['555-0101', '(312) 555-0101', 'Phone 312-555-0101', 'Number of guests (1-10)', 'Step 1 of 3', 'Ages 5 - 12', '24/7'])
+      expect(solveSumQuestion(t, 'phone'), t).toBeUndefined();
+  });
+
+  it('gives the box next to "3 + 13 =" the answer, and leaves other boxes alone', () => {
+    const box = field({ name: 'et_pb_contact_captcha_0', before: '3 + 13 =' });
+    expect(classifyField(box)).toBe('sum-question');
+    expect(sumAnswerOf(box)).toBe(16);
+    expect(planFill([box], ctx).actions).toEqual([expect.objectContaining({ idx: box.idx, kind: 'fill', value: '16', role: 'sum-question' })]);
+    expect(classifyField(field({ type: 'tel', label: 'Phone', placeholder: '555-555-5555' }))).toBe('phone');
+    expect(classifyField(field({ label: 'Your name', before: 'Your name' }))).toBe('full-name');
   });
 });

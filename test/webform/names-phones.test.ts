@@ -78,6 +78,20 @@ describe('phone boxes', () => {
     expect([...phoneSegments(tokens, '+13125550101').values()].map((v) => v.value)).toEqual(['312', '555', '0101']);
   });
 
+  it('a country-code box beside the number box gets "+<code>", the number box the national digits, in any country', () => {
+    // Zoho Forms' international phone: "Code" / "Number" captions after the boxes, no labels.
+    const zoho = () => [box({ name: 'PhoneNumber_countrycodeval', nearby: 'Code', maxLength: 10 }), box({ name: 'PhoneNumber_countrycode', nearby: 'Number', maxLength: 20 })];
+    expect([...phoneSegments(zoho(), '+13125550101').values()]).toEqual([{ value: '+1', part: 'phone-country' }, { value: '3125550101', part: 'phone-national' }]);
+    expect([...phoneSegments(zoho(), '+442079460000').values()].map((v) => v.value)).toEqual(['+44', '2079460000']);
+    const tokens = (maxLength: number) => [box({ autocomplete: 'tel-country-code', maxLength }), box({ type: 'tel', label: 'Mobile' })];
+    expect([...phoneSegments(tokens(4), '+13125550101').values()].map((v) => v.value)).toEqual(['+1', '3125550101']);
+    // A box too short for the "+" gets the digits only.
+    expect([...phoneSegments(tokens(1), '+13125550101').values()].map((v) => v.value)).toEqual(['1', '3125550101']);
+    // A ZIP or promo code before the phone box is not a calling code.
+    expect(phoneSegments([box({ label: 'ZIP code', maxLength: 5 }), box({ type: 'tel', label: 'Phone' })], '+13125550101').size).toBe(0);
+    expect(phoneSegments([box({ label: 'Promo code' }), box({ type: 'tel', label: 'Phone' })], '+13125550101').size).toBe(0);
+  });
+
   it('keeps one phone box without maxlength whole, and a lone area-code box does not pull in a name box', () => {
     expect(phoneSegments([box({ label: 'Phone Number', type: 'tel' })], '+13125550101').size).toBe(0);
     expect(phoneSegments([box({ label: 'Area code' }), box({ label: 'Company' })], '+13125550101').size).toBe(0);

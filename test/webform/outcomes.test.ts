@@ -6,10 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { startSandboxSite, type SandboxSite } from '../../src/sandbox/site.js';
 import type { Submitter } from '../../src/submit/types.js';
+import { CAPTCHA_STATE } from '../../src/submit/webform-dom.js';
 import { createWebformSubmitter } from '../../src/submit/webform.js';
 import { CHROMIUM, deps, hooks, job, project, START } from './helpers.js';
 
@@ -84,6 +86,26 @@ describe('CAPTCHA and bot walls: detected before submitting, never solved', () =
       expect(evidenceOf(r)).toEqual({ screenshot: true, html: true });
     });
   }
+
+  it('a box named captcha is a CAPTCHA unless a simple sum stands next to it', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM });
+    try {
+      const page = await browser.newPage();
+      const form = (inner: string) => `<form><input name="name"><input name="email" type="email"><textarea name="message"></textarea>${inner}<button>Send</button></form>`;
+      const cases: Array<[string, string | null]> = [
+        ['<label for="c">Enter the characters shown</label><input id="c" name="captcha_code">', 'captcha'],
+        ['<img src="/captcha.php"><input name="code">', 'captcha'],
+        ['<p><span class="q">3 + 13</span> = <input name="et_pb_contact_captcha_0" size="2"></p>', null],
+        ['<label for="s">Are you human? What is seven plus two?</label><input id="s" name="mathcaptcha">', null],
+      ];
+      for (const [inner, want] of cases) {
+        await page.setContent(form(inner));
+        expect(await page.evaluate(CAPTCHA_STATE), inner).toBe(want);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
 
   it('a challenge page (HTTP 503 interstitial) is blocked, not unreachable', async () => {
     const r = await submitter.submit(job(proj.loaded, 'challenge'), hooks());
