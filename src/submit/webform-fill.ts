@@ -4,8 +4,8 @@
  * over auto-detection. Nothing here clicks the final submit button.
  */
 import type { Frame, Locator, Page } from 'playwright-core';
-import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS } from './webform-dom.js';
-import { planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS, STEP_BUTTON } from './webform-dom.js';
+import { isHoneypot, planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
 import { formatPhoneFor, phoneValueHolds } from './webform-phone.js';
 import { ActivityTracker, evalIn, snapshot, waitForChange, type WebformEntry } from './webform-outcome.js';
 
@@ -52,7 +52,7 @@ export interface FilledForm {
   unmatched: string[];
 }
 
-const NEXT = /^(next|continue|siguiente|continuar|proceed|next step|siguiente paso|weiter)\b|[→›»]\s*$/i;
+const NEXT = STEP_BUTTON;
 const BACK = /^(back|previous|prev|atras|atrás|anterior|volver)\b|^[←‹«]/i;
 const SUBMIT = /submit|send|enviar|request|solicitar|book|schedule|contact|get in touch|get started|sign up|reservar|agendar|pedir|confirm|apply/i;
 
@@ -145,6 +145,8 @@ export async function describe(frame: Frame, index: number): Promise<Described |
 const FIELD_TIMEOUT_MS = 15_000;
 /** How long a "Next" click and the step it reveals may take (a slow AJAX step, a loaded machine) before the form counts as stuck. */
 const STEP_TIMEOUT_MS = 15_000;
+/** Steps of a paged form, or questions of a one-question-at-a-time form. */
+const MAX_STEPS = 30;
 
 const byIdx = (frame: Frame, idx: number) => frame.locator(`[data-ra-idx="${idx}"]`);
 
@@ -247,12 +249,15 @@ export async function fillForm(args: {
   const unfilledRequired = new Set<string>();
   const missingProfile = new Set<string>();
   let maybeSent = false;
-  for (let step = 1; step <= 10; step++) {
-    const d = await describe(frame, index);
+  for (let step = 1; step <= MAX_STEPS; step++) {
+    let d = await describe(frame, index);
     if (!d) throw new Error('the form disappeared while it was being filled');
+    const shown = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
     const explicitIdx = new Set<number>();
     for (const sel of pendingExplicit.keys()) for (const i of await idxOf(frame, sel)) explicitIdx.add(i);
     const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), args.ctx);
+    let lastTyped: number | undefined;
+    let acted = false;
     for (const a of plan.actions) {
       if (done.has(a.idx)) continue;
       await apply(frame, a, deadline);
@@ -260,6 +265,14 @@ export async function fillForm(args: {
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
       if (a.choice) choices.push(a.choice);
+      acted = true;
+      lastTyped = a.kind === 'fill' && !a.viaScript ? a.idx : undefined;
+    }
+    if (acted) {
+      // What was typed or chosen may change the step: a choice that moves on by itself
+      // (Typeform), an OK / Next that only appears once the question is answered.
+      d = (await describe(frame, index)) ?? d;
+      if (d.fields.some((f) => f.visible && !shown.has(f.idx) && !done.has(f.idx))) continue;
     }
     for (const [sel, value] of pendingExplicit) {
       if (await applyExplicit(frame, sel, value, deadline)) {
@@ -274,6 +287,25 @@ export async function fillForm(args: {
     if (configured && (await configured.isVisible().catch(() => false)))
       return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
+    // No button at all while questions are still to come (conversational forms): Enter
+    // answers a typed question ("press Enter ↵"); a chosen option moves on by itself.
+    // Only where one question is shown and no <form> would take Enter as its submission.
+    if (!next && !submit && acted && oneQuestionAtATime(d, done) && !(lastTyped !== undefined && d.isForm)) {
+      args.progress(`step ${step + 1}`);
+      const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
+      if (lastTyped !== undefined) await byIdx(frame, lastTyped).press('Enter', { timeout: Math.min(remaining(deadline), STEP_TIMEOUT_MS) });
+      const advanced = await waitForStep(page, frame, index, before, deadline);
+      if (advanced === 'advanced') continue;
+      if (advanced === 'navigated') {
+        const again = await findForm(page, entry, deadline);
+        if (!again || 'blocked' in again) throw new Error('the form did not continue after Enter');
+        ({ frame, index } = again);
+        continue;
+      }
+      const snap = await snapshot(page);
+      const stuck = lastTyped !== undefined ? 'the form did not move on after Enter' : 'the form did not move on after the answer';
+      return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
+    }
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
       args.progress(`step ${step + 1}`);
@@ -293,7 +325,19 @@ export async function fillForm(args: {
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
     return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
-  throw new Error('the form has more than 10 steps');
+  throw new Error(`the form has more than ${MAX_STEPS} steps`);
+}
+
+/**
+ * A conversational form's step: a single question shown (one box, or the options of one
+ * choice), and questions still to come in the page but not shown (never a hidden trap).
+ */
+function oneQuestionAtATime(d: Described, done: ReadonlySet<number>): boolean {
+  const shown = d.fields.filter((f) => f.visible && !isHoneypot(f));
+  const boxes = shown.filter((f) => f.type !== 'radio' && f.type !== 'checkbox');
+  const groups = new Set(shown.filter((f) => f.type === 'radio').map((f) => f.name || `#${f.idx}`));
+  const one = boxes.length + groups.size === 1;
+  return one && d.fields.some((f) => !f.rendered && f.type !== 'hidden' && !done.has(f.idx) && !isHoneypot(f));
 }
 
 /** After "Next": new fields appear (advanced), the page navigates, or nothing moves (stuck). */
