@@ -162,7 +162,10 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       idx: id(el, 'raIdx'), tag, type, name: el.getAttribute('name') || '', id: el.id || '',
       autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(), placeholder: el.getAttribute('placeholder') || '',
       ariaLabel: el.getAttribute('aria-label') || '', label: labelOf(el), nearby: nearby(el), before: raBefore(el),
-      required: el.required || el.getAttribute('aria-required') === 'true',
+      // Builders that check required fields in script (Cognito, Zoho) mark them only with a
+      // "*" after the label, or, for radio buttons, after the question (legend, radiogroup).
+      required: el.required || el.getAttribute('aria-required') === 'true' ||
+        (el.type === 'radio' ? /\\*\\s*$/.test(groupLabel(el)) || !!el.closest('[role=radiogroup][aria-required=true]') : el.type !== 'checkbox' && /\\*\\s*$/.test(labelOf(el))),
       visible: raVisible(el) || ((el.type === 'checkbox' || el.type === 'radio') && box !== el && raVisible(box)),
       rendered: raRendered(el),
       offscreen: r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0,

@@ -249,7 +249,10 @@ export async function fillForm(args: {
   const unfilledRequired = new Set<string>();
   const missingProfile = new Set<string>();
   let maybeSent = false;
-  for (let step = 1; step <= MAX_STEPS; step++) {
+  /** The pages or questions shown so far (a box revealed on the same page is not a step). */
+  let steps = 1;
+  for (let round = 1; round <= MAX_STEPS * 2; round++) {
+    if (steps > MAX_STEPS) break;
     let d = await describe(frame, index);
     if (!d) throw new Error('the form disappeared while it was being filled');
     const shown = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
@@ -268,12 +271,6 @@ export async function fillForm(args: {
       acted = true;
       lastTyped = a.kind === 'fill' && !a.viaScript ? a.idx : undefined;
     }
-    if (acted) {
-      // What was typed or chosen may change the step: a choice that moves on by itself
-      // (Typeform), an OK / Next that only appears once the question is answered.
-      d = (await describe(frame, index)) ?? d;
-      if (d.fields.some((f) => f.visible && !shown.has(f.idx) && !done.has(f.idx))) continue;
-    }
     for (const [sel, value] of pendingExplicit) {
       if (await applyExplicit(frame, sel, value, deadline)) {
         pendingExplicit.delete(sel);
@@ -282,19 +279,29 @@ export async function fillForm(args: {
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
     for (const l of plan.missingProfile) missingProfile.add(l);
+    if (acted) {
+      // What was typed or chosen may change the step: a choice that moves on by itself
+      // (Typeform), a box revealed by an answer, an OK / Next shown once answered.
+      d = (await describe(frame, index)) ?? d;
+      const fresh = d.fields.some((f) => f.visible && !shown.has(f.idx) && !done.has(f.idx));
+      // The questions answered are gone: the form moved on to its next step by itself.
+      if (fresh && d.fields.some((f) => shown.has(f.idx) && !f.visible)) steps++;
+      if (fresh) continue;
+    }
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
     // No button at all while questions are still to come (conversational forms): Enter
     // answers a typed question ("press Enter ↵"); a chosen option moves on by itself.
     // Only where one question is shown and no <form> would take Enter as its submission.
     if (!next && !submit && acted && oneQuestionAtATime(d, done) && !(lastTyped !== undefined && d.isForm)) {
-      args.progress(`step ${step + 1}`);
+      args.progress(`step ${steps + 1}`);
       const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
       if (lastTyped !== undefined) await byIdx(frame, lastTyped).press('Enter', { timeout: Math.min(remaining(deadline), STEP_TIMEOUT_MS) });
       const advanced = await waitForStep(page, frame, index, before, deadline);
+      if (advanced !== 'stuck') steps++;
       if (advanced === 'advanced') continue;
       if (advanced === 'navigated') {
         const again = await findForm(page, entry, deadline);
@@ -304,26 +311,27 @@ export async function fillForm(args: {
       }
       const snap = await snapshot(page);
       const stuck = lastTyped !== undefined ? 'the form did not move on after Enter' : 'the form did not move on after the answer';
-      return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
     }
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
-      args.progress(`step ${step + 1}`);
+      args.progress(`step ${steps + 1}`);
       const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
       await frame.locator(`[data-ra-btn="${next.idx}"]`).click({ timeout: Math.min(remaining(deadline), STEP_TIMEOUT_MS) });
       const advanced = await waitForStep(page, frame, index, before, deadline);
+      if (advanced !== 'stuck') steps++;
       if (advanced === 'navigated') {
         const again = await findForm(page, entry, deadline);
         if (!again || 'blocked' in again) throw new Error('the form did not continue after "Next"');
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
   throw new Error(`the form has more than ${MAX_STEPS} steps`);
 }
