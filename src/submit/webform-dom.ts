@@ -5,6 +5,12 @@
  */
 import { SUM_QUESTION_SOURCE } from './webform-arithmetic.js';
 
+/**
+ * A button that moves a form on to its next step or question: "Next", "Continue", the "OK" of
+ * a one-question-at-a-time form (Typeform), "Start", in five languages, or an arrow.
+ */
+export const STEP_BUTTON = /^(next|continue|siguiente|continuar|proceed|next step|siguiente paso|weiter|suivant|continuer|pr[oó]ximo|avan[cç]ar|seguinte|ok|okay|start|begin|comenzar|empezar|commencer|beginnen|starten|come[cç]ar)\b|[→›»]\s*$/i;
+
 /** Shared helpers, prepended to each script. */
 const HELPERS = String.raw`
 const raText = (n) => (n ? (n.innerText || n.textContent || '') : '').replace(/\s+/g, ' ').trim();
@@ -70,8 +76,25 @@ const CAPTCHA_DETECT = String.raw`
  * form), and any CAPTCHA or bot wall, in one round trip.
  */
 export const SCAN_FORMS = `(() => {${HELPERS}${CAPTCHA_DETECT}
-  const score = (root) => {
-    const els = raControls(root).filter((el) => raVisible(el) || (el.type === 'checkbox' && raRendered(el.closest('label') || el)));
+  const stepRe = new RegExp(${JSON.stringify(STEP_BUTTON.source)}, 'i');
+  const buttonsOf = (root) => [...root.querySelectorAll('button,[role=button],input[type=button],input[type=submit]')];
+  // One question at a time (Typeform, Tally, a paged form on its first page): the questions
+  // still to come are in the page but not shown, and an OK / Next button is. They count
+  // toward what the form asks, so a first step with a single box is still recognised.
+  // "press Enter ↵" beside the question, in five languages.
+  const enterRe = /press\\s+enter|pulsa\\s+(intro|enter)|presiona\\s+(intro|enter)|appuyez sur (entr[eé]e|enter)|enter dr[uü]cken|eingabetaste|pressione\\s+enter/i;
+  const laterOf = (all, els, buttons, rootText) => {
+    const stepper = buttons.some((b) => raVisible(b) && !b.closest('[id*=cookie i],[class*=cookie i],[id*=consent i],[class*=consent i]') && stepRe.test((raText(b) || b.value || '').trim()));
+    if (!(stepper || (els.length === 1 && enterRe.test(rootText()))) || !els.length) return [];
+    // Never the hidden traps for bots (which also sit in the page unseen).
+    const trap = (el) => el.closest('[aria-hidden=true]') || el.getAttribute('tabindex') === '-1' || /honey|^hp$|website|^url$|fax|leave .*(blank|empty)/i.test(el.name + ' ' + el.id);
+    const later = all.filter((el) => !raRendered(el) && el.type !== 'hidden' && !trap(el));
+    return later.some((el) => el.type === 'email' || el.type === 'tel' || el.tagName === 'TEXTAREA') ? later : [];
+  };
+  const score = (root, buttons, rootText) => {
+    const all = raControls(root);
+    const shown = all.filter((el) => raVisible(el) || (el.type === 'checkbox' && raRendered(el.closest('label') || el)));
+    const els = shown.concat(laterOf(all, shown, buttons, rootText));
     const sig = (el) => [el.name, el.id, el.type, el.placeholder, el.autocomplete, el.getAttribute('aria-label'), ...(el.labels ? [...el.labels].map(raOwnText) : [])].join(' ').toLowerCase();
     const text = els.filter((el) => el.type !== 'checkbox' && el.type !== 'radio');
     if (els.some((el) => el.type === 'password')) return -1;
@@ -84,11 +107,11 @@ export const SCAN_FORMS = `(() => {${HELPERS}${CAPTCHA_DETECT}
     return text.length + (hasEmail ? 4 : 0) + (hasTextarea ? 4 : 0) + (text.length >= 3 ? 3 : 0);
   };
   const out = [];
-  [...document.querySelectorAll('form')].forEach((f, i) => { const s = score(f); if (s > 0) out.push({ index: i, score: s }); });
+  [...document.querySelectorAll('form')].forEach((f, i) => { const s = score(f, buttonsOf(f), () => raText(f).slice(0, 20000)); if (s > 0) out.push({ index: i, score: s }); });
   if (document.body) {
     const outside = raControls(document.body).filter((el) => !el.closest('form'));
     if (outside.length) {
-      const s = score({ querySelectorAll: () => outside });
+      const s = score({ querySelectorAll: () => outside }, buttonsOf(document.body).filter((b) => !b.closest('form')), () => raText(document.body).slice(0, 20000));
       if (s > 0) out.push({ index: -1, score: s });
     }
   }
@@ -139,7 +162,10 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       idx: id(el, 'raIdx'), tag, type, name: el.getAttribute('name') || '', id: el.id || '',
       autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(), placeholder: el.getAttribute('placeholder') || '',
       ariaLabel: el.getAttribute('aria-label') || '', label: labelOf(el), nearby: nearby(el), before: raBefore(el),
-      required: el.required || el.getAttribute('aria-required') === 'true',
+      // Builders that check required fields in script (Cognito, Zoho) mark them only with a
+      // "*" after the label, or, for radio buttons, after the question (legend, radiogroup).
+      required: el.required || el.getAttribute('aria-required') === 'true' ||
+        (el.type === 'radio' ? /\\*\\s*$/.test(groupLabel(el)) || !!el.closest('[role=radiogroup][aria-required=true]') : el.type !== 'checkbox' && /\\*\\s*$/.test(labelOf(el))),
       visible: raVisible(el) || ((el.type === 'checkbox' || el.type === 'radio') && box !== el && raVisible(box)),
       rendered: raRendered(el),
       offscreen: r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0,

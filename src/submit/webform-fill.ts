@@ -4,8 +4,8 @@
  * over auto-detection. Nothing here clicks the final submit button.
  */
 import type { Frame, Locator, Page } from 'playwright-core';
-import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS } from './webform-dom.js';
-import { planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS, STEP_BUTTON } from './webform-dom.js';
+import { isHoneypot, planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
 import { formatPhoneFor, phoneValueHolds } from './webform-phone.js';
 import { ActivityTracker, evalIn, snapshot, waitForChange, type WebformEntry } from './webform-outcome.js';
 
@@ -52,7 +52,7 @@ export interface FilledForm {
   unmatched: string[];
 }
 
-const NEXT = /^(next|continue|siguiente|continuar|proceed|next step|siguiente paso|weiter)\b|[→›»]\s*$/i;
+const NEXT = STEP_BUTTON;
 const BACK = /^(back|previous|prev|atras|atrás|anterior|volver)\b|^[←‹«]/i;
 const SUBMIT = /submit|send|enviar|request|solicitar|book|schedule|contact|get in touch|get started|sign up|reservar|agendar|pedir|confirm|apply/i;
 
@@ -145,6 +145,8 @@ export async function describe(frame: Frame, index: number): Promise<Described |
 const FIELD_TIMEOUT_MS = 15_000;
 /** How long a "Next" click and the step it reveals may take (a slow AJAX step, a loaded machine) before the form counts as stuck. */
 const STEP_TIMEOUT_MS = 15_000;
+/** Steps of a paged form, or questions of a one-question-at-a-time form. */
+const MAX_STEPS = 30;
 
 const byIdx = (frame: Frame, idx: number) => frame.locator(`[data-ra-idx="${idx}"]`);
 
@@ -247,12 +249,18 @@ export async function fillForm(args: {
   const unfilledRequired = new Set<string>();
   const missingProfile = new Set<string>();
   let maybeSent = false;
-  for (let step = 1; step <= 10; step++) {
-    const d = await describe(frame, index);
+  /** The pages or questions shown so far (a box revealed on the same page is not a step). */
+  let steps = 1;
+  for (let round = 1; round <= MAX_STEPS * 2; round++) {
+    if (steps > MAX_STEPS) break;
+    let d = await describe(frame, index);
     if (!d) throw new Error('the form disappeared while it was being filled');
+    const shown = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
     const explicitIdx = new Set<number>();
     for (const sel of pendingExplicit.keys()) for (const i of await idxOf(frame, sel)) explicitIdx.add(i);
     const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), args.ctx);
+    let lastTyped: number | undefined;
+    let acted = false;
     for (const a of plan.actions) {
       if (done.has(a.idx)) continue;
       await apply(frame, a, deadline);
@@ -260,6 +268,8 @@ export async function fillForm(args: {
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
       if (a.choice) choices.push(a.choice);
+      acted = true;
+      lastTyped = a.kind === 'fill' && !a.viaScript ? a.idx : undefined;
     }
     for (const [sel, value] of pendingExplicit) {
       if (await applyExplicit(frame, sel, value, deadline)) {
@@ -269,31 +279,73 @@ export async function fillForm(args: {
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
     for (const l of plan.missingProfile) missingProfile.add(l);
+    if (acted) {
+      // What was typed or chosen may change the step: a choice that moves on by itself
+      // (Typeform), a box revealed by an answer, an OK / Next shown once answered.
+      d = (await describe(frame, index)) ?? d;
+      const fresh = d.fields.some((f) => f.visible && !shown.has(f.idx) && !done.has(f.idx));
+      // The questions answered are gone: the form moved on to its next step by itself.
+      if (fresh && d.fields.some((f) => shown.has(f.idx) && !f.visible)) steps++;
+      if (fresh) continue;
+    }
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
+    // No button at all while questions are still to come (conversational forms): Enter
+    // answers a typed question ("press Enter ↵"); a chosen option moves on by itself.
+    // Only where one question is shown and no <form> would take Enter as its submission.
+    if (!next && !submit && acted && oneQuestionAtATime(d, done) && !(lastTyped !== undefined && d.isForm)) {
+      args.progress(`step ${steps + 1}`);
+      const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
+      if (lastTyped !== undefined) await byIdx(frame, lastTyped).press('Enter', { timeout: Math.min(remaining(deadline), STEP_TIMEOUT_MS) });
+      const advanced = await waitForStep(page, frame, index, before, deadline);
+      if (advanced !== 'stuck') steps++;
+      if (advanced === 'advanced') continue;
+      if (advanced === 'navigated') {
+        const again = await findForm(page, entry, deadline);
+        if (!again || 'blocked' in again) throw new Error('the form did not continue after Enter');
+        ({ frame, index } = again);
+        continue;
+      }
+      const snap = await snapshot(page);
+      const stuck = lastTyped !== undefined ? 'the form did not move on after Enter' : 'the form did not move on after the answer';
+      return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
+    }
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
-      args.progress(`step ${step + 1}`);
+      args.progress(`step ${steps + 1}`);
       const before = new Set(d.fields.filter((f) => f.visible).map((f) => f.idx));
       await frame.locator(`[data-ra-btn="${next.idx}"]`).click({ timeout: Math.min(remaining(deadline), STEP_TIMEOUT_MS) });
       const advanced = await waitForStep(page, frame, index, before, deadline);
+      if (advanced !== 'stuck') steps++;
       if (advanced === 'navigated') {
         const again = await findForm(page, entry, deadline);
         if (!again || 'blocked' in again) throw new Error('the form did not continue after "Next"');
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps: step, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
-  throw new Error('the form has more than 10 steps');
+  throw new Error(`the form has more than ${MAX_STEPS} steps`);
+}
+
+/**
+ * A conversational form's step: a single question shown (one box, or the options of one
+ * choice), and questions still to come in the page but not shown (never a hidden trap).
+ */
+function oneQuestionAtATime(d: Described, done: ReadonlySet<number>): boolean {
+  const shown = d.fields.filter((f) => f.visible && !isHoneypot(f));
+  const boxes = shown.filter((f) => f.type !== 'radio' && f.type !== 'checkbox');
+  const groups = new Set(shown.filter((f) => f.type === 'radio').map((f) => f.name || `#${f.idx}`));
+  const one = boxes.length + groups.size === 1;
+  return one && d.fields.some((f) => !f.rendered && f.type !== 'hidden' && !done.has(f.idx) && !isHoneypot(f));
 }
 
 /** After "Next": new fields appear (advanced), the page navigates, or nothing moves (stuck). */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { startSandboxSite, type SandboxSite } from '../../src/sandbox/site.js';
 import type { Submitter } from '../../src/submit/types.js';
-import { CAPTCHA_STATE } from '../../src/submit/webform-dom.js';
+import { CAPTCHA_STATE, DESCRIBE_FORM } from '../../src/submit/webform-dom.js';
 import { createWebformSubmitter } from '../../src/submit/webform.js';
 import { CHROMIUM, deps, hooks, job, project, START } from './helpers.js';
 
@@ -110,6 +110,26 @@ describe('CAPTCHA and bot walls: detected before submitting, never solved', () =
   it('a challenge page (HTTP 503 interstitial) is blocked, not unreachable', async () => {
     const r = await submitter.submit(job(proj.loaded, 'challenge'), hooks());
     expect(r).toMatchObject({ status: 'not-sent', outcome: 'blocked', details: { captcha: 'challenge' } });
+  });
+});
+
+describe('required fields the page marks only with "*" (script-checked forms: Cognito, Zoho)', () => {
+  it('a label ending in "*" makes its box required, a question ending in "*" its radio buttons; checkbox groups stay optional', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(`<form>
+<label for="p">Phone<span aria-hidden="true">*</span></label><input id="p" name="p">
+<label for="c">Company</label><input id="c" name="c">
+<fieldset><legend>Reason for contacting us*</legend><label><input type="radio" name="r" value="a">A</label><label><input type="radio" name="r" value="b">B</label></fieldset>
+<fieldset><legend>Topics *</legend><label><input type="checkbox" name="t" value="x">X</label></fieldset>
+<button>Send</button></form>`);
+      const d = (await page.evaluate(`${DESCRIBE_FORM}(0)`)) as { fields: Array<{ name: string; required: boolean }> };
+      const req = Object.fromEntries(d.fields.map((f) => [f.name, f.required]));
+      expect(req).toEqual({ p: true, c: false, r: true, t: false });
+    } finally {
+      await browser.close();
+    }
   });
 });
 
