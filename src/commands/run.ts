@@ -17,6 +17,8 @@ export interface RunOptions {
   beforeCampaign?: boolean;
   collectFor?: string;
   json?: boolean;
+  /** commander's --no-notify sets this false: no alerts after --collect-for. */
+  notify?: boolean;
 }
 
 export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise<number> {
@@ -75,6 +77,11 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
       const { collectCommand } = await import('./collect.js');
       const code = await collectCommand(ctx, { config: opts.config, watch: opts.collectFor, json: opts.json, jsonPrefix: { run: summary } });
       if (code !== 0) return code;
+      // The nightly recipe ends with collecting: the alerts (reports.notify) go out here too.
+      if (opts.notify !== false && loaded.config.reports.notify && !ctx.signal.aborted) {
+        const { sendAlerts } = await import('../notify/after-report.js');
+        await sendAlerts(ctx, loaded, { redact: true, preview: false });
+      }
     }
     return report.unavailable.length ? ExitCode.unreachable : ExitCode.ok;
   } finally {
