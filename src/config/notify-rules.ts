@@ -1,15 +1,17 @@
 /** Checks of `reports.notify` beyond the schema (src/notify/ sends what it configures). */
-import type { RuleIssue } from './rules.js';
+import type { RuleContext, RuleIssue } from './rules.js';
 import type { AuditConfig } from './schema.js';
 import { EMAIL_RE, checkTargetUrl, isLocalHost } from './targets.js';
 
 const AT = ['reports', 'notify'] as const;
 
-export function notifyRule(c: AuditConfig): RuleIssue[] {
+export function notifyRule(c: AuditConfig, ctx: RuleContext): RuleIssue[] {
   const n = c.reports.notify;
   if (!n) return [];
   const out: RuleIssue[] = [];
-  if (!n.webhook && !n.email) out.push({ path: [...AT], message: 'give a webhook, an email, or both (or remove reports.notify)' });
+  // A webhook whose ${ENV} is missing was set aside before the rules ran: it has its own issue.
+  const webhookGiven = ctx.envRefPaths.has([...AT, 'webhook', 'url'].join('\u0000'));
+  if (!n.webhook && !n.email && !webhookGiven) out.push({ path: [...AT], message: 'give a webhook, an email, or both (or remove reports.notify)' });
   // An unset ${ENV} reference is left as written for commands that do not notify: nothing to check.
   const url = n.webhook?.url;
   if (url !== undefined && !url.startsWith('${')) {

@@ -191,6 +191,7 @@ describe('alerts (reports.notify) by webhook', () => {
     // Without --no-notify the variable is needed: exit 2 naming it.
     const missing = await report(root, null);
     expect(missing.code).toBe(2);
+    expect(missing.stderr).not.toContain('give a webhook');
     expect(missing.stderr).toMatch(/configs\/audit\.yaml:\d+:\d+ reports\.notify\.webhook\.url: environment variable TEST_ALERT_WEBHOOK is not set/);
     expect((await report(root, hook)).code).toBe(0);
     expect(hook.received).toHaveLength(1);
