@@ -1,11 +1,17 @@
 /** Checks of `reports.notify` beyond the schema (src/notify/ sends what it configures). */
-import type { RuleContext, RuleIssue } from './rules.js';
+import type { PathSeg } from './positions.js';
 import type { AuditConfig } from './schema.js';
 import { EMAIL_RE, checkTargetUrl, isLocalHost } from './targets.js';
 
 const AT = ['reports', 'notify'] as const;
 
-export function notifyRule(c: AuditConfig, ctx: RuleContext): RuleIssue[] {
+// The shapes of rules.ts's Rule, spelled out here: rules.ts lists this rule (no import cycle).
+interface RuleIssue {
+  path: PathSeg[];
+  message: string;
+}
+
+export function notifyRule(c: AuditConfig, ctx: { envRefPaths: ReadonlySet<string> }): RuleIssue[] {
   const n = c.reports.notify;
   if (!n) return [];
   const out: RuleIssue[] = [];
