@@ -45,8 +45,13 @@ describe('run --collect-for', () => {
     expect(report.code).toBe(0);
     expect(hook.attempts).toBe(1);
 
-    const quiet = await cli(['run', 'configs/audit.yaml', '--only', 'email', '--before-campaign', '--collect-for', '1s', '--no-notify'], { cwd: s.dir, env });
+    // Commands that do not notify need no webhook variable.
+    const quiet = await cli(['run', 'configs/audit.yaml', '--only', 'email', '--before-campaign', '--collect-for', '1s', '--no-notify'], { cwd: s.dir, env: s.env });
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(hook.attempts).toBe(1);
+    expect((await cli(['collect', 'configs/audit.yaml'], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const needed = await cli(['run', 'configs/audit.yaml', '--only', 'email', '--collect-for', '1s'], { cwd: s.dir, env: s.env });
+    expect(needed.code).toBe(2);
+    expect(needed.stderr).toContain('reports.notify.webhook.url: environment variable TEST_ALERT_WEBHOOK is not set');
   });
 });
