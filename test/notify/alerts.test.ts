@@ -211,16 +211,31 @@ describe('alerts (reports.notify) by webhook', () => {
 });
 
 describe('alerts by email', () => {
-  it('go through channels.smtp to reports.notify.email.to, once', async () => {
-    const intake = await startMailIntake({ clock: systemClock, users: { 'jordan@example.net': BASE_ENV.TEST_SMTP_PASS } });
-    closers.push(() => intake.close());
-    const config = configWith(`reports:
+  const emailConfig = (port: number) =>
+    configWith(`reports:
   notify:
     email:
       to: [ops@lakeside.example.org]
       from: audit@example.net
 sites:
-`).replace('    host: smtp.example.net\n', `    host: 127.0.0.1\n    port: ${intake.port}\n    requireTLS: false\n`);
+`).replace('    host: smtp.example.net\n', `    host: 127.0.0.1\n    port: ${port}\n    requireTLS: false\n`);
+
+  it('a refusing SMTP server is a warning, and nothing is recorded', async () => {
+    const intake = await startMailIntake({ clock: systemClock, fault: 'refuse-data' });
+    closers.push(() => intake.close());
+    const { root } = scenarioProject(emailConfig(intake.port));
+    const r = await cli(['report'], { cwd: root, env: BASE_ENV });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: alerts by email were not sent \(.+\); the report is unaffected and the next report tries again/);
+    expect(r.stdout + r.stderr).not.toContain(BASE_ENV.TEST_SMTP_PASS);
+    const preview = await cli(['report', '--notify-preview'], { cwd: root, env: BASE_ENV });
+    expect(preview.stderr).toContain('notify preview (email): would send');
+  });
+
+  it('go through channels.smtp to reports.notify.email.to, once', async () => {
+    const intake = await startMailIntake({ clock: systemClock, users: { 'jordan@example.net': BASE_ENV.TEST_SMTP_PASS } });
+    closers.push(() => intake.close());
+    const config = emailConfig(intake.port);
     const { root } = scenarioProject(config);
     const r = await cli(['report'], { cwd: root, env: BASE_ENV });
     expect(r.stderr).toMatch(/sent \d+ alerts by email/);
