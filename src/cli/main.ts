@@ -76,6 +76,7 @@ export function buildProgram(
       .option('--before-campaign', 'probe every entry point once now, regardless of cadence')
       .option('--collect-for <duration>', 'after submitting, keep collecting replies this long (e.g. 2h)')
       .option('--json', 'print the run summary as JSON')
+      .option('--no-notify', 'with --collect-for: send no alerts (reports.notify) afterwards')
       .action((config, o) => run(async () => (await import('../commands/run.js')).runCommand, { ...o, config })),
     ['respond-audit run --dry-run', 'respond-audit run configs/audit.yaml --only webform --site north', 'respond-audit run --before-campaign --collect-for 2h'],
   );
@@ -112,6 +113,8 @@ export function buildProgram(
       .option('--out <path>', 'write to this file (default: stdout, or reports/ for html and pdf)')
       .option('--fail-under <grade>', 'exit 1 when any grade is below this (0-100)')
       .option('--no-redact', 'show staff names, numbers and addresses in reply excerpts')
+      .option('--no-notify', 'send no alerts (reports.notify) this time')
+      .option('--notify-preview', 'print the alerts that would be sent (stderr); send and record nothing')
       .action((config, o) => run(async () => (await import('../commands/report.js')).reportCommand, { ...o, config })),
     ['respond-audit report', 'respond-audit report --format html --out reports/audit.html', 'respond-audit report --format junit --out reports/junit.xml --fail-under 70'],
   );

@@ -11,6 +11,10 @@ import { loadConfigOrThrow, type ConfigNeeds, type LoadedConfig } from '../confi
 export const READS_STORE: ConfigNeeds = { channels: [], targets: false };
 /** What planning needs: the targets it prints, no channel's credentials (`plan`, `run --dry-run`). */
 export const PLANS: ConfigNeeds = { channels: [], targets: true };
+/** Every part but the alerts (reports.notify): the default, so only commands that notify need the webhook's variable. */
+export const ALL_BUT_ALERTS: ConfigNeeds = { channels: ['*'], targets: true };
+/** Every part, the alerts included (`run --collect-for`, which notifies). */
+export const EVERYTHING: ConfigNeeds = { ...ALL_BUT_ALERTS, notify: true };
 
 export interface CommandContext {
   cwd: string;
@@ -42,7 +46,7 @@ export function resolveConfigPath(ctx: CommandContext, given?: string): string {
 
 /** Loads the config (exit 2 with every issue when invalid), printing its warnings. */
 export function loadForCommand(ctx: CommandContext, given?: string, needs?: ConfigNeeds): LoadedConfig {
-  const loaded = loadConfigOrThrow(resolveConfigPath(ctx, given), { cwd: ctx.cwd, env: ctx.env, ...(needs ? { needs } : {}) });
+  const loaded = loadConfigOrThrow(resolveConfigPath(ctx, given), { cwd: ctx.cwd, env: ctx.env, needs: needs ?? ALL_BUT_ALERTS });
   // RESPOND_AUDIT_STORE puts the store elsewhere (a CI cache folder, a scratch copy).
   if (ctx.env.RESPOND_AUDIT_STORE) loaded.storePath = resolve(ctx.cwd, ctx.env.RESPOND_AUDIT_STORE);
   ctx.io.addSecrets(loaded.secrets);

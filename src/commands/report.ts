@@ -22,6 +22,7 @@ import { MAX_TREND_RUNS } from '../score/trends.js';
 import { countUnmatchedEvents, probeFacts, runsWithProbes } from '../store/report-queries.js';
 import { reviewSummary } from '../store/review-queries.js';
 import { Store } from '../store/store.js';
+import { notifyNeeds, sendAlerts } from '../notify/after-report.js';
 import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
 export type ReportFormat = 'terminal' | 'md' | 'html' | 'pdf' | 'json' | 'junit';
@@ -35,6 +36,10 @@ export interface ReportOptions {
   failUnder?: string;
   /** commander's --no-redact sets this false. */
   redact?: boolean;
+  /** commander's --no-notify sets this false: no alerts (reports.notify) are sent. */
+  notify?: boolean;
+  /** Print the alerts that would be sent (stderr); send and record nothing. */
+  notifyPreview?: boolean;
 }
 
 export async function reportCommand(ctx: CommandContext, opts: ReportOptions): Promise<number> {
@@ -47,7 +52,10 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   if (failUnderFlag !== undefined && !(Number.isFinite(failUnderFlag) && failUnderFlag >= 0 && failUnderFlag <= 100))
     throw new UsageError(`--fail-under ${opts.failUnder}: expected a grade from 0 to 100`);
 
-  const loaded = loadForCommand(ctx, opts.config, READS_STORE);
+  // Alerts reflect the current state, so a report of one past run (--run) sends none.
+  const notifying = opts.notify !== false && runId === undefined;
+  let loaded = loadForCommand(ctx, opts.config, notifying ? notifyNeeds(READS_STORE, null) : READS_STORE);
+  if (notifying && loaded.config.reports.notify?.email) loaded = loadForCommand(ctx, opts.config, notifyNeeds(READS_STORE, loaded));
   if (!existsSync(loaded.storePath))
     throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist. Run \`respond-audit run\` first.`, 'ENOSTORE');
   const now = ctx.clock.now();
@@ -124,6 +132,10 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   else ctx.io.line(rendered.text.replace(/\n$/, ''));
   if (target) ctx.io.info(`wrote ${format} report to ${target}`);
   ctx.io.debug(`report: ${format}, ${m.sites.length} site(s), ${m.findings.length} finding(s), ${target ? `written to ${target}` : 'printed to stdout'}${opts.redact === false ? ', not redacted' : ', staff details redacted'}`);
+
+  if (notifying && loaded.config.reports.notify)
+    await sendAlerts(ctx, loaded, { redact: opts.redact !== false, preview: !!opts.notifyPreview, built: { model: m, scores: rendered.built.scores, settings } });
+  else if (opts.notifyPreview) ctx.io.info(runId !== undefined ? 'notify preview: a report of one run (--run) sends no alerts' : 'notify preview: no alerts configured (reports.notify) or --no-notify given');
 
   const breaches = m.threshold.breaches;
   if (breaches.length) {

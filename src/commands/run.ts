@@ -6,7 +6,7 @@ import type { PlanFilters } from '../plan/plan.js';
 import { planJson, printPlan } from '../run/print-plan.js';
 import { executeRun, planFromStore } from '../run/run-probes.js';
 import { Store } from '../store/store.js';
-import { loadForCommand, PLANS, type CommandContext } from './context.js';
+import { EVERYTHING, loadForCommand, PLANS, type CommandContext } from './context.js';
 
 export interface RunOptions {
   config?: string;
@@ -17,10 +17,13 @@ export interface RunOptions {
   beforeCampaign?: boolean;
   collectFor?: string;
   json?: boolean;
+  /** commander's --no-notify sets this false: no alerts after --collect-for. */
+  notify?: boolean;
 }
 
 export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise<number> {
-  const loaded = loadForCommand(ctx, opts.config, opts.dryRun ? PLANS : undefined);
+  const notifies = !opts.dryRun && opts.collectFor !== undefined && opts.notify !== false;
+  const loaded = loadForCommand(ctx, opts.config, opts.dryRun ? PLANS : notifies ? EVERYTHING : undefined);
   const filters = checkFilters(loaded.config, opts);
   const collectFor = opts.collectFor === undefined ? undefined : parseDuration(opts.collectFor);
   if (opts.collectFor !== undefined && collectFor === undefined)
@@ -75,6 +78,11 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
       const { collectCommand } = await import('./collect.js');
       const code = await collectCommand(ctx, { config: opts.config, watch: opts.collectFor, json: opts.json, jsonPrefix: { run: summary } });
       if (code !== 0) return code;
+      // The nightly recipe ends with collecting: the alerts (reports.notify) go out here too.
+      if (notifies && loaded.config.reports.notify && !ctx.signal.aborted) {
+        const { sendAlerts } = await import('../notify/after-report.js');
+        await sendAlerts(ctx, loaded, { redact: true, preview: false });
+      }
     }
     return report.unavailable.length ? ExitCode.unreachable : ExitCode.ok;
   } finally {

@@ -56,16 +56,18 @@ export interface LoadOptions {
 }
 
 export interface ConfigNeeds {
-  /** The channels whose settings it uses (others may hold unset references). */
+  /** The channels whose settings it uses (others may hold unset references); `*` for all. */
   channels: readonly string[];
   /** Whether it uses the sites' targets (URLs, addresses, numbers). */
   targets: boolean;
+  /** Whether it sends alerts (reports.notify); default no. */
+  notify?: boolean;
 }
 
 /** Whether an unset ${ENV} reference at `path` is no problem for a command with these needs. */
 function notNeededBy(needs: ConfigNeeds | undefined): (path: readonly PathSeg[]) => boolean {
   if (!needs) return () => false;
-  return (path) => (path[0] === 'channels' && !needs.channels.includes(String(path[1]))) || (path[0] === 'sites' && !needs.targets);
+  return (path) => (path[0] === 'channels' && !needs.channels.includes('*') && !needs.channels.includes(String(path[1]))) || (path[0] === 'sites' && !needs.targets) || (path[0] === 'reports' && path[1] === 'notify' && !needs.notify);
 }
 
 export type LoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; issues: ConfigIssue[] };

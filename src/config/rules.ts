@@ -10,6 +10,7 @@ import type { AuditConfig, SilenceableWarning } from './schema.js';
 import { SECRET_PATHS } from './schema.js';
 import { EMAIL_RE, checkTargetUrl, isLocalHost } from './targets.js';
 import { closest } from './suggest.js';
+import { notifyRule } from './notify-rules.js';
 
 export interface RuleIssue {
   path: PathSeg[];
@@ -272,6 +273,7 @@ export const RULES: Rule[] = [
   inquiriesExist,
   scriptsExist,
   oauth2Endpoints,
+  notifyRule,
 ];
 
 function eachEntry(c: AuditConfig, fn: (e: AuditConfig['sites'][number]['serviceLines'][number]['entryPoints'][number], path: PathSeg[]) => void) {

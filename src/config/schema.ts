@@ -248,6 +248,33 @@ const browserSchema = z.strictObject({
   ).optional(),
 });
 
+const notifySchema = z
+  .strictObject({
+    webhook: z
+      .strictObject({
+        url: secret('Incoming-webhook URL (Slack, or anything taking Slack\'s `{ text, blocks }` JSON); it holds the credential'),
+        timeout: duration('Give up on the webhook after this long (retried by the next report).').prefault('10s'),
+      })
+      .optional()
+      .describe('Post alerts to a Slack-compatible incoming webhook.'),
+    email: z
+      .strictObject({
+        to: z.array(z.string()).min(1).describe('Who receives alert emails.'),
+        from: z.string().optional().describe('From address; default channels.smtp.from, else channels.smtp.user.'),
+      })
+      .optional()
+      .describe('Send alerts by email through channels.smtp.'),
+    gradeDrop: z.number().min(0).max(100).default(10).describe('Alert when a site\'s or entry point\'s grade drops by more than this many points since the last report.'),
+    failingAfter: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('An entry point failing this many runs in a row is "failing"; fewer is "degraded". A recovery notice follows when it passes again.'),
+    newFindings: z.boolean().default(true).describe('Alert on findings that were not there at the last notice.'),
+  })
+  .describe('Alerts sent by `report` (and `run --collect-for`): new findings, grade drops, failing entry points and their recovery; never twice for the same state.');
+
 /** Warnings a config may silence (top-level `silence:`), each for a deliberate choice. */
 export const SILENCEABLE_WARNINGS = ['no-imap'] as const;
 export type SilenceableWarning = (typeof SILENCEABLE_WARNINGS)[number];
@@ -397,6 +424,7 @@ export const configSchema = z
           })
           .optional()
           .describe('Branding of the HTML and PDF report.'),
+        notify: notifySchema.optional(),
       })
       .prefault({})
       .describe('Reports.'),
@@ -443,6 +471,7 @@ export const SECRET_PATHS = [
   'channels.smtp.oauth2.refreshToken',
   'channels.twilio.accountSid',
   'channels.twilio.authToken',
+  'reports.notify.webhook.url',
 ];
 
 export function toJsonSchema(): unknown {

@@ -240,6 +240,19 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX corrections_observation ON corrections(observation_id, id);
   CREATE INDEX corrections_probe ON corrections(probe_id);
   `,
+  // 6: alerts (src/notify/). The last state notified per channel (webhook, email) and
+  // subject (a finding, a grade, an entry point's pass/fail streak), written only after a
+  // successful send, so a failed webhook is retried by the next report.
+  `
+  CREATE TABLE notify_state (
+    channel TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    state TEXT NOT NULL,
+    value REAL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, subject)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** What Store.batch runs before it commits: the noted probes' rows recomputed, the deferral ended. */

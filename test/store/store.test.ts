@@ -16,7 +16,7 @@ describe('the store', () => {
     expect(rawDb(s1).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(rawDb(s1).pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (rawDb(s1).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['corrections', 'cursors', 'events', 'facts_deferred', 'facts_stale', 'locks', 'mail_evidence', 'observations', 'probe_facts', 'probes', 'runs', 'suppressions']);
+    expect(tables).toEqual(['corrections', 'cursors', 'events', 'facts_deferred', 'facts_stale', 'locks', 'mail_evidence', 'notify_state', 'observations', 'probe_facts', 'probes', 'runs', 'suppressions']);
     const run = s1.startRun('run', '/x.yaml');
     s1.close();
     const s2 = new Store(path);
