@@ -103,7 +103,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
       case 'pdf':
         text = renderHtml(m, {
           redacted: redact,
-          probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }),
+          probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir, ivrDigits: ivrDigitsOf(loaded) }),
           brand: brandFromConfig(loaded.config, loaded.dir, ctx.cwd),
         });
         break;
@@ -135,6 +135,13 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
     throw new BelowThresholdError(`${breaches.length} grade${breaches.length === 1 ? '' : 's'} below ${failUnder}: ${list}${breaches.length > 10 ? ', …' : ''}`);
   }
   return 0;
+}
+
+/** The menu keys of each phone entry point that has them, for the evidence appendix. */
+function ivrDigitsOf(loaded: { entryPoints: ReadonlyArray<{ key: string; entryPoint: { type: string; ivr?: { digits?: string | undefined } | undefined } }> }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of loaded.entryPoints) if (e.entryPoint.type === 'phone' && e.entryPoint.ivr?.digits) out.set(e.key, e.entryPoint.ivr.digits);
+  return out;
 }
 
 /** Where to write, or undefined for stdout. html and pdf always go to a file. */
