@@ -14,6 +14,8 @@ execFileSync(process.execPath, [join(root, 'bin/respond-audit.js'), 'demo', '--o
 const browser = await launchBrowser(undefined, process.env);
 const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
 await page.goto('file://' + html);
+// The executive summary (figures, findings, the first thing to fix), not the cover above it.
+await page.evaluate(() => document.getElementById('summary').scrollIntoView());
 await page.screenshot({ path: join(root, 'scripts/readme-screenshot.png') });
 await browser.close();
 console.log('wrote scripts/readme-screenshot.png');

@@ -19,7 +19,7 @@ import { writeReport } from '../report/write.js';
 import { buildReport, directoryFromConfig } from '../score/model.js';
 import { settingsFromConfig } from '../score/settings.js';
 import { MAX_TREND_RUNS } from '../score/trends.js';
-import { countUnmatchedEvents, probeFacts, runsWithProbes } from '../store/report-queries.js';
+import { countUnmatchedEvents, probeFacts, runsOfFacts, runsWithProbes } from '../store/report-queries.js';
 import { reviewSummary } from '../store/review-queries.js';
 import { Store } from '../store/store.js';
 import { notifyNeeds, sendAlerts } from '../notify/after-report.js';
@@ -66,15 +66,19 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   const store = new Store(loaded.storePath, ctx.clock, { mustExist: true });
   let rendered: { text: string; built: ReturnType<typeof buildReport> };
   try {
-    let runs = runsWithProbes(store, since === undefined ? {} : { since });
+    let runs;
     let facts;
     if (runId !== undefined) {
+      runs = runsWithProbes(store, since === undefined ? {} : { since });
       const at = runs.findIndex((r) => r.id === runId);
       if (at < 0) throw new UsageError(`run #${runId} has no probes in this store (see \`respond-audit status\`)`, 'ENORUN');
       // The run's own scorecard, with the runs before it for the trends.
       runs = runs.slice(Math.max(0, at + 1 - MAX_TREND_RUNS), at + 1);
       facts = probeFacts(store, { runIds: runs.map((r) => r.id) });
-    } else facts = probeFacts(store, since === undefined ? {} : { since });
+    } else {
+      facts = probeFacts(store, since === undefined ? {} : { since });
+      runs = runsOfFacts(store, facts);
+    }
     const built = buildReport({
       facts,
       ...(runId !== undefined ? { include: (f) => f.runId === runId } : {}),
@@ -107,7 +111,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
       case 'pdf':
         text = renderHtml(m, {
           redacted: redact,
-          probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir }),
+          probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir, ivrDigits: ivrDigitsOf(loaded) }),
           brand: brandFromConfig(loaded.config, loaded.dir, ctx.cwd),
         });
         break;
@@ -143,6 +147,13 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
     throw new BelowThresholdError(`${breaches.length} grade${breaches.length === 1 ? '' : 's'} below ${failUnder}: ${list}${breaches.length > 10 ? ', …' : ''}`);
   }
   return 0;
+}
+
+/** The menu keys of each phone entry point that has them, for the evidence appendix. */
+function ivrDigitsOf(loaded: { entryPoints: ReadonlyArray<{ key: string; entryPoint: { type: string; ivr?: { digits?: string | undefined } | undefined } }> }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of loaded.entryPoints) if (e.entryPoint.type === 'phone' && e.entryPoint.ivr?.digits) out.set(e.key, e.entryPoint.ivr.digits);
+  return out;
 }
 
 /** Where to write, or undefined for stdout. html and pdf always go to a file. */

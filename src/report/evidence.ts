@@ -41,6 +41,8 @@ export interface ProbeView {
   /** The exact subject and text the shopper sent (null for a call, or a probe stored before they were kept). */
   subject: string | null;
   body: string | null;
+  /** The phone menu path the call took ("ww2"), when the config gives one. */
+  ivrDigits: string | null;
   sentAt: number;
   grade: number | null;
   issues: string[];
@@ -66,6 +68,8 @@ export interface EvidenceOptions {
   reportsDir: string;
   /** Screenshots larger than this are linked by name only, not embedded. */
   maxScreenshotBytes?: number;
+  /** The keys each phone entry point presses in its menu (entryKey → "ww2"), from the config. */
+  ivrDigits?: ReadonlyMap<string, string>;
   /** At most this many probes per site (the most recent). */
   perSite?: number;
   excerptChars?: number;
@@ -150,6 +154,7 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     target: ev?.target ?? '',
     subject: typeof ev?.details?.subject === 'string' ? ev.details.subject : null,
     body: typeof ev?.details?.body === 'string' ? clip(ev.details.body, 4000) : null,
+    ivrDigits: o.ivrDigits?.get(f.entryKey) ?? null,
     sentAt: f.sentAt,
     grade: p.grade,
     issues: probeIssues(p, s).map((i) => i.text),

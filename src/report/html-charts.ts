@@ -41,7 +41,8 @@ export function gradeChart(sites: readonly SiteSection[], failUnder: number | nu
     );
   });
   const axis = [0, 25, 50, 75, 100].map((v) => `<line x1="${scale(v)}" x2="${scale(v)}" y1="6" y2="${h - 18}" stroke="#e5e7eb"/><text x="${scale(v)}" y="${h - 4}" font-size="10" text-anchor="middle" fill="#6b7280">${v}</text>`);
-  const line = failUnder !== null ? `<line x1="${scale(failUnder)}" x2="${scale(failUnder)}" y1="4" y2="${h - 18}" stroke="#111827" stroke-dasharray="4 3"/>` : '';
+  // A pass mark of 0 is no mark: every grade meets it, so no line says otherwise.
+  const line = failUnder !== null && failUnder > 0 ? `<line x1="${scale(failUnder)}" x2="${scale(failUnder)}" y1="4" y2="${h - 18}" stroke="#111827" stroke-dasharray="4 3"/>` : '';
   return svg(W, h, 'Grade per site', axis.join('') + rows.join('') + line);
 }
 

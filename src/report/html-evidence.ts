@@ -26,6 +26,22 @@ export function appendixHtml(m: ReportModel, probesBySite: ReadonlyMap<string, P
   return out.join('\n');
 }
 
+/** "ww1w3" → "wait 1 s, press 1, wait 0.5 s, press 3" (w: half a second, W: one second). */
+export function menuWords(digits: string): string {
+  const out: string[] = [];
+  let wait = 0;
+  for (const ch of digits) {
+    if (ch === 'w' || ch === 'W') wait += ch === 'w' ? 0.5 : 1;
+    else {
+      if (wait) out.push(`wait ${wait} s`);
+      wait = 0;
+      out.push(`press ${ch}`);
+    }
+  }
+  if (wait) out.push(`wait ${wait} s`);
+  return out.join(', ');
+}
+
 const TARGET_WORDS: Record<string, string> = { webform: 'form page', email: 'inbox', phone: 'number called', sms: 'number texted' };
 
 function probeArticle(m: ReportModel, site: SiteSection, p: ProbeView): string {
@@ -36,7 +52,7 @@ function probeArticle(m: ReportModel, site: SiteSection, p: ProbeView): string {
   );
   const dd = (k: string, v: string) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`;
   out.push(
-    `<dl class="sent">${p.target ? dd(TARGET_WORDS[p.channel] ?? 'sent to', p.target) : ''}${dd(p.submitted ? 'sent' : 'tried', when(p.sentAt, site.timezone))}${p.subject ? dd('subject', p.subject) : ''}</dl>`,
+    `<dl class="sent">${p.target ? dd(TARGET_WORDS[p.channel] ?? 'sent to', p.target) : ''}${p.ivrDigits ? dd('phone menu keys', menuWords(p.ivrDigits)) : ''}${dd(p.submitted ? 'sent' : 'tried', when(p.sentAt, site.timezone))}${p.subject ? dd('subject', p.subject) : ''}</dl>`,
   );
   if (p.body) out.push(`<p class="note">What the shopper wrote:</p><blockquote class="sent-text">${esc(p.body)}</blockquote>`);
   if (p.issues.length) out.push(`<ul class="issues">${p.issues.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`);

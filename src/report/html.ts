@@ -1,8 +1,9 @@
 /**
  * One self-contained HTML file a consultant can hand to a client: no script, no network
- * request (a strict Content-Security-Policy says so to the browser too), inline SVG charts,
- * an executive summary, scorecards, trends, and per-site pages with each probe's timeline and
- * evidence. Every piece of third-party text goes through esc(). Pure.
+ * request (a strict Content-Security-Policy says so to the browser too), inline SVG charts.
+ * Cover, contents, executive summary, first things to fix, findings, scorecards, trends,
+ * per-site pages, method, glossary, and the evidence appendix (html-document.ts,
+ * html-evidence.ts). Every piece of third-party text goes through esc(). Pure.
  */
 import { createHash } from 'node:crypto';
 import type { GroupStats } from '../score/aggregate.js';

@@ -159,14 +159,17 @@ export function buildReport(input: BuildInput): BuiltReport {
   const byRegion = new Map<string, number[]>();
   const byUnit = new Map<string, number[]>();
   // Where each distinct (site, line, channel, entry point) files its rows, found once.
-  const targets = new Map<string, { site: number[]; line: number[]; cell: number[]; serviceLine: number[]; channel: number[]; region: number[] | null; unit: number[] | null }>();
+  type Target = { site: number[]; line: number[]; cell: number[]; serviceLine: number[]; channel: number[]; region: number[] | null; unit: number[] | null };
+  // By entry key (site/line/entry point), then channel: two lookups, no key string per probe.
+  const targets = new Map<string, Map<string, Target>>();
   let first: number | null = null;
   let last: number | null = null;
   const runIds = new Set<number>();
   for (const i of rows) {
     const f = all[i]!.facts;
-    const key = `${f.siteId}\u0000${f.serviceLineId}\u0000${f.channel}\u0000${f.entryKey}`;
-    let t = targets.get(key);
+    let channels = targets.get(f.entryKey);
+    if (!channels) targets.set(f.entryKey, (channels = new Map()));
+    let t = channels.get(f.channel);
     if (!t) {
       let site = bySite.get(f.siteId);
       if (!site) bySite.set(f.siteId, (site = { rows: [], lines: new Map() }));
@@ -191,7 +194,7 @@ export function buildReport(input: BuildInput): BuiltReport {
         region: group(byRegion, info?.region ?? null),
         unit: group(byUnit, info?.unit ?? null),
       };
-      targets.set(key, t);
+      channels.set(f.channel, t);
     }
     t.site.push(i);
     t.line.push(i);

@@ -62,23 +62,31 @@ export interface ProbeFilter {
 }
 
 // One scan of the probes, each joined with its probe_facts row (its events summed by the
-// triggers of migration 2: first response, first human contact, callback, flags, latest test
-// call's figures). A callback is expected where a web form took the shopper's
-// phone number (the seeds: "if the form asked for a phone number, a person calls back"); a
-// number volunteered in an email or a text is welcome to be called but its silence is not a
-// missed callback. Lean on purpose: site, service line and entry point come from entry_key
-// (800 distinct strings, split once each); tokens are read later only for the probes a
-// report shows. Summing 1,000,000 events here on every report took most of its time.
+// triggers of migration 2: first response, first human contact, callback, flags), and a second
+// scan for the test calls' figures of the phone probes only. A callback is expected where a
+// web form took the shopper's phone number (the seeds: "if the form asked for a phone number,
+// a person calls back"); a number volunteered in an email or a text is welcome to be called
+// but its silence is not a missed callback. Lean on purpose: site, service line and entry
+// point come from entry_key (800 distinct strings, split once each); the six yes/no facts come
+// as one bit set; tokens are read later only for the probes a report shows. Turning SQLite
+// values into JavaScript ones is most of the cost (3.2 million values for 100,000 probes with
+// every column in one row; half that now).
+const FLAG = { callbackExpected: 1, voicemail: 2, passAlong: 4, campaignAware: 8, bounced: 16, stopRequested: 32, call: 64 } as const;
 const FACTS_SQL = (where: string) => `
 SELECT p.id, p.run_id, p.entry_key, p.channel, p.status, p.outcome, CASE WHEN p.status != 'submitted' THEN p.error END,
   COALESCE(p.submitted_at, p.submitting_at, p.planned_at), p.planned_at, p.closes_at,
-  (p.channel = 'webform' AND p.shopper_phone IS NOT NULL AND p.shopper_phone != ''),
-  f.first_response_at, f.first_human_at, f.first_callback_at, f.callback_voicemail, f.pass_along, f.follow_up_at,
-  f.campaign_aware, f.bounced, f.stop_requested, f.call_event_id,
-  f.call_at, f.call_reached, f.call_status, f.call_answered_by, f.call_seconds_to_answer, f.call_seconds_to_human,
-  f.call_seconds_on_hold, f.call_gave_up, f.call_ivr_campaign_ready, f.call_ivr_expected, f.call_recorded
+  f.first_response_at, f.first_human_at, f.first_callback_at, f.follow_up_at,
+  -- SQLite's | and << bind alike, left to right: each shift in its own parentheses.
+  (p.channel = 'webform' AND p.shopper_phone IS NOT NULL AND p.shopper_phone != '')
+    | ((COALESCE(f.callback_voicemail, 0) != 0) << 1) | ((COALESCE(f.pass_along, 0) != 0) << 2) | ((COALESCE(f.campaign_aware, 0) != 0) << 3)
+    | ((COALESCE(f.bounced, 0) != 0) << 4) | ((COALESCE(f.stop_requested, 0) != 0) << 5) | ((f.call_event_id IS NOT NULL) << 6)
 FROM probes p LEFT JOIN probe_facts f ON f.probe_id = p.id
 ${where} ORDER BY p.id`;
+const CALLS_SQL = (where: string) => `
+SELECT p.id, f.call_at, f.call_reached, f.call_status, f.call_answered_by, f.call_seconds_to_answer, f.call_seconds_to_human,
+  f.call_seconds_on_hold, f.call_gave_up, f.call_ivr_campaign_ready, f.call_ivr_expected, f.call_recorded
+FROM probes p JOIN probe_facts f ON f.probe_id = p.id
+${where ? `${where} AND` : 'WHERE'} f.call_event_id IS NOT NULL ORDER BY p.id`;
 
 function whereOf(filter: ProbeFilter, table = ''): { sql: string; args: unknown[] } {
   const where: string[] = [];
@@ -98,6 +106,7 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
   const w = whereOf(filter, 'p.');
   const facts: ProbeFacts[] = [];
   const keys = new Map<string, [string, string, string]>();
+  const withCall: number[] = [];
   for (const r of sql(store).db.prepare(FACTS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
     const entryKey = r[2] as string;
     let parts = keys.get(entryKey);
@@ -106,6 +115,8 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
       parts = p.length === 3 ? [p[0]!, p[1]!, p[2]!] : [entryKey, '', ''];
       keys.set(entryKey, parts);
     }
+    const flags = r[14] as number;
+    if (flags & FLAG.call) withCall.push(facts.length);
     facts.push({
       id: r[0] as number,
       runId: r[1] as number,
@@ -120,33 +131,39 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
       sentAt: r[7] as number,
       plannedAt: r[8] as number,
       closesAt: r[9] as number | null,
-      callbackExpected: r[10] === 1,
-      firstResponseAt: r[11] as number | null,
-      firstHumanAt: r[12] as number | null,
-      firstCallbackAt: r[13] as number | null,
-      callbackVoicemail: r[14] === 1,
-      passAlong: r[15] === 1,
-      followUpAt: r[16] as number | null,
-      campaignAware: r[17] === 1,
-      bounced: r[18] === 1,
-      stopRequested: r[19] === 1,
-      call:
-        r[20] === null
-          ? null
-          : {
-              at: r[21] as number,
-              reached: r[22] === 1,
-              status: r[23] as string | null,
-              answeredBy: r[24] as string | null,
-              secondsToAnswer: r[25] as number | null,
-              secondsToHuman: r[26] as number | null,
-              secondsOnHold: r[27] as number | null,
-              gaveUp: r[28] === 1,
-              ivrCampaignReady: r[29] === null || r[29] === undefined ? null : r[29] === 1,
-              ivrExpected: (r[30] as number | null) ?? 0,
-              recorded: r[31] === 1,
-            },
+      callbackExpected: (flags & FLAG.callbackExpected) !== 0,
+      firstResponseAt: r[10] as number | null,
+      firstHumanAt: r[11] as number | null,
+      firstCallbackAt: r[12] as number | null,
+      callbackVoicemail: (flags & FLAG.voicemail) !== 0,
+      passAlong: (flags & FLAG.passAlong) !== 0,
+      followUpAt: r[13] as number | null,
+      campaignAware: (flags & FLAG.campaignAware) !== 0,
+      bounced: (flags & FLAG.bounced) !== 0,
+      stopRequested: (flags & FLAG.stopRequested) !== 0,
+      call: null,
     });
+  }
+  if (!withCall.length) return facts;
+  // Both scans are in id order: walk them side by side.
+  let k = 0;
+  for (const r of sql(store).db.prepare(CALLS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
+    while (k < withCall.length && facts[withCall[k]!]!.id < (r[0] as number)) k++;
+    const f = facts[withCall[k]!];
+    if (!f || f.id !== r[0]) continue;
+    f.call = {
+      at: r[1] as number,
+      reached: r[2] === 1,
+      status: r[3] as string | null,
+      answeredBy: r[4] as string | null,
+      secondsToAnswer: r[5] as number | null,
+      secondsToHuman: r[6] as number | null,
+      secondsOnHold: r[7] as number | null,
+      gaveUp: r[8] === 1,
+      ivrCampaignReady: r[9] === null || r[9] === undefined ? null : r[9] === 1,
+      ivrExpected: (r[10] as number | null) ?? 0,
+      recorded: r[11] === 1,
+    };
   }
   return facts;
 }
@@ -240,6 +257,14 @@ export interface ProbeEvidenceRow {
   evidence: Record<string, unknown> | null;
   details: Record<string, unknown> | null;
   target: string;
+}
+
+/** The runs of these facts, oldest first: runsWithProbes() without scanning the probes again. */
+export function runsOfFacts(store: Store, facts: readonly { runId: number }[]): Array<{ id: number; startedAt: number; kind: string }> {
+  const ids = [...new Set(facts.map((f) => f.runId))];
+  return sql(store).db
+    .prepare('SELECT id, started_at AS startedAt, kind FROM runs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY started_at, id')
+    .all(JSON.stringify(ids)) as Array<{ id: number; startedAt: number; kind: string }>;
 }
 
 /** Runs that own at least one probe, oldest first (for trends). */

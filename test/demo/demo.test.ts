@@ -5,11 +5,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import type { EventRow, ProbeRow } from '../../src/store/types.js';
 import { ROOT, cliProcess } from '../helpers/cli.js';
+import { brokenWords, overflows } from '../helpers/layout.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -168,7 +171,7 @@ describe('respond-audit demo', () => {
     expect(text).toContain('not answered: the caller gave up on hold · grade 0');
     expect(html).toContain('<b class="">14</b><span>test inquiries (1 could not be tested)</span>');
     // The CAPTCHA-blocked form: never "inquiry submitted", its screenshot is of a form not submitted.
-    const blocked = text.slice(text.indexOf('Orthopedics · webform test inquiry', text.indexOf('East Valley Clinic: grade')));
+    const blocked = text.slice(text.indexOf('Orthopedics · web form test inquiry', text.indexOf("Times are East Valley Clinic's local time")));
     const article = blocked.slice(0, blocked.indexOf('test inquiry', 40));
     expect(article).toContain('not sent');
     expect(article).toContain('form opened, not submitted: a CAPTCHA blocked it');
@@ -176,6 +179,21 @@ describe('respond-audit demo', () => {
     // Lakeside is in New York, the others in Chicago.
     expect(json.sites.find((x) => x.id === 'lakeside')!.timezone).toBe('America/New_York');
     expect(text).toMatch(/Times are Lakeside Hospital's local time \(America\/New_York\)\. [^]*? \d\d:\d\d E[SD]T call placed/);
+  });
+
+  it('its report fits a desktop and a phone: nothing past the page or out of its card', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'] });
+    try {
+      for (const width of [1280, 390]) {
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+        expect(await overflows(page), `${width} px`).toEqual([]);
+        expect(await brokenWords(page), `${width} px`).toEqual([]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('report and status on configs/demo.yaml afterwards need no DEMO_* variable (they use no channel or target)', async () => {

@@ -81,7 +81,7 @@ describe('the report a consultant hands over', () => {
     expect(appendix).toContain('<dt>inbox</dt><dd>cardio@north.example.org</dd>');
     expect(appendix).toContain('<dt>subject</dt><dd>Question about Cardiology</dd>');
     expect(appendix).toContain('<blockquote class="sent-text">Hello, I would like an appointment for Cardiology at North Clinic. &lt;b&gt;Jordan&lt;/b&gt; Avery</blockquote>');
-    expect(appendix).toContain('<dt>number called</dt><dd>+13125550100</dd>');
+    expect(appendix).toContain('<dt>number called</dt><dd>+13125550100</dd><dt>phone menu keys</dt><dd>wait 1 s, press 2</dd>');
     expect(html).toContain('<dt>Median</dt><dd>The middle value: half the inquiries were answered faster, half slower.</dd>');
   });
 
@@ -111,6 +111,9 @@ describe('the report a consultant hands over', () => {
     // Without findings there is nothing to fix, and the report says so.
     const clean = { ...m, findings: [] };
     expect(recommendations(clean)).toEqual([]);
+    // The pass mark's dashed line is drawn for a real mark, not for 0 (which every grade meets).
+    expect(renderHtml(m, { redacted: true })).toContain('stroke-dasharray="4 3"');
+    expect(renderHtml({ ...m, settings: { ...m.settings, failUnder: 0 } }, { redacted: true })).not.toContain('stroke-dasharray');
     expect(renderHtml(clean, { redacted: true })).toContain('<section id="fix"><h2>First things to fix</h2><p>Nothing: every test inquiry was answered in time and owned.</p></section>');
   });
 

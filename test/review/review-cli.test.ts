@@ -148,7 +148,8 @@ describe('respond-audit review and reclassify', () => {
     expect(JSON.parse(set.stdout)).toMatchObject({ before: { kind: 'human-reply', passAlong: false }, after: { kind: 'human-reply', passAlong: true }, correction: { action: 'correct', kind: null, passAlong: true, reviewer: 'QA Lead' } });
     const after = await scorecard(run);
 
-    // Only the north orthopedics email cell and the totals that contain it moved.
+    // Only the north orthopedics email cell and the totals that contain it moved (and the
+    // findings with what to do about them).
     const changed = differences(before, after);
     expect(changed.length).toBeGreaterThan(0);
     const allowed = [/^overall\./, /^sites\[north\]\.(stats|distribution)\./, /^sites\[north\]\.serviceLines\[ortho\]\.(stats|channels\[email\])/, /^groups\.serviceLines\[ortho\]\./, /^groups\.channels\[email\]\./, /^findings$/, /^recommendations$/, /^trends/, /^review\./];
