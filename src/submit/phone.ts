@@ -110,6 +110,13 @@ async function createOnce(
       let found: CallFacts | undefined;
       try {
         found = await findPlacedCall(deps, handle, params, before);
+        // No answer at all (a timeout, a dropped connection): the create may still be on its way
+        // to Twilio or in its queue, and a lookup can overtake it. Look again after a grace
+        // period before anything is sent a second time; a 5xx was Twilio's final word.
+        if (!found && !status) {
+          await sleep(IN_FLIGHT_GRACE_MS, deps.signal);
+          found = await findPlacedCall(deps, handle, params, before);
+        }
       } catch (lookupError) {
         return {
           result: {
@@ -124,6 +131,9 @@ async function createOnce(
   }
   return { result: { status: 'not-sent', outcome: 'failed', error: 'Twilio did not accept the call after 3 attempts (none was placed)' } };
 }
+
+/** How long a create that got no answer may still take to reach Twilio's call log. */
+const IN_FLIGHT_GRACE_MS = 3000;
 
 async function findPlacedCall(deps: SubmitterDeps, handle: TwilioHandle, p: CreateParams, before: number): Promise<CallFacts | undefined> {
   const since = before - 120_000;
