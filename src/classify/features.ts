@@ -73,6 +73,7 @@ export const FEATURE_TEXT: Record<string, string> = {
   fake_reply_subject: 'subject says "Re:" but the message answers nothing (no In-Reply-To or References), as sequence and outreach tools send',
   sales_follow_up: 'a sales follow-up cliché (circling back, bumping this, following up on my last email)',
   stop_request: 'asks us to stop contacting them (people write that, machines do not)',
+  tracked_one_to_one: 'open or click tracking in a one-to-one message (sales-engagement tools sending through a rep\'s mailbox)',
   loop_header: 'a mail-loop guard header (X-Loop, X-Auto-Response-Suppress-like: set by ticket systems and autoresponders)',
   // pass-along
   asks_to_call_or_contact: 'asks the shopper to call or contact someone',
@@ -146,7 +147,7 @@ const FAMILIES: Record<string, RegExp[]> = {
     /\b(entraremos em contato|retornaremos|responderemos) .{0,40}(breve|poss[ií]vel|dentro de|horas|dias)/i,
   ],
   out_of_office: [
-    /\b(i am|i'?m|i will be) (currently )?(out of (the )?office|away|on (annual |vacation |parental |sick |maternity )?leave|traveling|travelling|on vacation|on holiday|attending)\b|\bout of (the )?office\b[^.\n]{0,80}\b(return|back)\b|\b(limited|no) access to (my )?e-?mail\b|\b(when|upon) (i|my) return\b|\b(until|till|through) (my return|i'?m back|i return)\b/i,
+    /\b(i am|i'?m|i will be) (currently )?(out of (the )?office|away|on (annual |vacation |parental |sick |maternity )?leave|traveling|travelling|on vacation|on holiday|attending)\b|\bout of (the )?office\b[^.\n]{0,80}\b(return|back)\b|\b(limited|no) access to (my )?e-?mail\b|\b(when|upon) (i|my) return\b|\b(until|till|through) (my return|i'?m back|i return)\b|\b(i'?m|i am|i will be|i'?ll be)\b[^.\n]{0,60}\b(until|till|through)\b[^.\n]{0,20}\b(\d{1,2}(st|nd|rd|th)?|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(i'?m|i am) (at|attending) (a|an|the)\b[^.\n]{0,40}\b(conference|meeting|training|fair|offsite|off-site|summit|seminar|workshop|congress|trade show)\b/i,
     /\b(estoy|me encuentro) (fuera de la oficina|de vacaciones|ausente)\b|\bestar[ée] (fuera|ausente)\b|\bregreso el\b|\ba mi (regreso|vuelta)\b/i,
     /\bje suis (actuellement )?(absent|en cong[ée]|en vacances|en d[ée]placement)\b|\b[àa] mon retour\b|\bje serai de retour\b/i,
     /\bich bin (derzeit |zurzeit )?(nicht im b[üu]ro|abwesend|im urlaub)\b|\b(bin ich|ich bin)\b[^.\n]{0,50}\b(nicht im b[üu]ro|abwesend|im urlaub|nicht erreichbar)\b|\bnach meiner r[üu]ckkehr\b|\bab dem .{0,20} wieder (im b[üu]ro|erreichbar)\b/i,
@@ -422,6 +423,9 @@ export function extractFeatures(msg: ReplyMessage, text: ReplyTextVerdict, ctx: 
   const links = [...(msg.text + ' ' + html).matchAll(/https?:\/\/[^\s"'<>)]+/gi)].map((m) => m[0]);
   set('tracking_links', links.some((u) => /[?&](utm_|mc_cid|_hsenc|mkt_tok|trk)|\/(ls\/click|wf\/click|c\/|ctc\/|track\/click|e3t\/|click\?)/i.test(u)));
   set('many_links', new Set(links).size >= 5);
+  // Open and click tracking in a message that is otherwise one-to-one (no list or bulk headers):
+  // what sales-engagement tools add to mail sent through a rep's own mailbox.
+  set('tracked_one_to_one', !!(f['tracking_pixel'] || f['tracking_links']) && !f['list_unsubscribe'] && !f['list_id'] && !f['precedence_bulk']);
   set('html_layout_template', /<!--\[if (gte )?mso|<table\b[^>]*(role\s*=\s*["']presentation|cellpadding\s*=\s*["']?0)[^>]*>/i.test(html));
   set('html_only', !!msg.html && !msg.partTypes.includes('text/plain') && msg.partTypes.includes('text/html'));
   set('marketing_offer_words', has('marketing_offer_words', body));
@@ -512,7 +516,7 @@ export const AUTO_FEATURES = [
   'tracking_links', 'many_links', 'html_layout_template', 'html_only', 'marketing_offer_words', 'booking_link', 'client_signature', 'quotes_earlier_message',
   'asks_question_back', 'proposes_time', 'first_person_singular', 'checked_or_looked_into', 'signed_by_person', 'short_note', 'long_body', 'no_own_text',
   'greets_shopper_by_name', 'echoes_inquiry', 'fast_reply', 'survey_request', 'says_ai_agent', 'desk_person_words', 'desk_template_words',
-  'fake_reply_subject', 'sales_follow_up', 'loop_header', 'stop_request',
+  'fake_reply_subject', 'sales_follow_up', 'loop_header', 'stop_request', 'tracked_one_to_one',
 ] as const;
 
 export const PASS_FEATURES = [

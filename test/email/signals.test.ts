@@ -111,7 +111,18 @@ describe('reply signals', () => {
     expect(await on('Your conversation number is #4127.', 'ticket_number_in_body')).toBe(1);
     expect(await on('This is an automatic note to say we have it.', 'says_automated')).toBe(1);
     expect(await on('Just circling back in case my last email got buried.', 'sales_follow_up')).toBe(1);
+    expect(await on("I'm at a medical conference until March 15 with limited email.", 'out_of_office')).toBe(1);
+    expect(await on("I'm sure we can fit you in on Monday.", 'out_of_office')).toBeUndefined();
     expect(await on('I checked with Dr. Ruiz and she can see you Monday.', 'acknowledges_receipt')).toBeUndefined();
+  });
+
+  it('tracking in a one-to-one message is a sales tool\'s trait; in a newsletter it is the list\'s', async () => {
+    const pixel = async (headers: Record<string, string>) => {
+      const msg = await messageFromEml(eml(headers, '--b\nContent-Type: text/html\n\n<p>Hi Jordan, quick question?</p><img src="https://t.example.com/o.gif" width="1" height="1">\n--b--\n', 'multipart/alternative; boundary="b"'));
+      return extractFeatures(msg, classifyReplyText(msg.text, {}));
+    };
+    expect((await pixel({}))['tracked_one_to_one']).toBe(1);
+    expect((await pixel({ 'List-Unsubscribe': '<mailto:u@example.org>' }))['tracked_one_to_one']).toBeUndefined();
   });
 
   it('a person asking us to stop is a signal of a person', async () => {
