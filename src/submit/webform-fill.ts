@@ -53,6 +53,8 @@ export interface FilledForm {
 }
 
 const NEXT = STEP_BUTTON;
+/** The words of a button that goes to the next page (never "OK" or "Continue", which also end forms). */
+const FORWARD = /^(next|siguiente|suivant|weiter|pr[oó]ximo|seguinte|avan[cç]ar)\b/i;
 const BACK = /^(back|previous|prev|atras|atrás|anterior|volver)\b|^[←‹«]/i;
 const SUBMIT = /submit|send|enviar|request|solicitar|book|schedule|contact|get in touch|get started|sign up|reservar|agendar|pedir|confirm|apply/i;
 
@@ -120,8 +122,10 @@ async function framesFor(page: Page, selector: string): Promise<Frame[]> {
 }
 
 /**
- * The button that moves a multi-step form on ("Next"), and the one that sends it. A "Next"
- * counts only while fields of later steps are still hidden (or it is not a submit button).
+ * The button that moves a multi-step form on ("Next", "OK"), and the one that sends it. A
+ * "Next" counts only while fields of later steps are still hidden (or it is not a submit
+ * button), or when it is the page's only submit button and says "Next" (a form that renders
+ * only the page being answered).
  */
 export function chooseButtons(d: Described, done: ReadonlySet<number> = new Set()): { next?: ButtonInfo; submit?: ButtonInfo } {
   const visible = d.buttons.filter((b) => b.visible && !b.disabled && !BACK.test(b.text.trim()));
@@ -131,6 +135,9 @@ export function chooseButtons(d: Described, done: ReadonlySet<number> = new Set(
     visible.find((b) => b.type === 'submit' && !NEXT.test(b.text.trim())) ??
     visible.find((b) => SUBMIT.test(b.text) && !NEXT.test(b.text.trim())) ??
     (next ? undefined : visible.find((b) => b.type === 'submit'));
+  // Forms that render only the page being answered (Tally) give no hint of later pages: the
+  // page's one submit button saying "Next" moves to the next page, it does not send.
+  if (!next && submit && FORWARD.test(submit.text.trim())) return { next: submit };
   return { ...(next ? { next } : {}), ...(submit ? { submit } : {}) };
 }
 

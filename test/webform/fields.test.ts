@@ -1,6 +1,7 @@
 /** fields: auto rules over control descriptions (no browser needed). */
 import { describe, expect, it } from 'vitest';
 import { solveSumQuestion } from '../../src/submit/webform-arithmetic.js';
+import { chooseButtons } from '../../src/submit/webform-fill.js';
 import { bestOption, classifyField, formatDateFor, formatPhoneFor, isHoneypot, planFill, sumAnswerOf, type FieldInfo, type FillContext } from '../../src/submit/webform-fields.js';
 
 let n = 0;
@@ -186,5 +187,22 @@ describe('simple sums asked in place of a CAPTCHA', () => {
     expect(planFill([box], ctx).actions).toEqual([expect.objectContaining({ idx: box.idx, kind: 'fill', value: '16', role: 'sum-question' })]);
     expect(classifyField(field({ type: 'tel', label: 'Phone', placeholder: '555-555-5555' }))).toBe('phone');
     expect(classifyField(field({ label: 'Your name', before: 'Your name' }))).toBe('full-name');
+  });
+});
+
+describe('chooseButtons: the next step or the submission', () => {
+  const btn = (text: string, type = 'submit', idx = 1) => ({ idx, tag: 'button', type, text, cls: '', visible: true, disabled: false });
+  const form = (buttons: ReturnType<typeof btn>[], fields: FieldInfo[] = [field({ label: 'Email', type: 'email' })]) => ({ fields, buttons, isForm: true, noValidate: false });
+
+  it('the one submit button saying "Next" moves on (Tally renders only the current page); "Continue" or "Submit →" send', () => {
+    expect(chooseButtons(form([btn('Next →')]))).toEqual({ next: btn('Next →') });
+    expect(chooseButtons(form([btn('Back', 'button', 2), btn('Siguiente')]))).toEqual({ next: btn('Siguiente') });
+    expect(chooseButtons(form([btn('Continue')]))).toEqual({ submit: btn('Continue') });
+    expect(chooseButtons(form([btn('Back', 'button', 2), btn('Submit →')]))).toEqual({ submit: btn('Submit →') });
+  });
+
+  it('an OK button moves a one-question-at-a-time form on while questions wait hidden', () => {
+    const hidden = field({ label: 'Email', type: 'email', visible: false, rendered: false });
+    expect(chooseButtons(form([btn('OK press Enter ↵', 'button')], [field({ label: 'Name' }), hidden]))).toEqual({ next: btn('OK press Enter ↵', 'button') });
   });
 });
