@@ -21,7 +21,11 @@ console.log(`corpus: ${cases.length} messages from ${systems} systems`);
 // smaller weights generalise better.
 const GRID = [0.3, 1, 3, 10];
 // `--lambda auto,pass` fits with those strengths and skips the search (for quick experiments).
-const given = process.argv.includes('--lambda') ? process.argv[process.argv.indexOf('--lambda') + 1].split(',').map(Number) : null;
+const given = process.argv.includes('--lambda') ? String(process.argv[process.argv.indexOf('--lambda') + 1]).split(',').map(Number) : null;
+if (given && (given.length !== 2 || given.some((x) => !Number.isFinite(x) || x < 0))) {
+  console.error('--lambda takes two non-negative numbers, the auto and pass-along strengths: --lambda 10,0.3');
+  process.exit(2);
+}
 let auto = given ? { lambda: given[0] } : null;
 for (const a of given ? [] : GRID) {
   const s = score(leaveOneSystemOut(data, { auto: a, pass: 1 }, {}));

@@ -165,6 +165,18 @@ describe('never twice, never wasteful', () => {
     expect(probe.externalId).toBe(b.sandbox.placedCalls()[0]!.sid);
   });
 
+  it('a call create that reaches the call log only after the lookup is found on the second look: one call', async () => {
+    b = await bench({ timeoutMs: 400, scenario: { lines: { [SOUTH_LINE]: { ringSeconds: 4 } } } });
+    // Logged 1.5 s after the request: the first lookup (at the 0.4 s timeout) misses it, the
+    // one after the grace period finds it. Retrying after the first miss would place two.
+    b.sandbox.inject({ kind: 'late-create', times: 1, delayMs: 1500 });
+    const { result, probe } = await b.submit('south/ortho/phone');
+    expect(b.sandbox.counts.callsPlaced).toBe(1);
+    expect(b.sandbox.counts.requests['POST /Calls']).toBe(1);
+    expect(result).toMatchObject({ status: 'submitted', outcome: 'answered' });
+    expect(probe.externalId).toBe(b.sandbox.placedCalls()[0]!.sid);
+  });
+
   it('a 5xx that placed nothing is looked up, then retried once: one call', async () => {
     b = await bench({ scenario: { lines: { [SOUTH_LINE]: { ringSeconds: 4 } } } });
     b.sandbox.inject({ kind: 'server-error', times: 1, status: 503, match: 'POST /Calls' });

@@ -22,7 +22,9 @@ export type TwilioFault =
   /** The call is created, then the connection drops before the response. */
   | { kind: 'drop-create'; times: number }
   /** The call is created; the response comes after `delayMs` (past the client's timeout). */
-  | { kind: 'slow-create'; times: number; delayMs: number };
+  | { kind: 'slow-create'; times: number; delayMs: number }
+  /** The request reaches Twilio's call log only after `delayMs` (queued upstream): a lookup right after a timeout misses it. */
+  | { kind: 'late-create'; times: number; delayMs: number };
 
 export interface SandboxTwilioOptions {
   clock: Clock;
@@ -205,7 +207,7 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     const f = faults.find(
       (x) =>
         x.times > 0 &&
-        (x.kind === 'drop-create' || x.kind === 'slow-create' ? key === 'POST /Calls' : !x.match || x.match === key || x.match === method),
+        (x.kind === 'drop-create' || x.kind === 'slow-create' || x.kind === 'late-create' ? key === 'POST /Calls' : !x.match || x.match === key || x.match === method),
     );
     if (f) f.times--;
     return f;
@@ -273,6 +275,7 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
       method: 'POST',
       path: /^Calls\.json$/,
       async handle({ form, fault, req, send }) {
+        if (fault?.kind === 'late-create') await new Promise((ok) => setTimeout(ok, fault.delayMs));
         const c = await createCall(form);
         if (fault?.kind === 'drop-create') {
           req.socket.destroy();
