@@ -208,6 +208,19 @@ export function buildProgram(
 
   examples(
     program
+      .command('browser-server')
+      .summary('serve this machine\'s Chrome/Chromium to runners elsewhere (channels.browser.wsEndpoint)')
+      .argument('[config]', 'audit config whose channels.browser names the browser (default: configs/audit.yaml when present)')
+      .option('--port <n>', 'port to listen on (0 picks a free one)', '3000')
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .option('--path <path>', 'WebSocket path, the endpoint\'s only key (default: a random one)')
+      .option('--json', 'print the endpoint as one JSON line')
+      .action((config, o) => run(async () => (await import('../commands/browser-server.js')).browserServer, { ...o, ...(config ? { config } : {}) })),
+    ['respond-audit browser-server --host 0.0.0.0 --port 3000', 'respond-audit browser-server --json'],
+  );
+
+  examples(
+    program
       .command('demo')
       .summary('run the whole audit against a simulated organization on this machine')
       .option('--out <path>', 'HTML report path', 'reports/demo.html')

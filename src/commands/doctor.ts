@@ -26,7 +26,7 @@ export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<
     }
   };
   await guard('twilio', async () => (await import('../twilio/doctor-checks.js')).twilioChecks(loaded, adapters));
-  await guard('browser', () => browserCheck(ctx, loaded));
+  await guard('browser', () => browserCheck(ctx, loaded, adapters));
   await guard('smtp', () => smtpCheck(loaded, adapters));
   await guard('imap', () => imapCheck(loaded, adapters));
   const failed = checks.filter((c) => c.status === 'fail');
@@ -46,10 +46,21 @@ export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<
   return code;
 }
 
-async function browserCheck(ctx: CommandContext, loaded: LoadedConfig): Promise<Check[]> {
+async function browserCheck(ctx: CommandContext, loaded: LoadedConfig, adapters: Adapters): Promise<Check[]> {
   const b = loaded.config.channels.browser;
   if (!b && !loaded.entryPoints.some((e) => e.entryPoint.type === 'webform')) return [];
-  if (b?.wsEndpoint) return [{ name: 'browser', status: 'ok', detail: `remote Playwright server ${b.wsEndpoint} (not contacted)` }];
+  if (b?.wsEndpoint) {
+    // Our own browser server is no site: connecting proves the endpoint and the version match.
+    const { redact } = await import('../submit/browser.js');
+    try {
+      const browser = await adapters.launchBrowser(loaded, ctx.env);
+      const version = browser.version();
+      await browser.close();
+      return [{ name: 'browser', status: 'ok', detail: `remote Playwright server ${redact(b.wsEndpoint)}: ${version}, Playwright versions match` }];
+    } catch (e) {
+      return [{ name: 'browser', status: 'fail', detail: (e as Error).message, fix: 'start it with `respond-audit browser-server` on the browser host (docs/scaling.md)', unreachable: true }];
+    }
+  }
   const { findBrowser } = await import('../submit/browser.js');
   try {
     const found = findBrowser(b, ctx.env);

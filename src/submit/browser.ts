@@ -103,9 +103,18 @@ export async function launchBrowser(src: LoadedConfig | BrowserConfig | undefine
     try {
       return await chromium.connect(cfg.wsEndpoint, { timeout: 30_000 });
     } catch (e) {
+      const mismatch = versionMismatch(e);
+      if (mismatch)
+        throw new DependencyError(
+          `the Playwright server at channels.browser.wsEndpoint (${redact(cfg.wsEndpoint)}) runs Playwright ${mismatch.server}, ` +
+            `and this respond-audit uses ${mismatch.client}: a server and its clients must share major.minor. ` +
+            `Run \`respond-audit browser-server\` from this same install on the browser host, or install playwright-core@${mismatch.client.replace(/^v/, '')} there.`,
+          'EBROWSERVERSION',
+          'browser',
+        );
       throw new DependencyError(
         `cannot connect to the Playwright server at channels.browser.wsEndpoint (${redact(cfg.wsEndpoint)}): ${firstLine(e)}. ` +
-          'Start one with `npx playwright run-server`, or remove wsEndpoint to launch a local browser.',
+          'Start one with `respond-audit browser-server` on the browser host, or remove wsEndpoint to launch a local browser.',
         'EBROWSERCONNECT',
         'browser',
       );
@@ -136,13 +145,26 @@ export async function launchBrowser(src: LoadedConfig | BrowserConfig | undefine
   }
 }
 
+/**
+ * Playwright's server refuses a client of another major.minor before the WebSocket opens
+ * (HTTP 428, "Playwright version mismatch: - server version: v1.x - client version: v1.y").
+ */
+export function versionMismatch(e: unknown): { server: string; client: string } | null {
+  const m = e instanceof Error ? e.message : String(e);
+  const server = /server version:\s*(v?[\d.]+)/i.exec(m)?.[1];
+  const client = /client version:\s*(v?[\d.]+)/i.exec(m)?.[1];
+  if (!/version mismatch/i.test(m) || !server || !client) return null;
+  const v = (x: string) => (x.startsWith('v') ? x : `v${x}`);
+  return { server: v(server), client: v(client) };
+}
+
 function firstLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return (m.split('\n').find((l) => l.trim()) ?? m).trim();
 }
 
 /** A grid URL may carry a token in its query: never print it. */
-function redact(url: string): string {
+export function redact(url: string): string {
   try {
     const u = new URL(url);
     if (u.search) u.search = '?…';
