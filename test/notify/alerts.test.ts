@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { BASE_CONFIG, BASE_ENV, BASE_INQUIRY } from '../fixtures/base-config.js';
-import { cli } from '../helpers/cli.js';
+import { cli, cliProcess } from '../helpers/cli.js';
 import { startMailIntake } from '../helpers/smtp.js';
 import { tempTree } from '../helpers/tmp.js';
 import { Builder, DAY, HOUR, MIN, scenario } from '../report/fixture.js';
@@ -71,6 +71,17 @@ describe('alerts (reports.notify) by webhook', () => {
     expect(second.code).toBe(0);
     expect(hook.attempts).toBe(1);
     expect(second.stderr).not.toMatch(/alert/);
+  });
+
+  it('two reports at once on one store send the alerts once: the second waits for the first to record them', async () => {
+    const hook = await receiver();
+    hook.delayMs = 1200; // the first report is still sending when the second evaluates (timeout 2 s)
+    const { root } = scenarioProject(configWith(NOTIFY()));
+    const env = { ...BASE_ENV, TEST_ALERT_WEBHOOK: hook.url };
+    const [a, b] = await Promise.all([cliProcess(['report'], { cwd: root, env }), cliProcess(['report'], { cwd: root, env })]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(hook.attempts).toBe(1);
+    expect([a.stderr, b.stderr].filter((e) => /sent \d+ alerts by webhook/.test(e))).toHaveLength(1);
   });
 
   it('alerts once when a grade drops by more than gradeDrop since the last report', async () => {

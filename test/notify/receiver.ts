@@ -16,21 +16,24 @@ export interface Receiver {
   attempts: number;
   /** What the next requests get: a status, or 'hang' (never answers). */
   answer: number | 'hang';
+  /** Answer each request this much later (a slow webhook). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startReceiver(secretPath = '/services/T0000/B0000/s3cretW3bhookT0ken'): Promise<Receiver> {
   const received: Received[] = [];
-  const r = { received, attempts: 0, answer: 200 as number | 'hang' };
+  const r = { received, attempts: 0, answer: 200 as number | 'hang', delayMs: 0 };
   const server = createServer((req: IncomingMessage, res) => {
     let data = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => (data += c));
     req.on('end', () => {
       r.attempts++;
-      if (r.answer === 'hang') return;
-      if (r.answer >= 200 && r.answer < 300) received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(data) as Received['body'] });
-      res.writeHead(r.answer, { 'content-type': 'text/plain' }).end(r.answer < 300 ? 'ok' : 'internal_error');
+      const answer = r.answer;
+      if (answer === 'hang') return;
+      if (answer >= 200 && answer < 300) received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(data) as Received['body'] });
+      setTimeout(() => res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'internal_error'), r.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
