@@ -68,9 +68,27 @@ export function emailFeatures(msg: ReplyMessage, ctx: EmailContext = {}, weights
   return { auto, pass, text, pAuto };
 }
 
+const merged = new WeakMap<ShippedWeights, Record<string, number>>();
+/** The auto model's weights with the stated priors, merged once per weights object. */
+function autoAndPriors(w: ShippedWeights): Record<string, number> {
+  let m = merged.get(w);
+  if (!m) merged.set(w, (m = { ...w.auto.weights, ...w.priors }));
+  return m;
+}
+
+const positions = new WeakMap<readonly string[], Map<string, number>>();
+/** The features of `f` named in `names`, in the order of `names` (a message sets few of them). */
 function pick(f: Features, names: readonly string[]): Features {
+  let at = positions.get(names);
+  if (!at) positions.set(names, (at = new Map(names.map((n, i) => [n, i]))));
+  const found: number[] = [];
+  for (const k in f) {
+    const i = at.get(k);
+    if (i !== undefined && f[k]) found.push(i);
+  }
+  found.sort((a, b) => a - b);
   const out: Features = {};
-  for (const n of names) if (f[n]) out[n] = f[n]!;
+  for (const i of found) out[names[i]!] = f[names[i]!]!;
   return out;
 }
 
@@ -108,7 +126,7 @@ export function classifyEmail(msg: ReplyMessage, ctx: EmailContext = {}, weights
   const confidence = round2(kindSure * passSure);
   const reasons = [
     `${kind === 'human' ? 'a person wrote it' : 'a machine wrote it'}: ${pct(kindSure)} likely, from the signals below`,
-    ...signalReasons(auto, { ...weights.auto.weights, ...weights.priors }, 'a machine', 'a person'),
+    ...signalReasons(auto, autoAndPriors(weights), 'a machine', 'a person'),
     `${passAlong ? 'passes the inquiry along' : 'does not pass the inquiry along'}: ${pct(passSure)} likely`,
     ...signalReasons(pass, weights.passAlong.weights, 'passing it along', 'owning it'),
     ...text.reasons.filter((r) => !r.startsWith('pass-along') && !r.startsWith('mentions calling elsewhere')),

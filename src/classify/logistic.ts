@@ -20,7 +20,7 @@ export interface Sample {
 
 export function logit(model: Model, x: Record<string, number>): number {
   let z = model.bias;
-  for (const [k, v] of Object.entries(x)) z += (model.weights[k] ?? 0) * v;
+  for (const k in x) z += (model.weights[k] ?? 0) * x[k]!;
   return z;
 }
 

@@ -102,7 +102,18 @@ export interface SplitOptions {
   recipient?: string | undefined;
 }
 
+// The classifier splits each reply twice (its text verdict and its signals): the last split is
+// kept and handed out again for the same text and recipient. Callers only read the parts.
+let lastSplit: { text: string; recipient: string | undefined; parts: ReplyParts } | null = null;
+
 export function splitReply(text: string, opts: SplitOptions = {}): ReplyParts {
+  if (lastSplit && lastSplit.text === text && lastSplit.recipient === opts.recipient) return lastSplit.parts;
+  const parts = splitFresh(text, opts);
+  lastSplit = { text, recipient: opts.recipient, parts };
+  return parts;
+}
+
+function splitFresh(text: string, opts: SplitOptions = {}): ReplyParts {
   const all = text.replace(/\r\n?/g, '\n').split('\n');
   const desk = deskComment(all, opts.recipient);
   if (desk) {

@@ -64,7 +64,18 @@ const OWNED = [
 const CALL_WORD = /\b(call|dial|ring|text|reach|contact|phone (us|them|the)|llame|llamar|ll[aá]menos|comun[ií]quese)\b/i;
 
 /** Sentences about emergencies ("call 911") are safety boilerplate, not a hand-off. */
-const EMERGENCY = /[^.!?\n]*\b(emergenc(y|ies)|emergencia|911|urgent( matters)?|urgencias?|crisis|poison control)\b[^.!?\n]*[.!?]?/gi;
+const EMERGENCY_WORD = /\b(emergenc(y|ies)|emergencia|911|urgent( matters)?|urgencias?|crisis|poison control)\b/i;
+/** A sentence: a run up to the next . ! ? or line end, with its end mark. */
+const SENTENCE = /[^.!?\n]+[.!?]?/g;
+
+/**
+ * Each sentence that mentions an emergency, with its end mark, becomes a space. (One pass over
+ * sentences; a single pattern that spans the sentence around the word backtracks over every
+ * start position, quadratic in a long line.)
+ */
+function dropEmergencySentences(text: string): string {
+  return text.replace(SENTENCE, (s) => (EMERGENCY_WORD.test(s) ? ' ' : s));
+}
 
 const STOP: Array<[RegExp, string]> = [
   [/\b(please|kindly)?\s*(stop|cease|quit)\s+(contacting|emailing|e-mailing|calling|texting|messaging|sending)\b/i, 'asks us to stop contacting them'],
@@ -102,7 +113,7 @@ export function classifyReplyText(text: string, ctx: ReplyTextContext = {}): Rep
   }
 
   // Phone numbers in what the writer wrote.
-  const handOffText = body.replace(EMERGENCY, ' ');
+  const handOffText = dropEmergencySentences(body);
   if (handOffText !== body) reasons.push('emergency and urgent-matters lines ignored');
   const shopper = new Set((ctx.shopperPhones ?? []).map(digits));
   const phoneNumbers = findNumbers(handOffText, ctx.defaultCountry ?? 'US').filter((p) => !shopper.has(digits(p.number)));

@@ -19,6 +19,15 @@ describe('classifyReplyText', () => {
     expect(campaignInInquiry('')).toBeUndefined();
   });
 
+  it('leaves out each sentence about emergencies, and only that sentence, before reading numbers', () => {
+    const v = classifyReplyText('If this is an emergency, call 911 or go to the nearest ER! Otherwise call our front desk at 312-555-0166.\nUrgent matters: 312-555-0100\nThanks', { ...ctx, plain: true });
+    expect(v.phoneNumbers).toEqual(['+13125550166']);
+    expect(v.reasons).toContain('emergency and urgent-matters lines ignored');
+    // A long line with no sentence end and no emergency word is kept whole.
+    const long = `${'we can look at your knee and the times that suit you and '.repeat(400)}call 312-555-0155`;
+    expect(classifyReplyText(long, { ...ctx, plain: true }).phoneNumbers).toEqual(['+13125550155']);
+  });
+
   it('texts: STOP is a stop request; a hand-off to another number is a pass-along', () => {
     expect(classifyReplyText('STOP', { ...ctx, plain: true })).toMatchObject({ stopRequest: true, passAlong: false });
     const v = classifyReplyText('Hi! Please call our scheduling line at 312-555-0177 to book.', { ...ctx, plain: true });
