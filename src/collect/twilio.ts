@@ -108,7 +108,9 @@ async function finishOwnCalls(deps: CollectDeps, handle: TwilioHandle, stats: Co
     const s = await settleCall({ handle, store, loaded, probe, entry, callSid: probe.externalId!, artifactsDir: `${loaded.reportsDir}/artifacts` });
     if (!s.details.final || s.details.recordingPending) stats.pending++;
     else stats.events++;
-    if (s.details.final && probe.outcome !== s.outcome) store.updateProbe(probe.id, { outcome: s.outcome, details: { ...probe.details, ...s.details } });
+    // The recording saved now (it was still processing at submit) is the report's evidence too.
+    if (s.details.final && (probe.outcome !== s.outcome || s.evidence))
+      store.updateProbe(probe.id, { outcome: s.outcome, details: { ...probe.details, ...s.details }, ...(s.evidence ? { evidence: { ...probe.evidence, ...s.evidence } } : {}) });
   }
 }
 

@@ -58,6 +58,16 @@ export interface ProbeView {
     recorded: boolean;
   } | null;
   screenshot: string | null;
+  /**
+   * The call recording in the reports folder (a checked WAV), for an unredacted report only:
+   * a recording cannot be redacted. `recordingWithheld` says one exists but was left out.
+   */
+  recording: string | null;
+  recordingWithheld: boolean;
+  /** Whole transcripts (the phone menu's, voicemails left on callbacks), redacted like excerpts. */
+  transcripts: Array<{ what: 'ivr' | 'voicemail'; at: number; text: string }>;
+  /** Files written beside the report for this inquiry (set by writeEvidenceFiles), linked from the appendix. */
+  files: Array<{ label: string; href: string; name: string }>;
   outcome: string | null;
   error: string | null;
 }
@@ -113,12 +123,16 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
       : { kind: 'not-sent', label: notSentLabel(f.outcome, f.error), at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
   ];
   let callDetails: Record<string, unknown> | null = null;
+  const transcripts: ProbeView['transcripts'] = [];
   for (const e of events) {
     if (e.kind === 'unattributed') continue;
     if (e.kind === 'call') {
       callDetails = e.details;
+      if (typeof e.details.ivrTranscript === 'string' && e.details.ivrTranscript) transcripts.push({ what: 'ivr', at: e.occurredAt, text: text(clip(e.details.ivrTranscript, 50_000))! });
       continue;
     }
+    if (e.kind === 'callback' && typeof e.details.transcript === 'string' && e.details.transcript)
+      transcripts.push({ what: 'voicemail', at: e.occurredAt, text: text(clip(e.details.transcript, 50_000))! });
     const kind: TimelineStep['kind'] = e.followUp ? 'follow-up' : ((STEP_LABEL[e.kind] ? e.kind : 'other') as TimelineStep['kind']);
     const notes: string[] = [];
     if (e.review) notes.push(`${e.review} by hand${e.review === 'corrected' ? classifierSaid(e.details) : ''}`);
@@ -172,6 +186,9 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
         }
       : null,
     screenshot: screenshotUri(ev?.evidence?.screenshot, o),
+    ...recordingOf(ev?.evidence?.recording, o),
+    transcripts,
+    files: [],
     outcome: f.outcome,
     error: f.error === null ? null : clip(text(f.error)!, 300),
   };
@@ -212,6 +229,33 @@ function clip(t: string, n: number): string {
   return t.length > n ? t.slice(0, n - 1) + '…' : t;
 }
 
+/** A path from the store resolved inside the reports folder, or null (a tampered path cannot make us read elsewhere). */
+function insideReports(path: unknown, o: EvidenceOptions): string | null {
+  if (typeof path !== 'string' || !path || path.includes('\0')) return null;
+  const full = resolve(o.reportsDir, path);
+  const rel = relative(o.reportsDir, full);
+  return !rel || rel.startsWith('..') || isAbsolute(rel) ? null : full;
+}
+
+/** The recording, when it is a real WAV file (RIFF … WAVE) inside the reports folder. */
+function recordingOf(path: unknown, o: EvidenceOptions): { recording: string | null; recordingWithheld: boolean } {
+  const full = insideReports(path, o);
+  if (!full) return { recording: null, recordingWithheld: false };
+  try {
+    const head = Buffer.alloc(12);
+    const fd = openSync(full, 'r');
+    try {
+      if (!statSync(full).isFile() || readSync(fd, head, 0, 12, 0) < 12) return { recording: null, recordingWithheld: false };
+    } finally {
+      closeSync(fd);
+    }
+    if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return { recording: null, recordingWithheld: false };
+  } catch {
+    return { recording: null, recordingWithheld: false };
+  }
+  return o.redact ? { recording: null, recordingWithheld: true } : { recording: full, recordingWithheld: false };
+}
+
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 const JPEG = [0xff, 0xd8, 0xff];
 
@@ -220,10 +264,8 @@ const JPEG = [0xff, 0xd8, 0xff];
  * small enough. The path comes from the store; a tampered path cannot make us read elsewhere.
  */
 export function screenshotUri(path: unknown, o: EvidenceOptions): string | null {
-  if (typeof path !== 'string' || !path || path.includes('\0')) return null;
-  const full = resolve(o.reportsDir, path);
-  const rel = relative(o.reportsDir, full);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return null;
+  const full = insideReports(path, o);
+  if (!full) return null;
   try {
     const st = statSync(full);
     if (!st.isFile() || st.size > (o.maxScreenshotBytes ?? 400_000)) return null;
