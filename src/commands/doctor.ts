@@ -48,7 +48,7 @@ export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<
     const broken = checks.filter((c) => (c.name === 'smtp' || c.name === 'imap') && c.status === 'fail').map((c) => c.name);
     if (broken.length) checks.push({ name: 'round trip', status: 'warn', detail: `not tried: the ${broken.join(' and ')} check failed` });
     else {
-      if (!opts.json) ctx.io.line(`round trip: sending a test message to the shopper's own address, waiting up to ${formatDuration(timeoutMs)}…`);
+      if (!opts.json) ctx.io.info(`round trip: sending a test message to the shopper's own address, waiting up to ${formatDuration(timeoutMs)}…`);
       await guard('round trip', async () =>
         (await import('../doctor/round-trip.js')).roundTripCheck(loaded, { adapters, timeoutMs, signal: ctx.signal, debug: (t) => ctx.io.debug(t) }),
       );

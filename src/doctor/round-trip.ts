@@ -93,7 +93,7 @@ export async function roundTripCheck(loaded: LoadedConfig, o: RoundTripOptions):
     const deliveredTo = found.deliveredTo;
     const tagKept = !deliveredTo.length || deliveredTo.some((a) => a.toLowerCase().includes(tag));
     const deleted = await remove(conn.call, found);
-    const after = `after ${formatDuration(found.afterMs)}${deleted === true ? '; deleted it' : `; could not delete it (${deleted}): delete "${subjectOf(id)}" by hand`}`;
+    const after = `${found.afterMs < 1000 ? 'within a second' : `after ${formatDuration(found.afterMs)}`}${deleted === true ? '; deleted it' : `; could not delete it (${deleted}): delete "${subjectOf(id)}" by hand`}`;
     if (inJunk) {
       const watchesJunk = m.mailboxes.some((n) => n.toLowerCase() === '\\junk' || n === found.folder.path);
       checks.push(

@@ -126,6 +126,13 @@ describe('doctor --round-trip (sandbox SMTP + Dovecot)', () => {
       expect(r.trip[0]!.fix).toMatch(/not spam/);
       expect(r.code).toBe(0);
       expect(await countIn(u, 'Junk')).toBe(0);
+      // As a person reads it: the warning with what to do, progress on stderr.
+      const text = await cli(['doctor', '--round-trip'], { cwd: r.dir, env: { SMTP_PASS, IMAP_PASS: u.pass } });
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/^warn round trip: the message to \S+\+doctor-[0-9a-f]{10}@shopper\.test arrived in Junk, not INBOX/m);
+      expect(text.stdout).toMatch(/^\s+→ the provider files mail to the shopper as spam/m);
+      expect(text.stdout).toMatch(/all checks passed/);
+      expect(text.stderr).toMatch(/round trip: sending a test message to the shopper's own address, waiting up to 2 min…/);
     } finally {
       await intake.close();
     }
