@@ -49,12 +49,17 @@ export function writeEvidenceFiles(m: ReportModel, views: ProbeView[], reportPat
     const site = sites.get(p.siteId);
     const zone = site?.timezone ?? m.timezone ?? 'UTC';
     const stem = `${p.siteId}-${p.token || `inquiry-${p.id}`}`;
-    if (p.recording) add(p, 'call recording (WAV)', `${stem}-call.wav`, (path) => copyFileSync(p.recording!, path));
-    let voicemails = 0;
-    const voicemailCount = p.transcripts.filter((x) => x.what === 'voicemail').length;
+    // Voicemails numbered by when they were left, the same number on a recording and its transcript.
+    const left = [...new Set([...p.recordings, ...p.transcripts].filter((x) => x.what === 'voicemail').map((x) => x.at))].sort((a, b) => a - b);
+    const nth = (at: number) => left.indexOf(at) + 1;
+    const several = left.length > 1;
+    for (const r of p.recordings) {
+      if (r.what === 'call') add(p, 'call recording (WAV)', `${stem}-call.wav`, (path) => copyFileSync(r.path, path));
+      else add(p, `voicemail recording${several ? ` ${nth(r.at)}` : ''} (WAV)`, `${stem}-voicemail-${nth(r.at)}.wav`, (path) => copyFileSync(r.path, path));
+    }
     for (const t of p.transcripts) {
       const isIvr = t.what === 'ivr';
-      const n = isIvr ? 0 : ++voicemails;
+      const n = isIvr ? 0 : nth(t.at);
       const what = isIvr ? 'what the phone menu said on our test call' : 'a voicemail left on a callback';
       const head = [
         `Transcript: ${what}`,
@@ -62,7 +67,7 @@ export function writeEvidenceFiles(m: ReportModel, views: ProbeView[], reportPat
         `When: ${when(t.at, zone)}`,
         '',
       ].join('\n');
-      add(p, isIvr ? 'phone menu transcript' : `voicemail transcript${voicemailCount > 1 ? ` ${n}` : ''}`, `${stem}-${isIvr ? 'ivr' : `voicemail-${n}`}.txt`, (path) =>
+      add(p, isIvr ? 'phone menu transcript' : `voicemail transcript${several ? ` ${n}` : ''}`, `${stem}-${isIvr ? 'ivr' : `voicemail-${n}`}.txt`, (path) =>
         writeReport(path, o.scrub(`${head}\n${t.text}\n`)),
       );
     }

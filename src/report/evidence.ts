@@ -59,11 +59,12 @@ export interface ProbeView {
   } | null;
   screenshot: string | null;
   /**
-   * The call recording in the reports folder (a checked WAV), for an unredacted report only:
-   * a recording cannot be redacted. `recordingWithheld` says one exists but was left out.
+   * Recordings in the reports folder (checked WAVs): our test call's, voicemails left on
+   * callbacks. For an unredacted report only (a recording cannot be redacted);
+   * `recordingsWithheld` counts those left out.
    */
-  recording: string | null;
-  recordingWithheld: boolean;
+  recordings: Array<{ what: 'call' | 'voicemail'; at: number; path: string }>;
+  recordingsWithheld: number;
   /** Whole transcripts (the phone menu's, voicemails left on callbacks), redacted like excerpts. */
   transcripts: Array<{ what: 'ivr' | 'voicemail'; at: number; text: string }>;
   /** Files written beside the report for this inquiry (set by writeEvidenceFiles), linked from the appendix. */
@@ -124,6 +125,15 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
   ];
   let callDetails: Record<string, unknown> | null = null;
   const transcripts: ProbeView['transcripts'] = [];
+  const recordings: ProbeView['recordings'] = [];
+  let recordingsWithheld = 0;
+  const recordingFrom = (what: 'call' | 'voicemail', at: number, path: unknown) => {
+    const full = wavInside(path, o);
+    if (!full) return;
+    if (o.redact) recordingsWithheld++;
+    else recordings.push({ what, at, path: full });
+  };
+  recordingFrom('call', f.sentAt, ev?.evidence?.recording);
   for (const e of events) {
     if (e.kind === 'unattributed') continue;
     if (e.kind === 'call') {
@@ -133,6 +143,7 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     }
     if (e.kind === 'callback' && typeof e.details.transcript === 'string' && e.details.transcript)
       transcripts.push({ what: 'voicemail', at: e.occurredAt, text: text(clip(e.details.transcript, 50_000))! });
+    if (e.kind === 'callback') recordingFrom('voicemail', e.occurredAt, e.details.recording);
     const kind: TimelineStep['kind'] = e.followUp ? 'follow-up' : ((STEP_LABEL[e.kind] ? e.kind : 'other') as TimelineStep['kind']);
     const notes: string[] = [];
     if (e.review) notes.push(`${e.review} by hand${e.review === 'corrected' ? classifierSaid(e.details) : ''}`);
@@ -186,7 +197,8 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
         }
       : null,
     screenshot: screenshotUri(ev?.evidence?.screenshot, o),
-    ...recordingOf(ev?.evidence?.recording, o),
+    recordings,
+    recordingsWithheld,
     transcripts,
     files: [],
     outcome: f.outcome,
@@ -237,23 +249,23 @@ function insideReports(path: unknown, o: EvidenceOptions): string | null {
   return !rel || rel.startsWith('..') || isAbsolute(rel) ? null : full;
 }
 
-/** The recording, when it is a real WAV file (RIFF … WAVE) inside the reports folder. */
-function recordingOf(path: unknown, o: EvidenceOptions): { recording: string | null; recordingWithheld: boolean } {
+/** The full path of a recording, when it is a real WAV file (RIFF … WAVE) inside the reports folder. */
+function wavInside(path: unknown, o: EvidenceOptions): string | null {
   const full = insideReports(path, o);
-  if (!full) return { recording: null, recordingWithheld: false };
+  if (!full) return null;
   try {
+    if (!statSync(full).isFile()) return null;
     const head = Buffer.alloc(12);
     const fd = openSync(full, 'r');
     try {
-      if (!statSync(full).isFile() || readSync(fd, head, 0, 12, 0) < 12) return { recording: null, recordingWithheld: false };
+      if (readSync(fd, head, 0, 12, 0) < 12) return null;
     } finally {
       closeSync(fd);
     }
-    if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return { recording: null, recordingWithheld: false };
+    return head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE' ? full : null;
   } catch {
-    return { recording: null, recordingWithheld: false };
+    return null;
   }
-  return o.redact ? { recording: null, recordingWithheld: true } : { recording: full, recordingWithheld: false };
 }
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];

@@ -24,9 +24,13 @@ function project() {
   mkdirSync(join(reports, 'artifacts', call.token), { recursive: true });
   writeFileSync(join(reports, 'artifacts', call.token, 'call.wav'), WAV);
   b.store.updateProbe(ids.D, { evidence: { recording: `artifacts/${call.token}/call.wav` } });
-  // A voicemail left on a callback, transcribed by Twilio.
+  // A voicemail left on a callback, transcribed by Twilio, its recording saved by collect.
+  const web = b.store.getProbe(ids.A)!;
+  const vmPath = `artifacts/${web.token}/voicemail-CA0123456789abcdef0123456789abcdef.wav`;
+  mkdirSync(join(reports, 'artifacts', web.token), { recursive: true });
+  writeFileSync(join(reports, vmPath), WAV);
   b.event(ids.A, 'callback', t0 + 21 * HOUR, {
-    details: { voicemail: true, transcript: 'Hi Jordan, this is Maria <script>alert(1)</script> from North Clinic, call me back at 312-555-0142.' },
+    details: { voicemail: true, recording: vmPath, transcript: 'Hi Jordan, this is Maria <script>alert(1)</script> from North Clinic, call me back at 312-555-0142.' },
   });
   // A tampered store: a recording path that leaves the reports folder, and one that is not a WAV.
   const other = b.probe('north/ortho/phone', { at: t0 + 2 * HOUR, evidence: { recording: '../../configs/audit.yaml' } });
@@ -35,21 +39,22 @@ function project() {
   const third = b.probe('north/ortho/phone', { at: t0 + 3 * HOUR, evidence: { recording: 'notawav.wav' } });
   b.call(third, t0 + 3 * HOUR, {});
   b.store.close();
-  return { root, token: call.token };
+  return { root, token: call.token, webToken: web.token };
 }
 
 const hrefs = (html: string) => [...html.matchAll(/<a href="([^"#][^"]*)">/g)].map((x) => x[1]!);
 
 describe('recordings and transcripts beside the report', () => {
   it('an unredacted report copies the recording and writes each transcript, linked from the appendix', async () => {
-    const { root, token } = project();
+    const { root, token, webToken } = project();
     const r = await cli(['report', '--format', 'html', '--out', 'reports/Q1 <Lakeside>.html', '--no-redact'], { cwd: root, env: BASE_ENV });
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(join(root, 'reports/Q1 <Lakeside>.html'), 'utf8');
     const folder = join(root, 'reports/q1-lakeside-files');
     const files = readdirSync(folder).sort();
-    expect(files).toEqual([`north-${token}-call.wav`, `north-${token}-ivr.txt`, expect.stringMatching(/^north-tok\d+x-voicemail-1\.txt$/)].sort());
+    expect(files).toEqual([`north-${token}-call.wav`, `north-${token}-ivr.txt`, `north-${webToken}-voicemail-1.txt`, `north-${webToken}-voicemail-1.wav`].sort());
     expect(readFileSync(join(folder, `north-${token}-call.wav`)).equals(WAV)).toBe(true);
+    expect(readFileSync(join(folder, `north-${webToken}-voicemail-1.wav`)).equals(WAV)).toBe(true);
     const ivr = readFileSync(join(folder, `north-${token}-ivr.txt`), 'utf8');
     expect(ivr).toMatch(/^Transcript: what the phone menu said on our test call\nTest inquiry tok\d+x · North Clinic · phone line · \+13125550100\nWhen: \d{4}-\d\d-\d\d \d\d:\d\d /);
     expect(ivr).toContain('Thanks for calling <b onmouseover=alert(1)>North</b>. Press 1.');
@@ -61,6 +66,7 @@ describe('recordings and transcripts beside the report', () => {
     expect(html).toContain(`<a href="q1-lakeside-files/north-${token}-call.wav">call recording (WAV)</a>`);
     expect(html).toContain('phone menu transcript</a>');
     expect(html).toContain('voicemail transcript</a>');
+    expect(html).toContain('voicemail recording (WAV)</a>');
     expect(html).not.toContain('audit.yaml');
     expect(html).not.toContain('notawav');
     expect(html).not.toContain('<script>alert(1)</script>');
