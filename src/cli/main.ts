@@ -202,8 +202,10 @@ export function buildProgram(
       .summary('check credentials, browser and connectivity without contacting any site')
       .argument('[config]', 'audit config', 'configs/audit.yaml')
       .option('--json', 'print the checks as JSON')
+      .option('--round-trip', "also send a message to the shopper's own plus-address over SMTP and wait for it over IMAP (INBOX and Junk)")
+      .option('--round-trip-timeout <duration>', 'how long the round trip waits for the message (default 2m; implies --round-trip)')
       .action((config, o) => run(async () => (await import('../commands/doctor.js')).doctor, { ...o, config })),
-    ['respond-audit doctor'],
+    ['respond-audit doctor', 'respond-audit doctor --round-trip'],
   );
 
   examples(

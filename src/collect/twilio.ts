@@ -9,7 +9,7 @@ import { classifyReplyText } from '../classify/text.js';
 import { DependencyError } from '../errors.js';
 import type { Attribution, EventKind, ProbeRow } from '../store/types.js';
 import { callsAwaitingResult, humanContacts, probesWithShopperPhone } from '../store/twilio-queries.js';
-import { settleCall } from '../twilio/call-result.js';
+import { saveWav, settleCall } from '../twilio/call-result.js';
 import { adaptersOf } from '../adapters.js';
 import type { TwilioHandle } from '../twilio/client.js';
 import { emptyStats, type CollectDeps, type CollectStats, type Collector, type CollectorFactory } from './types.js';
@@ -108,7 +108,9 @@ async function finishOwnCalls(deps: CollectDeps, handle: TwilioHandle, stats: Co
     const s = await settleCall({ handle, store, loaded, probe, entry, callSid: probe.externalId!, artifactsDir: `${loaded.reportsDir}/artifacts` });
     if (!s.details.final || s.details.recordingPending) stats.pending++;
     else stats.events++;
-    if (s.details.final && probe.outcome !== s.outcome) store.updateProbe(probe.id, { outcome: s.outcome, details: { ...probe.details, ...s.details } });
+    // The recording saved now (it was still processing at submit) is the report's evidence too.
+    if (s.details.final && (probe.outcome !== s.outcome || s.evidence))
+      store.updateProbe(probe.id, { outcome: s.outcome, details: { ...probe.details, ...s.details }, ...(s.evidence ? { evidence: { ...probe.evidence, ...s.evidence } } : {}) });
   }
 }
 
@@ -118,12 +120,14 @@ async function storeInbound(deps: CollectDeps, handle: TwilioHandle, probes: Pro
   let voicemail = false;
   let transcript: string | null = null;
   let transcriptPending = false;
+  let recording: string | null = null;
   if (item.kind === 'call') {
     const recs = await handle.client.recordings.list({ callSid: item.sid, limit: 5 });
     voicemail = recs.length > 0;
     const done = recs.find((r) => r.status === 'completed');
     if (done) transcript = (await handle.client.recordings(done.sid).transcriptions.list({ limit: 5 })).find((t) => t.status === 'completed')?.transcriptionText ?? null;
     transcriptPending = voicemail && !transcript;
+    if (done && who.probe) recording = await saveVoicemail(deps, handle, who.probe.token, item.sid, done.mediaUrl, stats);
   }
   const text = item.kind === 'sms' ? item.body : transcript;
   const entryNumbers = loaded.entryPoints.flatMap((e) => (e.entryPoint.type === 'phone' || e.entryPoint.type === 'sms' ? [e.entryPoint.number] : []));
@@ -138,7 +142,7 @@ async function storeInbound(deps: CollectDeps, handle: TwilioHandle, probes: Pro
     from: item.from,
     to: item.to,
     status: item.status,
-    ...(item.kind === 'call' ? { voicemail, durationSeconds: item.duration, transcript, transcriptPending } : { body: item.body }),
+    ...(item.kind === 'call' ? { voicemail, durationSeconds: item.duration, transcript, transcriptPending, ...(recording ? { recording } : {}) } : { body: item.body }),
     siteId: who.siteId,
     candidates: who.candidates,
     ...(verdict ? { phoneNumbers: verdict.phoneNumbers } : {}),
@@ -183,6 +187,20 @@ async function storeInbound(deps: CollectDeps, handle: TwilioHandle, probes: Pro
     else stats.unattributed++;
     if (transcriptPending) stats.pending++;
   });
+}
+
+/**
+ * A voicemail's recording kept as the probe's evidence (reports/artifacts/<token>/voicemail-<call>.wav),
+ * for the report to attach. Evidence only: a failed download is a note, not a failed collect.
+ */
+async function saveVoicemail(deps: CollectDeps, handle: TwilioHandle, token: string, callSid: string, mediaUrl: string, stats: CollectStats): Promise<string | null> {
+  try {
+    const wav = await handle.fetchMedia(`${mediaUrl}.wav`);
+    return wav ? saveWav(`${deps.loaded.reportsDir}/artifacts`, token, wav, `voicemail-${callSid}.wav`) : null;
+  } catch (e) {
+    stats.notes.push(`voicemail ${callSid}: the recording could not be downloaded (${(e as Error).message})`);
+    return null;
+  }
 }
 
 /** A human contact at least followUpAfter after the probe's first one, within followUpWindow of submission. */

@@ -1,20 +1,34 @@
 /**
  * `respond-audit doctor [config]`: are the tool's own dependencies ready? Twilio credentials
  * and shopper numbers, the browser, SMTP and IMAP (connect and log in only). Contacts no
- * site. Exit 3 when a dependency is unreachable or refuses the credentials.
+ * site. Exit 3 when a dependency is unreachable or refuses the credentials. With --round-trip,
+ * also a message to the shopper's own plus-address and back (src/doctor/round-trip.ts).
  */
 import { adaptersOf, type Adapters } from '../adapters.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ExitCode } from '../errors.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
+import { DEFAULT_ROUND_TRIP_TIMEOUT_MS } from '../doctor/round-trip.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { Check } from '../twilio/doctor-checks.js';
 import { loadForCommand, type CommandContext } from './context.js';
 
 export interface DoctorOptions {
   config?: string;
   json?: boolean;
+  /** Also send a message to the shopper's own plus-address and wait for it over IMAP. */
+  roundTrip?: boolean;
+  /** How long the round trip waits for the message (a duration: 2m, 90s); implies roundTrip. */
+  roundTripTimeout?: string;
 }
 
 export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<number> {
+  let timeoutMs = DEFAULT_ROUND_TRIP_TIMEOUT_MS;
+  if (opts.roundTripTimeout !== undefined) {
+    const ms = parseDuration(opts.roundTripTimeout);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--round-trip-timeout ${opts.roundTripTimeout}: must be a duration such as 90s or 2m`);
+    timeoutMs = ms;
+  }
+  const roundTrip = !!opts.roundTrip || opts.roundTripTimeout !== undefined;
   const loaded = loadForCommand(ctx, opts.config);
   const adapters = adaptersOf(ctx.adapters);
   const checks: Check[] = [];
@@ -29,6 +43,17 @@ export async function doctor(ctx: CommandContext, opts: DoctorOptions): Promise<
   await guard('browser', () => browserCheck(ctx, loaded, adapters));
   await guard('smtp', () => smtpCheck(loaded, adapters));
   await guard('imap', () => imapCheck(loaded, adapters));
+  if (roundTrip) {
+    // Only over logins that work: a refused login is already reported above.
+    const broken = checks.filter((c) => (c.name === 'smtp' || c.name === 'imap') && c.status === 'fail').map((c) => c.name);
+    if (broken.length) checks.push({ name: 'round trip', status: 'warn', detail: `not tried: the ${broken.join(' and ')} check failed` });
+    else {
+      if (!opts.json) ctx.io.info(`round trip: sending a test message to the shopper's own address, waiting up to ${formatDuration(timeoutMs)}…`);
+      await guard('round trip', async () =>
+        (await import('../doctor/round-trip.js')).roundTripCheck(loaded, { adapters, timeoutMs, signal: ctx.signal, debug: (t) => ctx.io.debug(t) }),
+      );
+    }
+  }
   const failed = checks.filter((c) => c.status === 'fail');
   // Every failure here is a dependency that will not work as configured.
   const code = failed.length ? ExitCode.unreachable : ExitCode.ok;
@@ -104,7 +129,7 @@ async function smtpCheck(loaded: LoadedConfig, adapters: Adapters): Promise<Chec
     }
   }
   const transport = await adapters.smtpTransport({
-    host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
+    host: s.host, port: s.port, ...(await import('../submit/email.js')).smtpTls(s),
     ...(accessToken ? { auth: { type: 'OAuth2', user: s.user, accessToken } } : s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
     connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,
   });

@@ -108,13 +108,15 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
         text = renderJunit(m);
         break;
       case 'html':
-      case 'pdf':
-        text = renderHtml(m, {
-          redacted: redact,
-          probes: probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir, ivrDigits: ivrDigitsOf(loaded) }),
-          brand: brandFromConfig(loaded.config, loaded.dir, ctx.cwd),
-        });
+      case 'pdf': {
+        const probes = probeViews(store, built.scores, settings, { redact, reportsDir: loaded.reportsDir, ivrDigits: ivrDigitsOf(loaded) });
+        // Recordings and whole transcripts go beside the report, linked from its appendix.
+        const { writeEvidenceFiles } = await import('../report/evidence-files.js');
+        const files = writeEvidenceFiles(m, probes, outputPath(ctx, format, opts.out, loaded.reportsDir, m.organization, now)!, { scrub: (t) => ctx.io.scrub(t) });
+        if (files) ctx.io.debug(`report: ${files} evidence file(s) written beside the report`);
+        text = renderHtml(m, { redacted: redact, probes, brand: brandFromConfig(loaded.config, loaded.dir, ctx.cwd) });
         break;
+      }
       default: {
         // Commander only passes the listed choices; a caller of this function gets a usage error.
         const unknown: never = format;

@@ -58,6 +58,17 @@ export interface ProbeView {
     recorded: boolean;
   } | null;
   screenshot: string | null;
+  /**
+   * Recordings in the reports folder (checked WAVs): our test call's, voicemails left on
+   * callbacks. For an unredacted report only (a recording cannot be redacted);
+   * `recordingsWithheld` counts those left out.
+   */
+  recordings: Array<{ what: 'call' | 'voicemail'; at: number; path: string }>;
+  recordingsWithheld: number;
+  /** Whole transcripts (the phone menu's, voicemails left on callbacks), redacted like excerpts. */
+  transcripts: Array<{ what: 'ivr' | 'voicemail'; at: number; text: string }>;
+  /** Files written beside the report for this inquiry (set by writeEvidenceFiles), linked from the appendix. */
+  files: Array<{ label: string; href: string; name: string }>;
   outcome: string | null;
   error: string | null;
 }
@@ -113,12 +124,26 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
       : { kind: 'not-sent', label: notSentLabel(f.outcome, f.error), at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
   ];
   let callDetails: Record<string, unknown> | null = null;
+  const transcripts: ProbeView['transcripts'] = [];
+  const recordings: ProbeView['recordings'] = [];
+  let recordingsWithheld = 0;
+  const recordingFrom = (what: 'call' | 'voicemail', at: number, path: unknown) => {
+    const full = wavInside(path, o);
+    if (!full) return;
+    if (o.redact) recordingsWithheld++;
+    else recordings.push({ what, at, path: full });
+  };
+  recordingFrom('call', f.sentAt, ev?.evidence?.recording);
   for (const e of events) {
     if (e.kind === 'unattributed') continue;
     if (e.kind === 'call') {
       callDetails = e.details;
+      if (typeof e.details.ivrTranscript === 'string' && e.details.ivrTranscript) transcripts.push({ what: 'ivr', at: e.occurredAt, text: text(clip(e.details.ivrTranscript, 50_000))! });
       continue;
     }
+    if (e.kind === 'callback' && typeof e.details.transcript === 'string' && e.details.transcript)
+      transcripts.push({ what: 'voicemail', at: e.occurredAt, text: text(clip(e.details.transcript, 50_000))! });
+    if (e.kind === 'callback') recordingFrom('voicemail', e.occurredAt, e.details.recording);
     const kind: TimelineStep['kind'] = e.followUp ? 'follow-up' : ((STEP_LABEL[e.kind] ? e.kind : 'other') as TimelineStep['kind']);
     const notes: string[] = [];
     if (e.review) notes.push(`${e.review} by hand${e.review === 'corrected' ? classifierSaid(e.details) : ''}`);
@@ -172,6 +197,10 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
         }
       : null,
     screenshot: screenshotUri(ev?.evidence?.screenshot, o),
+    recordings,
+    recordingsWithheld,
+    transcripts,
+    files: [],
     outcome: f.outcome,
     error: f.error === null ? null : clip(text(f.error)!, 300),
   };
@@ -212,6 +241,33 @@ function clip(t: string, n: number): string {
   return t.length > n ? t.slice(0, n - 1) + '…' : t;
 }
 
+/** A path from the store resolved inside the reports folder, or null (a tampered path cannot make us read elsewhere). */
+function insideReports(path: unknown, o: EvidenceOptions): string | null {
+  if (typeof path !== 'string' || !path || path.includes('\0')) return null;
+  const full = resolve(o.reportsDir, path);
+  const rel = relative(o.reportsDir, full);
+  return !rel || rel.startsWith('..') || isAbsolute(rel) ? null : full;
+}
+
+/** The full path of a recording, when it is a real WAV file (RIFF … WAVE) inside the reports folder. */
+function wavInside(path: unknown, o: EvidenceOptions): string | null {
+  const full = insideReports(path, o);
+  if (!full) return null;
+  try {
+    if (!statSync(full).isFile()) return null;
+    const head = Buffer.alloc(12);
+    const fd = openSync(full, 'r');
+    try {
+      if (readSync(fd, head, 0, 12, 0) < 12) return null;
+    } finally {
+      closeSync(fd);
+    }
+    return head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE' ? full : null;
+  } catch {
+    return null;
+  }
+}
+
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 const JPEG = [0xff, 0xd8, 0xff];
 
@@ -220,10 +276,8 @@ const JPEG = [0xff, 0xd8, 0xff];
  * small enough. The path comes from the store; a tampered path cannot make us read elsewhere.
  */
 export function screenshotUri(path: unknown, o: EvidenceOptions): string | null {
-  if (typeof path !== 'string' || !path || path.includes('\0')) return null;
-  const full = resolve(o.reportsDir, path);
-  const rel = relative(o.reportsDir, full);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return null;
+  const full = insideReports(path, o);
+  if (!full) return null;
   try {
     const st = statSync(full);
     if (!st.isFile() || st.size > (o.maxScreenshotBytes ?? 400_000)) return null;

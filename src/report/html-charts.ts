@@ -55,16 +55,21 @@ const BUCKETS: Array<[keyof SiteSection['distribution'], string, string]> = [
   ['pending', 'pending', '#9aa3ad'],
 ];
 
-/** Stacked bars: how long the first response took, per site (web forms, email, texts). */
-export function distributionChart(sites: readonly SiteSection[]): string {
-  const shown = sites.filter((s) => total(s) > 0);
+/**
+ * Stacked bars: how long the first response took, per site (web forms, email, texts), by the
+ * clock or (`business`) counting only the hours each site was open.
+ */
+export function distributionChart(sites: readonly SiteSection[], o: { business?: boolean } = {}): string {
+  const of = (s: SiteSection) => (o.business ? s.businessDistribution : s.distribution);
+  const shown = sites.filter((s) => of(s) && total(of(s)!) > 0);
   const h = shown.length * ROW_H + 40;
   const rows = shown.map((s, i) => {
     const y = 10 + i * ROW_H;
-    const n = total(s);
+    const d = of(s)!;
+    const n = total(d);
     let x = LABEL_W;
     const parts = BUCKETS.map(([k, label, colour]) => {
-      const v = s.distribution[k];
+      const v = d[k];
       if (!v) return '';
       const w = ((W - LABEL_W - 20) * v) / n;
       const r = `<rect x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW_H - 8}" fill="${colour}"><title>${esc(`${label}: ${v} of ${n}`)}</title></rect>`;
@@ -75,11 +80,11 @@ export function distributionChart(sites: readonly SiteSection[]): string {
   });
   const legendY = h - 12;
   const legend = BUCKETS.map(([, label, colour], i) => `<rect x="${LABEL_W + i * 85}" y="${legendY - 9}" width="10" height="10" fill="${colour}"/><text x="${LABEL_W + i * 85 + 14}" y="${legendY}" font-size="11">${esc(label)}</text>`);
-  return shown.length ? svg(W, h, 'Time to first response per site', rows.join('') + legend.join('')) : '';
+  const title = o.business ? 'Time to first response per site, in opening hours' : 'Time to first response per site';
+  return shown.length ? svg(W, h, title, rows.join('') + legend.join('')) : '';
 }
 
-function total(s: SiteSection): number {
-  const d = s.distribution;
+function total(d: SiteSection['distribution']): number {
   return d.within1h + d.within1d + d.within3d + d.later + d.never + d.pending;
 }
 

@@ -21,7 +21,7 @@ section.cover h1 { font-size: 30px; } .cover .subtitle { font-size: 16px; color:
 img.logo { display: block; max-width: 220px; max-height: 90px; margin-bottom: 18px; }
 dl.facts, dl.glossary, dl.sent { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 16px; margin: 8px 0; }
 dl.facts dt, dl.glossary dt, dl.sent dt { color: var(--muted); } dl.glossary dt { font-weight: 600; color: var(--fg); } dd { margin: 0; }
-nav.toc ol { margin: 4px 0; padding-left: 22px; } nav.toc a { text-decoration: none; }
+nav.toc ol { margin: 4px 0; padding-left: 22px; } nav.toc a { text-decoration: none; } nav.toc .pg { float: right; font-variant-numeric: tabular-nums; }
 ol.recs li { margin: 6px 0; } ol.recs .because, ol.findings .todo { display: block; font-size: 12px; color: var(--muted); }
 ol.findings .todo { color: var(--fg); }
 h2 { border-bottom-color: var(--accent); } h3.site-title { font-size: 18px; margin-top: 28px; } h4 { font-size: 14px; margin: 14px 0 4px; }

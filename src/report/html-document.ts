@@ -35,7 +35,8 @@ export function coverHtml(m: ReportModel, brand: Brand | undefined): string {
 }
 
 export function contentsHtml(m: ReportModel, o: { trends: boolean; appendix: boolean }): string {
-  const item = (href: string, text: string, sub = '') => `<li><a href="#${href}">${esc(text)}</a>${sub}</li>`;
+  // The empty span takes the page number in the PDF (src/report/pdf.ts fills it on a second print).
+  const item = (href: string, text: string, sub = '') => `<li><a href="#${href}">${esc(text)}</a><span class="pg" data-for="${esc(href)}"></span>${sub}</li>`;
   const sites = m.sites.length ? `<ol>${m.sites.map((s) => item(anchor('site', s.id), s.name)).join('')}</ol>` : '';
   return (
     `<nav class="toc" id="contents"><h2>Contents</h2><ol>` +

@@ -86,6 +86,11 @@ function probeArticle(m: ReportModel, site: SiteSection, p: ProbeView): string {
         `</dl>`,
     );
   }
+  // Links to the files beside the report: the names are ours (safeFileName), escaped all the same.
+  if (p.files.length)
+    out.push(`<p class="note">Files beside this report:</p><ul class="files">${p.files.map((f) => `<li><a href="${esc(f.href)}">${esc(f.label)}</a> <span class="muted">${esc(f.name)}</span></li>`).join('')}</ul>`);
+  if (p.recordingsWithheld)
+    out.push(`<p class="note">${p.recordingsWithheld === 1 ? 'A recording is' : `${p.recordingsWithheld} recordings are`} kept in the reports folder; a redacted report does not attach ${p.recordingsWithheld === 1 ? 'it' : 'them'} (\`report --no-redact\` does).</p>`);
   if (p.screenshot && /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(p.screenshot))
     out.push(
       p.submitted

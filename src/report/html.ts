@@ -100,7 +100,10 @@ export function renderHtml(m: ReportModel, o: HtmlOptions): string {
   if (pass) out.push(pass.breached ? `<p class="regress">${esc(pass.text)}</p>` : `<p>${esc(pass.text)}</p>`);
   out.push(`<figure>${gradeChart(m.sites, fu)}<figcaption>Grade per site${fu !== null && fu > 0 ? ' (dashed line: the pass mark)' : ''}.</figcaption></figure>`);
   const dist = distributionChart(m.sites);
-  if (dist) out.push(`<figure>${dist}<figcaption>How long the first response to web forms, emails and texts took, per site.</figcaption></figure>`);
+  const bizDist = m.settings.businessHours ? distributionChart(m.sites, { business: true }) : '';
+  if (dist) out.push(`<figure>${dist}<figcaption>How long the first response to web forms, emails and texts took, per site${bizDist ? ', by the clock' : ''}.</figcaption></figure>`);
+  // Beside it, the same responses counted only while each site was open: a reply on Monday morning to a Friday-evening form is slow by the clock, not by the opening hours.
+  if (bizDist) out.push(`<figure>${bizDist}<figcaption>The same first responses counted only in each site's opening hours (a site without hours counts every hour).</figcaption></figure>`);
   out.push(`</section>`);
   out.push(fixHtml(m));
 

@@ -69,6 +69,8 @@ export interface SiteSection extends Group {
   region: string | null;
   unit: string | null;
   distribution: Distribution;
+  /** The same first responses timed in opening hours (present when sites have hours, settings.businessHours). */
+  businessDistribution?: Distribution;
   serviceLines: Array<Group & { channels: ChannelCell[] }>;
 }
 
@@ -223,7 +225,8 @@ export function buildReport(input: BuildInput): BuiltReport {
       region: info?.region ?? null,
       unit: info?.unit ?? null,
       stats: aggregateRows(table, site.rows, s),
-      distribution: distribution(table, site.rows),
+      distribution: distribution(table, site.rows, table.firstMs),
+      ...(table.business ? { businessDistribution: distribution(table, site.rows, table.business.firstMs) } : {}),
       serviceLines: lineOrder.map((lineId) => {
         const line = byLine.get(lineId)!;
         return {
@@ -288,11 +291,12 @@ function sortChannels(channels: string[]): string[] {
 const rank = (c: string) => (CHANNEL_ORDER.indexOf(c) + 1 || 99);
 
 const HOUR = 3_600_000;
-function distribution(table: ScoreTable, rows: readonly number[]): Distribution {
+/** Buckets of first-response times: `times` is the wall-clock series or the opening-hours one. */
+function distribution(table: ScoreTable, rows: readonly number[], times: Float64Array): Distribution {
   const d: Distribution = { within1h: 0, within1d: 0, within3d: 0, later: 0, never: 0, pending: 0 };
   for (const i of rows) {
     if (!table.isTimedMessage(i)) continue;
-    const ms = table.firstMs[i]!;
+    const ms = times[i]!;
     if (ms !== ms) {
       if (table.isPending(i)) d.pending++;
       else d.never++;

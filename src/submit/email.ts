@@ -54,9 +54,7 @@ export async function makeEmailSubmitter(deps: SubmitterDeps, options: Partial<E
       const transportWith = (accessToken: string | undefined) => smtpTransport({
         host: smtp.host,
         port: smtp.port,
-        secure: smtp.secure,
-        requireTLS: smtp.requireTLS && !smtp.secure,
-        ignoreTLS: !smtp.requireTLS && !smtp.secure && isLoopback(smtp.host),
+        ...smtpTls(smtp),
         auth: accessToken ? { type: 'OAuth2', user: smtp.user, accessToken } : smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
         connectionTimeout: o.connectionTimeoutMs,
         greetingTimeout: o.socketTimeoutMs,
@@ -135,6 +133,15 @@ function failure(e: unknown, dataStarted: boolean, where: string, to: string, me
     return { status: 'not-sent', outcome: 'refused', error: `SMTP server ${where} offered no usable TLS and channels.smtp.requireTLS is on: ${response}` };
   if (timedOut) return { status: 'not-sent', outcome: 'timeout', error: `SMTP server ${where} did not answer in time (${response})` };
   return { status: 'not-sent', outcome: 'unreachable', error: `could not reach SMTP server ${where}: ${response}` };
+}
+
+/**
+ * TLS as the submitter uses it (doctor's checks use the same, so they prove what a probe
+ * will meet): STARTTLS when required; a loopback server without requireTLS is spoken to in
+ * plain text (the sandbox's self-signed certificate is not a provider's).
+ */
+export function smtpTls(smtp: { host: string; secure: boolean; requireTLS: boolean }): { secure: boolean; requireTLS: boolean; ignoreTLS: boolean } {
+  return { secure: smtp.secure, requireTLS: smtp.requireTLS && !smtp.secure, ignoreTLS: !smtp.requireTLS && !smtp.secure && isLoopback(smtp.host) };
 }
 
 function isLoopback(host: string): boolean {

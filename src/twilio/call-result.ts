@@ -236,10 +236,11 @@ function digitsSeconds(digits: string): number {
   return [...digits].reduce((s, d) => s + (d === 'w' ? 0.5 : d === 'W' ? 1 : 0.2), 0);
 }
 
-function saveWav(artifactsDir: string, token: string, wav: Buffer): string {
-  const dir = join(artifactsDir, token);
+/** Saves a recording as evidence under artifacts/<token>/ and returns its path relative to the reports folder. */
+export function saveWav(artifactsDir: string, token: string, wav: Buffer, name = 'call.wav'): string {
+  const dir = join(artifactsDir, token.replace(/[^A-Za-z0-9_-]/g, '_'));
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'call.wav');
+  const file = join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
   writeFileSync(file, wav);
   // Evidence paths are relative to the reports folder (artifactsDir's parent).
   return relative(join(artifactsDir, '..'), file);

@@ -130,6 +130,8 @@ describe('phone probes', () => {
     expect(d.recorded).toBe(true);
     expect(d.ivrCampaignReady).toBe(true);
     expect(d.secondsToHuman).not.toBeNull();
+    // The recording fetched by collect is kept as the probe's evidence (the report attaches it).
+    expect(b.store.getProbe(probe.id)!.evidence).toMatchObject({ recording: `artifacts/${probe.token}/call.wav` });
   });
 });
 

@@ -1,4 +1,6 @@
 /** Callbacks, voicemails and texts to the shopper numbers, read by the Twilio collector. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bench, NORTH_MAIN, NORTH_TEXT, SHOPPER, T0, type Bench } from './harness.js';
 
@@ -61,6 +63,10 @@ describe('twilio collector', () => {
     expect(e).toMatchObject({ kind: 'callback', attribution: 'exact', passAlong: true });
     expect(e!.details).toMatchObject({ voicemail: true, transcriptPending: false });
     expect((e!.details as { transcript: string }).transcript).toMatch(/scheduling line/);
+    // The recording is kept beside the others as evidence (the report attaches it).
+    const rec = (e!.details as { recording?: string }).recording!;
+    expect(rec).toMatch(new RegExp(`^artifacts/${p.token}/voicemail-CA[0-9a-f]{32}\\.wav$`));
+    expect(readFileSync(join(b.loaded.reportsDir, rec)).subarray(0, 4).toString('latin1')).toBe('RIFF');
   });
 
   it('texts out and replies in: an sms probe, the reply attributed, campaign-aware, a later one a follow-up', async () => {

@@ -87,5 +87,36 @@ describe('report with opening hours', () => {
     );
     const md = await report(root, '--format', 'md', '--out', 'out.md');
     expect((await import('node:fs')).readFileSync(join(root, 'out.md'), 'utf8')).not.toContain(' open)');
+    expect(m.sites[0].businessDistribution).toBeUndefined();
+    const html = await report(root, '--format', 'html', '--out', 'out.html');
+    expect(html.code).toBe(0);
+    const page = (await import('node:fs')).readFileSync(join(root, 'out.html'), 'utf8');
+    expect(page).toContain('aria-label="Time to first response per site"');
+    expect(page).not.toContain('in opening hours"');
+  });
+
+  it('plots the response-time distribution per site in opening hours beside the wall-clock one', async () => {
+    const root = project(WITH_HOURS);
+    const j = await report(root, '--format', 'json');
+    const m = JSON.parse(j.stdout);
+    const north = m.sites.find((s: { id: string }) => s.id === 'north');
+    // 64 h and 89.5 h by the clock; 2 h and 2.5 h while North was open.
+    expect(north.distribution).toEqual({ within1h: 0, within1d: 0, within3d: 1, later: 1, never: 0, pending: 0 });
+    expect(north.businessDistribution).toEqual({ within1h: 0, within1d: 2, within3d: 0, later: 0, never: 0, pending: 0 });
+    const lakeside = m.sites.find((s: { id: string }) => s.id === 'lakeside');
+    expect(lakeside.businessDistribution).toEqual(lakeside.distribution);
+
+    const r = await report(root, '--format', 'html', '--out', 'out.html');
+    expect(r.code).toBe(0);
+    const page = (await import('node:fs')).readFileSync(join(root, 'out.html'), 'utf8');
+    const chart = (label: string) => page.match(new RegExp(`<svg[^>]*aria-label="${label}"[\\s\\S]*?</svg>`))?.[0] ?? '';
+    const wall = chart('Time to first response per site');
+    const open = chart('Time to first response per site, in opening hours');
+    expect(wall).toContain('<title>1 – 3 d: 1 of 2</title>');
+    expect(wall).toContain('<title>&gt; 3 d: 1 of 2</title>');
+    expect(open).toContain('<title>1 h – 1 d: 2 of 2</title>');
+    expect(open).not.toContain('<title>&gt; 3 d: ');
+    expect(page.indexOf(wall)).toBeLessThan(page.indexOf(open));
+    expect(page).toContain("counted only in each site's opening hours");
   });
 });

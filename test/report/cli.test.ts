@@ -59,9 +59,10 @@ describe('respond-audit report', () => {
     const { root, runId } = project();
     const h = await run(root, '--format', 'html', '--run', String(runId));
     expect(h.code).toBe(0);
-    const files = readdirSync(join(root, 'reports'));
-    expect(files).toEqual([expect.stringMatching(/^lakeside-health-\d{4}-\d{2}-\d{2}\.html$/)]);
-    expect(readFileSync(join(root, 'reports', files[0]!), 'utf8')).toContain(`run #${runId}`);
+    const files = readdirSync(join(root, 'reports')).sort();
+    // The report, and beside it the folder of its evidence files (the phone menu's transcript).
+    expect(files).toEqual([expect.stringMatching(/^lakeside-health-\d{4}-\d{2}-\d{2}-files$/), expect.stringMatching(/^lakeside-health-\d{4}-\d{2}-\d{2}\.html$/)]);
+    expect(readFileSync(join(root, 'reports', files[1]!), 'utf8')).toContain(`run #${runId}`);
   });
 
   it('refuses bad flags with exit 2', async () => {

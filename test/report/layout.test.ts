@@ -4,6 +4,7 @@
  * Nothing may run past the page or out of its card, no word may break inside a table cell,
  * and the PDF's margins stay empty (the fourth summary card once ran past the right one).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,5 +113,27 @@ describe('the PDF report as pages', () => {
     expect(all).toContain('Lakeside Hospital and Regional Orthopedic Surgery Center');
     // pdftotext joins a word hyphenated or broken across lines with a space or a hyphen.
     for (const word of ['Orthopedics', 'Cardiology', 'webform', 'answered', 'inquiries']) expect(all).not.toMatch(new RegExp(`${word.slice(0, 4)}[- ]+${word.slice(4)}`));
+  });
+
+  it('numbers the contents with the page each section starts on', () => {
+    const pdf = join(root, 'reports/audit.pdf');
+    const { text } = pdfPages(pdf);
+    const toc = text.findIndex((t) => /\bContents\b/.test(t));
+    expect(toc).toBeGreaterThan(0);
+    const layout = execFileSync('pdftotext', ['-layout', '-f', String(toc + 1), '-l', String(toc + 1), pdf, '-'], { encoding: 'utf8' });
+    const entries = [...layout.matchAll(/^\s*\d+\.\s+(.+?)\s{2,}(\d+)\s*$/gm)].map((x) => ({ title: x[1]!, page: Number(x[2]) }));
+    expect(entries.map((e) => e.title)).toEqual([
+      'Executive summary', 'First things to fix', 'Findings', 'Scorecards', 'Trends', 'Sites', 'North Clinic',
+      'Lakeside Hospital and Regional Orthopedic Surgery Center', 'Method', 'Glossary', 'Appendix: what was tested, and the evidence',
+    ].filter((t) => t !== 'Trends' || layout.includes('Trends')));
+    const pages = entries.map((e) => e.page);
+    expect(pages).toEqual([...pages].sort((a, b) => a - b));
+    expect(pages.at(-1)).toBeLessThanOrEqual(text.length);
+    for (const { title, page } of entries) {
+      // The section's heading is on that page; a heading found on one page only (the contents aside) is found there.
+      expect(text[page - 1], `${title} on page ${page}`).toContain(title);
+      const on = text.flatMap((t, i) => (i !== toc && t.includes(title) ? [i + 1] : []));
+      if (on.length === 1) expect(on[0], title).toBe(page);
+    }
   });
 });

@@ -3,8 +3,8 @@
  * browser it does not test here: the fake records the page it is asked to print and writes
  * the bytes Chromium would. test/report's PDF test keeps the real browser.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Adapters } from '../../src/adapters.js';
@@ -18,8 +18,8 @@ function printingBrowser() {
     seen.launches++;
     const page = {
       setContent: async (html: string) => void (seen.html = html),
-      // As Playwright does, the folder is created when missing.
-      pdf: async (o: { path: string }) => (mkdirSync(dirname(o.path), { recursive: true }), writeFileSync(o.path, '%PDF-1.7 fake')),
+      // As Playwright does without a path: the bytes (the report writes them, making the folder).
+      pdf: async () => Buffer.from('%PDF-1.7 fake'),
     };
     const context = {
       route: async (pattern: string) => void (seen.routesBlocked = pattern === '**/*'),
