@@ -88,6 +88,13 @@ describe.each(pages.map((p) => [p.slug, p] as const))('builder page %s', (slug, 
         if (page.expect.neutralChoices) expect(result.details?.neutralChoices ?? [], why).toEqual(page.expect.neutralChoices);
       } else {
         expect(accepted, why).toEqual([]);
+        if (page.expect.missingProfile) {
+          const got = (result.details?.missingProfile ?? []) as string[];
+          expect(got, why).toHaveLength(page.expect.missingProfile.length);
+          page.expect.missingProfile.forEach((re, i) => expect(got[i], why).toMatch(re));
+          // Nothing is sent when a required profile part is missing.
+          expect(recs, why).toEqual([]);
+        }
         if (page.expect.outcome === 'blocked' && page.expect.nothingPosted !== false) expect(recs, why).toEqual([]);
       }
       ok = true;
