@@ -20,7 +20,7 @@ export interface TryField {
   required: boolean;
   role: string;
   /** What a run does with it. */
-  action: 'type' | 'select' | 'tick' | 'leave' | 'skip';
+  action: 'type' | 'select' | 'choose' | 'tick' | 'leave' | 'skip';
   value?: string;
   note?: string;
 }
@@ -153,10 +153,13 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
     }
     const a = byIdx.get(f.idx);
     if (a) {
-      const action = a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick';
-      const shown = a.kind === 'select' ? (f.options?.find((o) => o.value === a.value)?.text ?? a.value) : a.value;
-      const neutral = a.choice ? { note: `neutral choice for a required question: "${a.choice.field}" gets "${a.choice.value}"` } : {};
-      out.push({ ...base, role: a.role, action, ...(a.kind === 'check' ? {} : { value: shown }), ...neutral });
+      const action = a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : a.kind === 'choose' ? 'choose' : 'tick';
+      const shown = a.kind === 'select' ? (a.text ?? f.options?.find((o) => o.value === a.value)?.text ?? a.value) : a.value;
+      const widget = f.widget ? (a.kind === 'choose' ? 'custom dropdown: its options are read once it is opened, then chosen like a native select' : 'custom dropdown: opened, searched and chosen with clicks') : '';
+      const neutral = a.choice ? `neutral choice for a required question: "${a.choice.field}" gets "${a.choice.value}"` : '';
+      const label = f.type === 'checkbox' && f.group ? (f.groupLabel || labelOf(f)).slice(0, 80) : base.label;
+      const note = [widget, neutral].filter(Boolean).join('; ');
+      out.push({ ...base, label, ...(f.widget ? { control: f.tag === 'select' ? 'dropdown widget' : 'combobox' } : {}), role: a.role, action, ...(a.kind === 'check' || a.kind === 'choose' ? (f.type === 'checkbox' && f.group ? { value: labelOf(f) } : {}) : { value: shown }), ...(note ? { note } : {}) });
       continue;
     }
     if (isHoneypot(f) || (!f.rendered && f.tag !== 'select' && f.type !== 'checkbox')) {
@@ -201,10 +204,12 @@ async function successSignals(frame: Frame, entry: WebformEntry): Promise<string
 }
 
 const COLORS: Record<string, string> = { type: '#1a7f37', select: '#1a7f37', tick: '#0969da', submit: '#d4700a' };
+/** A widget's outline goes on what a person clicks (the widget), not on the native select it hides. */
+const markOf = (f: FieldInfo | undefined, idx: number) => (f?.widget && f.tag === 'select' ? `[data-ra-trig="${idx}"]` : `[data-ra-idx="${idx}"]`);
 
 /** Outlines each control with what a run does to it, and the submit button. */
 async function annotate(frame: Frame, d: Described, actions: FillAction[], submitIdx?: number): Promise<void> {
-  const marks = actions.map((a) => ({ sel: `[data-ra-idx="${a.idx}"]`, text: a.role, color: COLORS[a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick']! }));
+  const marks = actions.map((a) => ({ sel: markOf(d.fields.find((f) => f.idx === a.idx), a.idx), text: a.role, color: COLORS[a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick']! }));
   for (const f of d.fields) if (isHoneypot(f) && f.rendered) marks.push({ sel: `[data-ra-idx="${f.idx}"]`, text: 'honeypot: left empty', color: '#cf222e' });
   if (submitIdx !== undefined) marks.push({ sel: `[data-ra-btn="${submitIdx}"]`, text: 'submit (not pressed)', color: COLORS.submit! });
   await frame
