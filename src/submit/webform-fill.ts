@@ -241,7 +241,11 @@ async function chooseInWidget(page: Page, frame: Frame, a: FillAction, f: FieldI
     }
     return false;
   };
-  if (option && (await frame.locator(`[data-ra-opt="${option.k}"]`).first().click({ timeout: Math.min(timeout, 5000) }).then(() => true).catch(() => false)) && (await check())) return done;
+  if (option && (await frame.locator(`[data-ra-opt="${option.k}"]`).first().click({ timeout: Math.min(timeout, 5000) }).then(() => true).catch(() => false)) && (await check())) {
+    // A multiple-choice list stays open after a choice: close it, as a person would, so it covers nothing.
+    await closeIfOpen();
+    return done;
+  }
   await closeIfOpen();
   if (native) {
     // The widget did not take the click: set the select it stands for, as its own script would.
