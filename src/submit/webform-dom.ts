@@ -276,15 +276,16 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       };
     });
   fields.push(...widgets);
-  // Dropdowns with no native select (React-Select's input, Radix / Headless UI / Wix buttons):
-  // the options when the listbox is already in the page, else read once it is opened.
-  const combos = [...root.querySelectorAll('[role=combobox],button[aria-haspopup=listbox]')]
+  // Dropdowns with no native select (React-Select's input, Radix / Headless UI / Wix buttons, a
+  // listbox that expands, as Google Forms' dropdown question): the options when the listbox is
+  // already in the page, else read once it is opened.
+  const combos = [...root.querySelectorAll('[role=combobox],button[aria-haspopup=listbox],[role=listbox][aria-expanded],[role=listbox][aria-haspopup]')]
     .filter((el) => inRoot(el) && !el.closest('[data-ra-wbox]') && !el.hasAttribute('data-ra-trig') && !(el.matches('input,textarea') && !comboInput(el)))
     .map((el) => {
       const own = el.id;
       const lb = el.getAttribute('aria-labelledby');
       const named = [...new Set([...(el.labels ? [...el.labels].map(raOwnText) : []), ...(lb ? lb.split(/\\s+/).filter((i) => i !== own).map((i) => raText(document.getElementById(i))) : [])].filter(Boolean))].join(' ');
-      const list = document.getElementById(el.getAttribute('aria-controls') || el.getAttribute('aria-owns') || '');
+      const list = document.getElementById(el.getAttribute('aria-controls') || el.getAttribute('aria-owns') || '') || (el.getAttribute('role') === 'listbox' ? el : null);
       const opts = list ? [...list.querySelectorAll('[role=option]')] : [];
       const chosen = opts.find((o) => o.getAttribute('aria-selected') === 'true');
       const r = el.getBoundingClientRect();
@@ -372,9 +373,15 @@ export const WIDGET_OPTIONS = `((trigSel) => {${HELPERS}
   const box = trig.closest('[data-ra-wbox]') || trig;
   const shown = (els) => [...els].filter((o) => raShownAt(o) && o.getAttribute('aria-disabled') !== 'true');
   const list = document.getElementById(trig.getAttribute('aria-controls') || trig.getAttribute('aria-owns') || '');
-  let opts = list ? shown(list.querySelectorAll('[role=option],[role=treeitem]')) : [];
-  if (!opts.length) opts = shown(box.querySelectorAll('[role=option],[role=treeitem]')).filter((o) => !o.closest('[aria-expanded=false]') || o.closest('[aria-expanded=false]') === box);
-  if (!opts.length) opts = shown(document.querySelectorAll('[role=option],[role=treeitem]'));
+  // The controlled listbox first; then the options shown in the widget when it shows a list (2+:
+  // one alone is its current value); then any shown in the page (a popup or portal); then, without
+  // ARIA, the widget's shown list items.
+  const roles = '[role=option],[role=treeitem]';
+  let opts = list && list !== trig ? shown(list.querySelectorAll(roles)) : [];
+  const inBox = shown(box.querySelectorAll(roles)).filter((o) => !o.closest('[aria-expanded=false]') || o.closest('[aria-expanded=false]') === box);
+  if (!opts.length && inBox.length >= 2) opts = inBox;
+  if (!opts.length) opts = shown(document.querySelectorAll(roles));
+  if (!opts.length) opts = inBox;
   if (!opts.length) opts = shown(box.querySelectorAll('li')).filter((li) => !li.querySelector('li,input'));
   const a = document.activeElement;
   const search = !!a && a.tagName === 'INPUT' && ['text', 'search', ''].includes(a.type) && (a === trig || box.contains(a) || !a.closest('[data-ra-form]') || !a.name);
