@@ -102,7 +102,7 @@ function fillContextFor(loaded: Parameters<typeof messageFor>[0], e: ResolvedEnt
   };
 }
 
-const ACTION: Record<string, string> = { type: 'types', select: 'selects', tick: 'ticks', leave: 'leaves', skip: 'skips' };
+const ACTION: Record<string, string> = { type: 'types', select: 'selects', choose: 'opens and chooses', tick: 'ticks', leave: 'leaves', skip: 'skips' };
 const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 /** The text report (pure: tested through the CLI). */

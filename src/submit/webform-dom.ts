@@ -54,6 +54,16 @@ const raSumRe = new RegExp(${JSON.stringify(SUM_QUESTION_SOURCE)});
 const raFold = (s) => (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
 const raSumQuestion = (el) => [el.labels ? [...el.labels].map((l) => l.textContent).join(' ') : '', el.getAttribute('aria-label'), el.getAttribute('placeholder'), raBefore(el)]
   .some((t) => raSumRe.test(raFold(t)));
+// Shown where a person would click it: visible, and (inside the window) on top at its centre,
+// so a list clipped away or covered (Chosen's closed drop) does not count.
+const raShownAt = (el) => {
+  if (!raVisible(el)) return false;
+  const r = el.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return true;
+  const hit = document.elementFromPoint(x, y);
+  return !!hit && (hit === el || el.contains(hit));
+};
 const raControls = (root) => [...root.querySelectorAll('input,select,textarea')].filter((el) =>
   !['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password'].includes((el.getAttribute('type') || '').toLowerCase()) || el.type === 'password');
 `;
@@ -83,9 +93,13 @@ export const SCAN_FORMS = `(() => {${HELPERS}${CAPTCHA_DETECT}
   // toward what the form asks, so a first step with a single box is still recognised.
   // "press Enter ↵" beside the question, in five languages.
   const enterRe = /press\\s+enter|pulsa\\s+(intro|enter)|presiona\\s+(intro|enter)|appuyez sur (entr[eé]e|enter)|enter dr[uü]cken|eingabetaste|pressione\\s+enter/i;
+  // A welcome screen ("Start", "Comenzar", "Commencer", "Starten", "Começar") shows no question yet.
+  const startRe = /^(start|begin|let'?s (go|start|begin)|get started|comenzar|empezar|iniciar|commencer|c'est parti|starten|beginnen|los geht'?s|come[cç]ar|iniciar)\\b/i;
   const laterOf = (all, els, buttons, rootText) => {
-    const stepper = buttons.some((b) => raVisible(b) && !b.closest('[id*=cookie i],[class*=cookie i],[id*=consent i],[class*=consent i]') && stepRe.test((raText(b) || b.value || '').trim()));
-    if (!(stepper || (els.length === 1 && enterRe.test(rootText()))) || !els.length) return [];
+    const shownButtons = buttons.filter((b) => raVisible(b) && !b.closest('[id*=cookie i],[class*=cookie i],[id*=consent i],[class*=consent i]'));
+    const stepper = shownButtons.some((b) => stepRe.test((raText(b) || b.value || '').trim()));
+    const welcome = !els.length && shownButtons.some((b) => startRe.test((raText(b) || b.value || '').trim()));
+    if (!(stepper || (els.length === 1 && enterRe.test(rootText()))) || !(els.length || welcome)) return [];
     // Never the hidden traps for bots (which also sit in the page unseen).
     const trap = (el) => el.closest('[aria-hidden=true]') || el.getAttribute('tabindex') === '-1' || /honey|^hp$|website|^url$|fax|leave .*(blank|empty)/i.test(el.name + ' ' + el.id);
     const later = all.filter((el) => !raRendered(el) && el.type !== 'hidden' && !trap(el));
@@ -153,11 +167,60 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
     if (rg) return rg.getAttribute('aria-label') || raText(document.getElementById(rg.getAttribute('aria-labelledby') || ''));
     return '';
   };
-  const fields = raControls(root).filter(inRoot).map((el) => {
+  // Custom dropdowns (Choices.js, Select2, Chosen, Radix, React-Select, Headless UI, Wix): the
+  // control a person clicks, tied to the native select it stands for when there is one (the
+  // select hidden inside an ARIA combobox, or beside a shown widget that is or holds one, or,
+  // without ARIA (Chosen), beside a shown widget showing the select's current text).
+  const popupSel = '[role=combobox],[aria-haspopup=listbox],[aria-haspopup=true]';
+  const tinyOrHidden = (el) => { if (!raVisible(el) || el.getAttribute('aria-hidden') === 'true') return true; const r = el.getBoundingClientRect(); return r.width <= 2 || r.height <= 2; };
+  const widgetOf = (sel) => {
+    if (!tinyOrHidden(sel)) return null;
+    const outer = sel.parentElement && sel.parentElement.closest('[role=combobox]');
+    if (outer && raVisible(outer)) return { box: outer, trigger: outer };
+    const current = sel.selectedIndex >= 0 ? raText(sel.options[sel.selectedIndex]) : '';
+    for (const sib of [sel.nextElementSibling, sel.previousElementSibling]) {
+      if (!sib || !raVisible(sib) || sib.matches('input,select,textarea,label,button[type=submit]')) continue;
+      const aria = sib.matches(popupSel) ? sib : sib.querySelector(popupSel);
+      if (aria) return { box: sib, trigger: aria };
+      const click = sib.querySelector('a,button,[tabindex]:not([tabindex="-1"])') || (sib.matches('[tabindex]') ? sib : null);
+      if (click && ((current && raText(sib).includes(current)) || raRendered(sel) === false)) return { box: sib, trigger: click };
+    }
+    return null;
+  };
+  const widgetSel = new Map();
+  for (const sel of root.querySelectorAll('select')) {
+    if (!inRoot(sel)) continue;
+    const w = widgetOf(sel);
+    if (!w) continue;
+    widgetSel.set(sel, w);
+    w.box.setAttribute('data-ra-wbox', '');
+    w.trigger.setAttribute('data-ra-trig', String(id(sel, 'raIdx')));
+  }
+  // A checkbox's group: its name shared with other boxes, else its fieldset / group of boxes.
+  const boxGroup = (el) => {
+    if (el.type !== 'checkbox') return '';
+    if (el.name && root.querySelectorAll('input[type=checkbox][name="' + CSS.escape(el.name) + '"]').length > 1) return 'n:' + el.name;
+    const c = el.closest('fieldset,[role=group]');
+    return c && c.querySelectorAll('input[type=checkbox]').length > 1 ? 'g:' + id(c, 'raGrp') : '';
+  };
+  const comboInput = (el) => el.matches('input[role=combobox]:not([name])');
+  const fields = raControls(root).filter(inRoot).filter((el) => !comboInput(el) && (el.tagName === 'SELECT' || !el.closest('[data-ra-wbox]'))).map((el) => {
     const r = el.getBoundingClientRect();
     const tag = el.tagName.toLowerCase();
     const type = tag === 'input' ? (el.getAttribute('type') || 'text').toLowerCase() : tag;
     const box = el.type === 'checkbox' || el.type === 'radio' ? (el.closest('label') || (el.labels && el.labels[0]) || el) : el;
+    const w = widgetSel.get(el);
+    if (w) {
+      const tr = w.trigger;
+      return {
+        idx: id(el, 'raIdx'), tag, type, name: el.getAttribute('name') || '', id: el.id || '', autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(),
+        placeholder: '', ariaLabel: el.getAttribute('aria-label') || tr.getAttribute('aria-label') || '', label: labelOf(el) || (tr.labels ? [...tr.labels].map(raOwnText).join(' ') : ''),
+        nearby: nearby(w.box), before: '', required: el.required || el.getAttribute('aria-required') === 'true' || tr.getAttribute('aria-required') === 'true' || /\\*\\s*$/.test(labelOf(el)),
+        visible: raVisible(tr), rendered: true, offscreen: false, tiny: false, ariaHidden: false, tabindexNeg: false, inert: !!el.closest('[inert]'),
+        disabled: el.disabled, readOnly: false, pattern: '', maxLength: 0, min: '', max: '', value: el.value || '', checked: false, optionValue: '',
+        options: [...el.options].map((o) => ({ value: o.value, text: raText(o) || o.text, disabled: o.disabled })), groupLabel: groupLabel(el), widget: true,
+      };
+    }
     return {
       idx: id(el, 'raIdx'), tag, type, name: el.getAttribute('name') || '', id: el.id || '',
       autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(), placeholder: el.getAttribute('placeholder') || '',
@@ -176,7 +239,7 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       min: el.getAttribute('min') || '', max: el.getAttribute('max') || '',
       value: el.value || '', checked: !!el.checked, optionValue: el.getAttribute('value') || '',
       options: tag === 'select' ? [...el.options].map((o) => ({ value: o.value, text: raText(o) || o.text, disabled: o.disabled })) : undefined,
-      groupLabel: groupLabel(el),
+      groupLabel: groupLabel(el), group: boxGroup(el),
       mask: el.getAttribute('data-inputmask') || el.getAttribute('data-inputmask-mask') || el.getAttribute('data-mask') || '',
     };
   });
@@ -209,9 +272,35 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
         inert: !!el.closest('[inert]'), disabled: el.getAttribute('aria-disabled') === 'true', readOnly: el.getAttribute('aria-readonly') === 'true',
         pattern: '', maxLength: 0, min: '', max: '', value: '', checked: el.getAttribute('aria-checked') === 'true',
         optionValue: el.getAttribute('data-value') || name, groupLabel: groupText,
+        group: role === 'checkbox' && grp && grp.querySelectorAll('[role=checkbox]').length > 1 ? groupKey(grp) : '',
       };
     });
   fields.push(...widgets);
+  // Dropdowns with no native select (React-Select's input, Radix / Headless UI / Wix buttons, a
+  // listbox that expands, as Google Forms' dropdown question): the options when the listbox is
+  // already in the page, else read once it is opened.
+  const combos = [...root.querySelectorAll('[role=combobox],button[aria-haspopup=listbox],[role=listbox][aria-expanded],[role=listbox][aria-haspopup]')]
+    .filter((el) => inRoot(el) && !el.closest('[data-ra-wbox]') && !el.hasAttribute('data-ra-trig') && !(el.matches('input,textarea') && !comboInput(el)))
+    .map((el) => {
+      const own = el.id;
+      const lb = el.getAttribute('aria-labelledby');
+      const named = [...new Set([...(el.labels ? [...el.labels].map(raOwnText) : []), ...(lb ? lb.split(/\\s+/).filter((i) => i !== own).map((i) => raText(document.getElementById(i))) : [])].filter(Boolean))].join(' ');
+      const list = document.getElementById(el.getAttribute('aria-controls') || el.getAttribute('aria-owns') || '') || (el.getAttribute('role') === 'listbox' ? el : null);
+      const opts = list ? [...list.querySelectorAll('[role=option]')] : [];
+      const chosen = opts.find((o) => o.getAttribute('aria-selected') === 'true');
+      const r = el.getBoundingClientRect();
+      return {
+        idx: id(el, 'raIdx'), tag: 'combobox', type: 'combobox', name: '', id: el.id || '', autocomplete: '', placeholder: '',
+        ariaLabel: el.getAttribute('aria-label') || '', label: named, nearby: named ? '' : nearby(el), before: '',
+        required: el.getAttribute('aria-required') === 'true' || /\\*\\s*$/.test(named), visible: raVisible(el), rendered: raRendered(el),
+        offscreen: r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0, tiny: false, ariaHidden: !!el.closest('[aria-hidden="true"]'), tabindexNeg: false,
+        inert: !!el.closest('[inert]'), disabled: el.disabled === true || el.getAttribute('aria-disabled') === 'true', readOnly: false,
+        pattern: '', maxLength: 0, min: '', max: '', value: chosen ? raText(chosen) : '', checked: false, optionValue: '',
+        options: opts.length ? opts.map((o) => ({ value: raText(o), text: raText(o), disabled: o.getAttribute('aria-disabled') === 'true' })) : undefined,
+        groupLabel: groupLabel(el), widget: true,
+      };
+    });
+  fields.push(...combos);
   const buttons = [...root.querySelectorAll('button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn')]
     .filter(inRoot)
     .map((el) => ({
@@ -268,4 +357,55 @@ export const SET_VALUE_WITH_EVENTS = `(([idx, value]) => {
   el.dispatchEvent(new Event('input', { bubbles: true }));
   el.dispatchEvent(new Event('change', { bubbles: true }));
   return true;
+})`;
+
+/**
+ * The options a dropdown widget shows once opened (Choices.js, Select2, Chosen, Radix,
+ * React-Select, Headless UI, Wix), marked `data-ra-opt`: those of the listbox the trigger
+ * controls, else those shown inside the widget, else any `role=option` shown in the page (lists
+ * portalled to the body); without ARIA, the shown list items of the widget (Chosen). Also
+ * whether a search box has the focus (type-ahead) and whether the widget is still open.
+ */
+export const WIDGET_OPTIONS = `((trigSel) => {${HELPERS}
+  const trig = document.querySelector(trigSel);
+  if (!trig) return null;
+  document.querySelectorAll('[data-ra-opt]').forEach((o) => o.removeAttribute('data-ra-opt'));
+  const box = trig.closest('[data-ra-wbox]') || trig;
+  const shown = (els) => [...els].filter((o) => raShownAt(o) && o.getAttribute('aria-disabled') !== 'true');
+  const list = document.getElementById(trig.getAttribute('aria-controls') || trig.getAttribute('aria-owns') || '');
+  // The controlled listbox first; then the options shown in the widget when it shows a list (2+:
+  // one alone is its current value); then any shown in the page (a popup or portal); then, without
+  // ARIA, the widget's shown list items.
+  const roles = '[role=option],[role=treeitem]';
+  let opts = list && list !== trig ? shown(list.querySelectorAll(roles)) : [];
+  const inBox = shown(box.querySelectorAll(roles)).filter((o) => !o.closest('[aria-expanded=false]') || o.closest('[aria-expanded=false]') === box);
+  if (!opts.length && inBox.length >= 2) opts = inBox;
+  if (!opts.length) opts = shown(document.querySelectorAll(roles));
+  if (!opts.length) opts = inBox;
+  if (!opts.length) opts = shown(box.querySelectorAll('li')).filter((li) => !li.querySelector('li,input'));
+  const a = document.activeElement;
+  const search = !!a && a.tagName === 'INPUT' && ['text', 'search', ''].includes(a.type) && (a === trig || box.contains(a) || !a.closest('[data-ra-form]') || !a.name);
+  return {
+    options: opts.slice(0, 400).map((o, k) => { o.setAttribute('data-ra-opt', String(k)); return { k, text: raText(o), selected: o.getAttribute('aria-selected') === 'true' || /\\bselected\\b/.test(o.className) }; }),
+    search,
+    open: trig.getAttribute('aria-expanded') === 'true',
+  };
+})`;
+
+/**
+ * Whether a dropdown widget took the choice: its native select holds the value (when it has one)
+ * and the widget shows the option's text, or the option is marked aria-selected.
+ */
+export const WIDGET_CHOSEN = `(([trigSel, selIdx, value, text]) => {${HELPERS}
+  const trig = document.querySelector(trigSel);
+  if (!trig) return { ok: false, open: false };
+  const sel = selIdx ? document.querySelector('[data-ra-idx="' + selIdx + '"]') : null;
+  if (sel && sel.tagName === 'SELECT' && sel.value !== value) return { ok: false, open: trig.getAttribute('aria-expanded') === 'true' };
+  const want = text.replace(/\\s+/g, ' ').trim().toLowerCase();
+  const opt = document.querySelector('[data-ra-opt][aria-selected=true]');
+  if (opt && raVisible(opt) && raText(opt).toLowerCase() === want) return { ok: true, open: trig.getAttribute('aria-expanded') === 'true' };
+  const stillOpen = [...document.querySelectorAll('[data-ra-opt]')].some(raShownAt);
+  let near = '';
+  for (let n = trig, d = 0; n && d < 4 && !stillOpen; n = n.parentElement, d++) { near = raText(n); if (near.toLowerCase().includes(want)) break; }
+  return { ok: !stillOpen && near.toLowerCase().includes(want), open: trig.getAttribute('aria-expanded') === 'true' || stillOpen };
 })`;

@@ -46,6 +46,13 @@ export interface FieldInfo {
   groupLabel: string;
   /** An input-mask definition (data-inputmask, data-mask), when the page declares one. */
   mask?: string;
+  /** A checkbox's group (boxes sharing a name, or a fieldset / role=group of boxes), '' alone. */
+  group?: string;
+  /**
+   * A custom dropdown: a native select standing behind a widget (Choices.js, Select2, Chosen,
+   * Radix), or (type `combobox`) an ARIA combobox / listbox button with no native select.
+   */
+  widget?: boolean;
 }
 
 export type FieldRole =
@@ -87,12 +94,17 @@ export interface FillContext {
 
 export interface FillAction {
   idx: number;
-  kind: 'fill' | 'select' | 'check';
+  /** `choose`: a custom dropdown whose options are read once opened (the choice is made then). */
+  kind: 'fill' | 'select' | 'check' | 'choose';
   value: string;
   /** What we took the control for (shown in details and debugging). */
   role: string;
   /** The control is hidden behind a widget: set its value by script. */
   viaScript?: boolean;
+  /** A custom dropdown: opened and chosen like a person would (the option's text in `text`). */
+  widget?: boolean;
+  /** The option's text, for widgets (what the widget shows and is typed to search). */
+  text?: string;
   /** A neutral answer chosen for a required question the shopper has no answer for: the question's label and the option's text. */
   choice?: { field: string; value: string };
 }
@@ -145,6 +157,7 @@ const RULES: [FieldRole, { test(s: string): boolean }][] = [
 
 /** The role of one control, before first/last/full-name resolution. */
 export function classifyField(f: FieldInfo): FieldRole {
+  if (dobPartOf(f)) return 'dob';
   if (['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password', 'checkbox', 'radio'].includes(f.type)) return 'skip';
   if (TEXTLIKE.has(f.type) && isHoneypot(f)) return 'honeypot';
   if (sumAnswerOf(f) !== undefined) return 'sum-question';
@@ -225,7 +238,25 @@ const CONSENT = /agree|consent|accept|privacy|terms|permission|acknowledge|i hav
 // Wording of an optional opt-in to further mail, in the five languages: such boxes stay unticked.
 const MARKETING = /newsletter|marketing|subscribe|offers|promotion|updates|other communications|news and|boletin|promocion|suscrib|ofertas|comunicaciones|novedades|benachrichtigungen|angebote|werbung|neuigkeiten|infolettre|actualites|offres|nouveautes|communications|novidades|comunicacoes|promocoes/;
 // A neutral answer to a required question the shopper has no answer for.
-const NEUTRAL_OPTION = /^(other|others|otro|otra|otros|autre|autres|andere|anderes|sonstige|sonstiges|outro|outra|outros|prefer not to say|keine angabe|n\/a)\b/;
+const NEUTRAL_OPTION = /^(other|others|otro|otra|otros|autre|autres|andere|anderes|sonstige|sonstiges|outro|outra|outros|prefer not to say|keine angabe|n\/a|something else|anything else|otra cosa|algo mas|autre chose|etwas anderes|outra coisa|outro assunto)\b/;
+// A question about what the inquiry is about: answered from the inquiry's own words even when optional.
+const TOPIC_LABEL = /reason|topic|subject|regarding|inquiry|enquiry|help you|help with|interested in|motivo|asunto|tema|consulta|ayudar|sujet|objet|motif|demande|betreff|anliegen|thema|helfen|assunto|ajudar|interesse|interes/;
+// Words of an inquiry too general to tell one option from another (five languages).
+const GENERIC_WORDS = new Set('hello would like about please question questions inquiry enquiry request information general other something else help contact message thanks thank there their with from have your yours this that hola quisiera gustaria sobre favor pregunta consulta solicitud informacion otro otra algo gracias para bonjour voudrais merci demande question autre avec pour votre hallo moechte mochte bitte frage anfrage danke andere ihre einen eine fuer olá ola gostaria pergunta pedido obrigado outra outro sobre para'.split(' '));
+
+/** The words of a text worth matching an option against (4+ letters, not generic). */
+function contentWords(text: string): string[] {
+  return norm(text)
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 4 && !GENERIC_WORDS.has(w));
+}
+
+/** How many of an option's words the inquiry uses (a shared stem of 5+ letters counts: appointment / appointments, cita / citas). */
+function inquiryScore(option: string, inquiry: string[]): number {
+  let n = 0;
+  for (const w of contentWords(option)) if (inquiry.some((q) => q === w || (Math.min(q.length, w.length) >= 5 && (q.startsWith(w) || w.startsWith(q))))) n++;
+  return n;
+}
 
 function labelOf(f: FieldInfo): string {
   return f.label || f.ariaLabel || f.placeholder || f.nearby || f.name || f.id;
@@ -233,7 +264,16 @@ function labelOf(f: FieldInfo): string {
 
 /** The question a choice answers, as the page words it (a radio group's legend, else the control's label), without its required marker. */
 function questionOf(f: FieldInfo): string {
-  return (f.type === 'radio' ? f.groupLabel || f.nearby || f.name : labelOf(f)).replace(/\s+/g, ' ').replace(/\s*[*:]+\s*$/, '').trim().slice(0, 120);
+  return questionText(f.type === 'radio' || (f.type === 'checkbox' && f.group) ? f.groupLabel || f.nearby || f.name : labelOf(f));
+}
+
+/** A question as the page words it, without its required marker ("*", ":", "(Required)", "(obligatorio)", ...). */
+export function questionText(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/(\s*([*:]|\((required|obligatorio|obligatoire|requis|erforderlich|pflichtfeld|obrigat[oó]rio)\)))+\s*$/i, '')
+    .trim()
+    .slice(0, 120);
 }
 
 /** The option best matching the service line, with its score. */
@@ -250,6 +290,54 @@ export function bestOption(options: NonNullable<FieldInfo['options']>, wanted: s
 function firstRealOption(options: NonNullable<FieldInfo['options']>): string | undefined {
   const real = options.filter((o) => !o.disabled && o.value !== '' && !PLACEHOLDER_OPTION.test(o.text.trim()));
   return (real.find((o) => NEUTRAL_OPTION.test(norm(o.text.trim()))) ?? real[0])?.value;
+}
+
+/** The answer chosen for a choice question, and why (its role), with the neutral answer's record. */
+export interface ChoicePick {
+  value: string;
+  text: string;
+  role: string;
+  choice?: FillAction['choice'];
+}
+
+/**
+ * The option to choose for a choice question (a select, a custom dropdown, a radio or checkbox
+ * group), shared by every kind of control: the profile's answer to a question it knows ("New
+ * or existing patient?", "Best way to reach you"), else the option naming the service line,
+ * else, for a required or "what is it about" question, the option the inquiry's own words name
+ * ("Book an appointment" for "I would like an appointment"), else for a required question a
+ * neutral option ("Other", "Something else") or the first real one. Undefined: leave it.
+ * `hasChoice`: the control already holds a real answer (a required question is then left as is).
+ */
+export function pickChoice(
+  f: Pick<FieldInfo, 'label' | 'ariaLabel' | 'name' | 'id' | 'nearby' | 'groupLabel' | 'required' | 'type' | 'placeholder' | 'idx' | 'group'>,
+  opts: NonNullable<FieldInfo['options']>,
+  ctx: FillContext,
+  hasChoice = false,
+): ChoicePick | undefined {
+  const profile = profileOrDefault(ctx.profile);
+  const live = opts.filter((o) => !o.disabled && !(PLACEHOLDER_OPTION.test(o.text.trim()) && !o.value) && !PLACEHOLDER_OPTION.test(o.text.trim()));
+  const textOf = (value: string) => opts.find((o) => o.value === value)?.text.trim() || value;
+  const asked = norm(`${f.label} ${f.ariaLabel} ${f.groupLabel} ${f.name} ${f.id}`);
+  const question = choiceQuestionOf(asked);
+  if (question) {
+    const answer = chooseFor(question, live.map((o) => norm(o.text)), profile, ctx.askCallback, ctx.phone) ?? chooseFor(question, live.map((o) => norm(o.value)), profile, ctx.askCallback, ctx.phone);
+    if (answer !== undefined) return { value: live[answer]!.value, text: live[answer]!.text, role: question };
+    if (question === 'state') return undefined;
+  }
+  const best = bestOption(live, ctx.serviceLine);
+  const serviceish = SERVICE_LABEL.test(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id} ${f.nearby} ${f.groupLabel}`));
+  if (best && (best.score >= 0.75 || (serviceish && best.score >= 0.5))) return { value: best.value, text: textOf(best.value), role: 'service' };
+  if (f.required || TOPIC_LABEL.test(asked)) {
+    const inquiry = contentWords(`${ctx.subject} ${ctx.message}`).filter((w) => !contentWords(`${ctx.firstName} ${ctx.lastName}`).includes(w));
+    const scored = live.map((o) => ({ o, n: inquiryScore(o.text, inquiry) })).filter((x) => x.n > 0).sort((a, b) => b.n - a.n);
+    if (scored[0] && (scored.length === 1 || scored[1]!.n < scored[0].n)) return { value: scored[0].o.value, text: scored[0].o.text, role: 'topic' };
+  }
+  if (!f.required || hasChoice) return undefined;
+  const first = firstRealOption(live);
+  if (first === undefined) return undefined;
+  const text = textOf(first);
+  return { value: first, text, role: 'required-choice', choice: { field: questionOf(f as FieldInfo), value: text } };
 }
 
 /** A date string for this control: ISO for date inputs, else in the format its placeholder shows. */
@@ -280,11 +368,14 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
   const hasLast = [...roles.values()].includes('last-name');
   const hasFirst = [...roles.values()].includes('first-name');
   const radioGroupsDone = new Set<string>();
-  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string, choice?: FillAction['choice']) => {
+  const boxGroupsDone = new Set<string>();
+  const add = (f: FieldInfo, kind: FillAction['kind'], value: string, role: string, choice?: FillAction['choice'], text?: string) => {
     const hiddenWidget = !f.visible && f.tag === 'select';
-    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}), ...(choice ? { choice } : {}) });
+    actions.push({ idx: f.idx, kind, value, role, ...(hiddenWidget ? { viaScript: true } : {}), ...(f.widget ? { widget: true, ...(text !== undefined ? { text } : {}) } : {}), ...(choice ? { choice } : {}) });
   };
   const segments = phonePartsOf(fields, roles, ctx);
+  const dob = dobGroupsOf(fields);
+  const dobReported = new Set<string>();
   for (const f of fields) {
     if (f.disabled || f.readOnly) continue;
     const part = segments.get(f.idx);
@@ -294,9 +385,36 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
     }
     // A select hidden behind a custom dropdown still counts; other hidden controls wait for their step.
     if (!f.visible && !(f.tag === 'select' && f.rendered && !f.ariaHidden)) continue;
+    // A date of birth split over day / month / year boxes or selects: the profile's date, or nothing.
+    const dobPart = dob.get(f.idx);
+    if (dobPart) {
+      const value = profile.dateOfBirth ? dobPartValue(f, dobPart.part, profile.dateOfBirth) : undefined;
+      if (value !== undefined) add(f, f.tag === 'select' ? 'select' : 'fill', value, `dob-${dobPart.part}`);
+      else if (!profile.dateOfBirth && dobPart.required && !dobReported.has(dobPart.question)) {
+        dobReported.add(dobPart.question);
+        missingProfile.push(`${dobPart.question} (${PROFILE_KEY.dob})`);
+      }
+      continue;
+    }
     if (f.type === 'checkbox') {
       const text = norm(`${labelOf(f)} ${f.groupLabel}`);
       if (isHoneypot(f) || f.checked) continue;
+      const members = f.group ? fields.filter((g) => g.type === 'checkbox' && g.group === f.group && g.visible && !g.disabled && !isHoneypot(g)) : [];
+      const consentOnly = members.every((g) => CONSENT.test(norm(`${labelOf(g)} ${g.groupLabel}`)) && !MARKETING.test(norm(labelOf(g))));
+      if (members.length >= 2 && !consentOnly) {
+        // A multiple-choice question ("What services are you interested in?"): one box, the one
+        // the service line or the inquiry names, else for a required one a neutral box; never an opt-in.
+        if (boxGroupsDone.has(f.group!)) continue;
+        boxGroupsDone.add(f.group!);
+        if (members.some((g) => g.checked)) continue;
+        const choices = members.filter((g) => !MARKETING.test(norm(labelOf(g))));
+        const required = members.some((g) => g.required) || /\*\s*$/.test(f.groupLabel);
+        const pick = pickChoice({ ...f, label: f.groupLabel, required }, choices.map((g) => ({ value: String(g.idx), text: labelOf(g), disabled: false })), ctx);
+        const box = pick && choices.find((g) => String(g.idx) === pick.value);
+        if (box) add(box, 'check', 'true', pick.role === 'required-choice' ? 'required-choice' : pick.role, pick.choice);
+        else if (required) unfilledRequired.push(questionOf(f));
+        continue;
+      }
       if (similarity(labelOf(f), ctx.serviceLine) >= 0.75) add(f, 'check', 'true', 'service');
       else if (f.required || (CONSENT.test(text) && !MARKETING.test(text))) add(f, 'check', 'true', 'consent');
       continue;
@@ -314,45 +432,49 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
       const answer = question ? chooseFor(question, labels, profile, ctx.askCallback, ctx.phone) : undefined;
       const wanted = contactMethodOf(profile, ctx.askCallback, ctx.phone);
       const method = members.find((g) => (wanted === 'phone' ? /phone|call|telefono|llamada/ : wanted === 'text' ? /\btext\b|sms/ : /e ?mail|correo/).test(norm(labelOf(g))));
+      const required = members.some((g) => g.required);
+      // What the inquiry is about, in its own words ("Book an appointment"), before a neutral answer.
+      const topic = !answer && !(scored[0] && scored[0].s >= 0.75) && !method && (required || TOPIC_LABEL.test(norm(f.groupLabel)))
+        ? pickChoice({ ...f, label: f.groupLabel, required: true }, members.map((g) => ({ value: String(g.idx), text: labelOf(g), disabled: false })), { ...ctx, serviceLine: '' })
+        : undefined;
+      const topicBox = topic?.role === 'topic' ? members.find((g) => String(g.idx) === topic.value) : undefined;
       if (answer !== undefined) add(members[answer]!, 'check', 'true', question!);
       else if (scored[0] && scored[0].s >= 0.75) add(scored[0].g, 'check', 'true', 'service');
       else if (method) add(method, 'check', 'true', 'contact-method');
-      else if (members.some((g) => g.required) && members[0]) {
+      else if (topicBox) add(topicBox, 'check', 'true', 'topic');
+      else if (required && members[0]) {
         const pick = members.find((g) => NEUTRAL_OPTION.test(norm(labelOf(g)))) ?? members[0];
         add(pick, 'check', 'true', 'required-choice', { field: questionOf(f), value: labelOf(pick) });
       }
       continue;
     }
-    if (f.tag === 'select') {
-      const opts = f.options ?? [];
-      const best = bestOption(opts, ctx.serviceLine);
-      const serviceish = SERVICE_LABEL.test(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id} ${f.nearby}`));
-      const current = opts.find((o) => o.value === f.value);
-      const hasChoice = current && current.value !== '' && !PLACEHOLDER_OPTION.test(current.text.trim());
-      const question = choiceQuestionOf(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id}`)) ?? (roles.get(f.idx) === 'state' ? 'state' : undefined);
-      if (question) {
-        const live = opts.filter((o) => !o.disabled && !(PLACEHOLDER_OPTION.test(o.text.trim()) && !o.value));
-        const answer = chooseFor(question, live.map((o) => norm(o.text)), profile, ctx.askCallback, ctx.phone) ?? chooseFor(question, live.map((o) => norm(o.value)), profile, ctx.askCallback, ctx.phone);
-        if (answer !== undefined) {
-          add(f, 'select', live[answer]!.value, question);
-          continue;
-        }
-        // A state the profile does not give is never guessed (the first option would be a lie).
-        if (question === 'state') {
-          if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.state})`);
-          continue;
-        }
-      }
+    if (f.tag === 'select' || f.type === 'combobox') {
+      const opts = f.options;
       if (roles.get(f.idx) === 'dob') {
-        if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.dob})`);
+        if (f.required && !f.value) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.dob})`);
         continue;
       }
-      if (best && (best.score >= 0.75 || (serviceish && best.score >= 0.5))) add(f, 'select', best.value, 'service');
-      else if (f.required && !hasChoice) {
-        const first = firstRealOption(opts);
-        if (first !== undefined) add(f, 'select', first, 'required-choice', { field: questionOf(f), value: opts.find((o) => o.value === first)?.text.trim() || first });
-        else unfilledRequired.push(labelOf(f));
+      const asked = norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id} ${f.nearby}`);
+      if (!opts) {
+        // A dropdown whose options are drawn only once opened: opened when the question is one
+        // we may answer (required, the service, a profile question, what the inquiry is about).
+        if (!f.value && (f.required || SERVICE_LABEL.test(asked) || TOPIC_LABEL.test(asked) || choiceQuestionOf(asked))) add(f, 'choose', '', 'dropdown');
+        continue;
       }
+      const current = opts.find((o) => (f.type === 'combobox' ? o.text === f.value : o.value === f.value));
+      const hasChoice = !!current && current.value !== '' && !PLACEHOLDER_OPTION.test(current.text.trim());
+      const isState = choiceQuestionOf(norm(`${f.label} ${f.ariaLabel} ${f.name} ${f.id}`)) === 'state' || roles.get(f.idx) === 'state';
+      const pick = pickChoice(isState ? { ...f, label: `state ${f.label}` } : f, opts, ctx, hasChoice);
+      if (pick) {
+        if (!(hasChoice && pick.value === current!.value)) add(f, 'select', pick.value, pick.role, pick.choice, pick.text);
+        continue;
+      }
+      // A state the profile does not give is never guessed (the first option would be a lie).
+      if (isState) {
+        if (f.required && !hasChoice) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY.state})`);
+        continue;
+      }
+      if (f.required && !hasChoice) unfilledRequired.push(labelOf(f));
       continue;
     }
     let role = roles.get(f.idx) ?? 'unknown';
@@ -366,6 +488,66 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
     add(f, 'fill', value, role);
   }
   return { actions, unfilledRequired, missingProfile };
+}
+
+// A box or select that is one part of a date: its caption, placeholder or name's last word.
+const DATE_PART: [DatePart, RegExp][] = [
+  ['day', /^(day|dd|d|tt|jj|dia|jour|tag)$/],
+  ['month', /^(month|mm|m|mes|mois|monat)$/],
+  ['year', /^(year|yyyy|yy|aaaa|jjjj|aa|ano|anio|annee|jahr|yr)$/],
+];
+export type DatePart = 'day' | 'month' | 'year';
+
+/** The date part a control stands for, when it sits in a date of birth (its legend, group or name says so). */
+function dobPartOf(f: FieldInfo): DatePart | undefined {
+  if (!['text', 'number', 'tel', '', 'select'].includes(f.type) || f.tag === 'textarea') return undefined;
+  const context = norm(`${f.groupLabel} ${f.name} ${f.id}`);
+  if (!DOB.test(context) && !/\b(birth|dob|nac|nacim|naiss|geburt|nasc)\b/.test(context)) return undefined;
+  const words = [f.label, f.ariaLabel, f.placeholder].map((t) => norm(t).replace(/[^a-z ]/g, '').trim());
+  const last = (t: string) => norm(t).split(/[^a-z]+/).filter(Boolean).pop() ?? '';
+  for (const [part, re] of DATE_PART) if (words.some((w) => re.test(w)) || re.test(last(f.name)) || re.test(last(f.id))) return part;
+  return undefined;
+}
+
+/** The split date-of-birth controls of the form, by control: which part, the question, whether it is required. */
+function dobGroupsOf(fields: FieldInfo[]): Map<number, { part: DatePart; question: string; required: boolean }> {
+  const out = new Map<number, { part: DatePart; question: string; required: boolean }>();
+  const parts = fields.map((f) => ({ f, part: dobPartOf(f) })).filter((x) => x.part);
+  if (new Set(parts.map((x) => x.part)).size < 2) return out;
+  for (const { f, part } of parts) {
+    const question = questionText(f.groupLabel || labelOf(f));
+    const required = parts.some((x) => (x.f.groupLabel || '') === (f.groupLabel || '') && x.f.required) || /\*\s*$/.test(f.groupLabel);
+    out.set(f.idx, { part: part!, question, required });
+  }
+  return out;
+}
+
+const MONTHS = [
+  'january february march april may june july august september october november december',
+  'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre',
+  'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre',
+  'januar februar marz april mai juni juli august september oktober november dezember',
+  'janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro',
+].map((l) => l.split(' '));
+
+/** One part of an ISO date for a day / month / year box or select (option by number, or by month name in five languages). */
+function dobPartValue(f: FieldInfo, part: DatePart, iso: string): string | undefined {
+  const [y, m, d] = iso.split('-') as [string, string, string];
+  const n = Number(part === 'day' ? d : part === 'month' ? m : y);
+  if (f.tag === 'select') {
+    const live = (f.options ?? []).filter((o) => !o.disabled && o.value !== '');
+    const byNumber = live.find((o) => Number(o.value) === n || Number(o.text.trim()) === n);
+    if (byNumber) return byNumber.value;
+    if (part !== 'month') return undefined;
+    const names = MONTHS.map((l) => l[n - 1]!);
+    const byName = live.find((o) => {
+      const t = norm(o.text).replace(/[^a-z]/g, '');
+      return names.some((name) => t === name || (t.length >= 3 && name.startsWith(t)));
+    });
+    return byName?.value;
+  }
+  if (part === 'year') return f.maxLength === 2 ? y.slice(2) : y;
+  return String(n).padStart(f.maxLength === 1 ? 1 : 2, '0');
 }
 
 /** The boxes of a number split over several inputs, when the shopper gives a phone there. */

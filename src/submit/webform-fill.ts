@@ -4,8 +4,8 @@
  * over auto-detection. Nothing here clicks the final submit button.
  */
 import type { Frame, Locator, Page } from 'playwright-core';
-import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS, STEP_BUTTON } from './webform-dom.js';
-import { isHoneypot, planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { DESCRIBE_FORM, SCAN_FORMS, SET_VALUE_WITH_EVENTS, STEP_BUTTON, WIDGET_CHOSEN, WIDGET_OPTIONS } from './webform-dom.js';
+import { isHoneypot, norm, pickChoice, planFill, questionText, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
 import { formatPhoneFor, phoneValueHolds } from './webform-phone.js';
 import { ActivityTracker, evalIn, snapshot, waitForChange, type WebformEntry } from './webform-outcome.js';
 
@@ -40,6 +40,8 @@ export interface FilledForm {
   filled: { role: string; idx: number }[];
   /** Neutral answers given to required questions the shopper has no answer for, by the question's label. */
   choices: { field: string; value: string }[];
+  /** Custom dropdowns chosen: the question, the option, and how (`widget`: clicked and confirmed; `script`: the select behind it set). */
+  dropdowns: { field: string; value: string; via: 'widget' | 'script' }[];
   unfilledRequired: string[];
   /** Required boxes for profile parts the shopper has no value for (nothing may be sent). */
   missingProfile: string[];
@@ -172,6 +174,88 @@ async function apply(frame: Frame, a: FillAction, deadline: number): Promise<voi
   await check(loc, true, timeout);
 }
 
+interface WidgetView {
+  options: { k: number; text: string; selected: boolean }[];
+  search: boolean;
+  open: boolean;
+}
+
+/**
+ * Chooses in a custom dropdown (Choices.js, Select2, Chosen, Radix, React-Select, Headless UI,
+ * Wix) as a person does: a click on the widget, the options it shows read, the search box typed
+ * into when it has one, the option clicked, then a check that the choice stuck (the native
+ * select's value and the widget's shown text, or aria-selected). A `choose` action decides on
+ * the options read (the same choice rules as native selects). When the widget does not take
+ * the click, a native select behind it is set by script (its events fired) and checked again.
+ * Returns the action as done (with the option chosen), or undefined when nothing was chosen.
+ */
+async function chooseInWidget(page: Page, frame: Frame, a: FillAction, f: FieldInfo | undefined, ctx: FillContext, deadline: number): Promise<FillAction | undefined> {
+  const native = f?.tag === 'select';
+  const trig = native ? `[data-ra-trig="${a.idx}"]` : `[data-ra-idx="${a.idx}"]`;
+  const timeout = Math.min(remaining(deadline), FIELD_TIMEOUT_MS);
+  const view = async (): Promise<WidgetView | null> => {
+    for (let i = 0; i < 8; i++) {
+      const v = (await frame.evaluate(`${WIDGET_OPTIONS}(${JSON.stringify(trig)})`).catch(() => null)) as WidgetView | null;
+      if (v && v.options.length) return v;
+      await waitForChange(page, frame, 250);
+    }
+    return null;
+  };
+  const closeIfOpen = async () => {
+    const open = await frame.evaluate(`${WIDGET_CHOSEN}(${JSON.stringify([trig, 0, '', '\u0000'])})`).catch(() => null);
+    if ((open as { open?: boolean } | null)?.open) await page.keyboard.press('Escape').catch(() => undefined);
+  };
+  let done: FillAction | undefined = { ...a };
+  let seen: WidgetView | null = null;
+  const opened = await frame
+    .locator(trig)
+    .first()
+    .click({ timeout: Math.min(timeout, 5000) })
+    .then(() => true)
+    .catch(() => false);
+  if (opened) seen = await view();
+  if (seen && a.kind === 'choose' && f) {
+    const pick = pickChoice(f, seen.options.map((o) => ({ value: o.text, text: o.text, disabled: false })), ctx, seen.options.some((o) => o.selected));
+    done = pick && { ...a, kind: 'select', value: pick.value, text: pick.text, role: pick.role, ...(pick.choice ? { choice: pick.choice } : {}) };
+  }
+  if (!done || done.text === undefined) {
+    await closeIfOpen();
+    return undefined;
+  }
+  const want = done.text;
+  const matchIn = (v: WidgetView | null) => {
+    const w = norm(want);
+    return v && (v.options.find((o) => norm(o.text) === w) ?? v.options.find((o) => norm(o.text).includes(w) && w.length >= 3));
+  };
+  if (seen?.search) {
+    // Type-ahead in the widget's search box, as a person narrows a long list.
+    await page.keyboard.type(want.slice(0, 30)).catch(() => undefined);
+    seen = (await view()) ?? seen;
+  }
+  const option = matchIn(seen);
+  const check = async (): Promise<boolean> => {
+    for (let i = 0; i < 6; i++) {
+      const r = (await frame.evaluate(`${WIDGET_CHOSEN}(${JSON.stringify([trig, native ? a.idx : 0, done!.value, want])})`).catch(() => null)) as { ok: boolean } | null;
+      if (r?.ok) return true;
+      await waitForChange(page, frame, 250);
+    }
+    return false;
+  };
+  if (option && (await frame.locator(`[data-ra-opt="${option.k}"]`).first().click({ timeout: Math.min(timeout, 5000) }).then(() => true).catch(() => false)) && (await check())) {
+    // A multiple-choice list stays open after a choice: close it, as a person would, so it covers nothing.
+    await closeIfOpen();
+    return done;
+  }
+  await closeIfOpen();
+  if (native) {
+    // The widget did not take the click: set the select it stands for, as its own script would.
+    await frame.evaluate(`${SET_VALUE_WITH_EVENTS}(${JSON.stringify([a.idx, done.value])})`);
+    const held = await frame.evaluate(([idx, v]) => (document.querySelector(`[data-ra-idx="${idx}"]`) as HTMLSelectElement | null)?.value === v, [a.idx, done.value] as const).catch(() => false);
+    return held ? { ...done, viaScript: true } : undefined;
+  }
+  return undefined;
+}
+
 /**
  * A mask or formatter may rewrite what was typed ("+1 312…" into "(131) 255-5010"): read the
  * box back, and when it no longer holds the number, type the national digits key by key (as
@@ -253,6 +337,7 @@ export async function fillForm(args: {
   const pendingExplicit = new Map(Object.entries(args.explicit));
   const filled: FilledForm['filled'] = [];
   const choices: FilledForm['choices'] = [];
+  const dropdowns: FilledForm['dropdowns'] = [];
   const unfilledRequired = new Set<string>();
   const missingProfile = new Set<string>();
   let maybeSent = false;
@@ -268,9 +353,20 @@ export async function fillForm(args: {
     const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), args.ctx);
     let lastTyped: number | undefined;
     let acted = false;
-    for (const a of plan.actions) {
-      if (done.has(a.idx)) continue;
-      await apply(frame, a, deadline);
+    for (const planned of plan.actions) {
+      if (done.has(planned.idx)) continue;
+      let a: FillAction | undefined = planned;
+      if (planned.widget) {
+        const f = d.fields.find((x) => x.idx === planned.idx);
+        a = await chooseInWidget(page, frame, planned, f, args.ctx, deadline);
+        done.add(planned.idx);
+        const question = f ? questionText(f.label || f.ariaLabel || f.nearby || f.name) : '';
+        if (!a) {
+          if (f?.required) unfilledRequired.add(question);
+          continue;
+        }
+        dropdowns.push({ field: question, value: a.text ?? a.value, via: a.viaScript ? 'script' : 'widget' });
+      } else await apply(frame, a, deadline);
       if (a.role === 'phone' && args.ctx.phone) await keepPhone(frame, a, args.ctx.phone, deadline);
       done.add(a.idx);
       filled.push({ role: a.role, idx: a.idx });
@@ -298,7 +394,7 @@ export async function fillForm(args: {
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
     // No button at all while questions are still to come (conversational forms): Enter
     // answers a typed question ("press Enter ↵"); a chosen option moves on by itself.
@@ -318,7 +414,7 @@ export async function fillForm(args: {
       }
       const snap = await snapshot(page);
       const stuck = lastTyped !== undefined ? 'the form did not move on after Enter' : 'the form did not move on after the answer';
-      return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: null, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
     }
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
@@ -333,12 +429,12 @@ export async function fillForm(args: {
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, choices, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
   throw new Error(`the form has more than ${MAX_STEPS} steps`);
 }

@@ -171,6 +171,7 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   st.formFrame = filled.frame;
   st.details.filled = filled.filled.map((f) => f.role);
   if (filled.choices.length) st.details.neutralChoices = filled.choices;
+  if (filled.dropdowns.length) st.details.dropdowns = filled.dropdowns;
   if (filled.steps > 1) st.details.steps = filled.steps;
   if (filled.unfilledRequired.length) st.details.unfilledRequired = filled.unfilledRequired;
   if (filled.maybeSent) st.clicked = true;

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { isLocalHost } from '../config/targets.js';
 import { SCAN_FORMS } from './webform-dom.js';
-import { isHoneypot, planFill, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { isHoneypot, planFill, questionText, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
 import { chooseButtons, describe, findForm, type Described } from './webform-fill.js';
 import { countSuccessPhrases, evalIn, type WebformEntry } from './webform-outcome.js';
 
@@ -20,7 +20,7 @@ export interface TryField {
   required: boolean;
   role: string;
   /** What a run does with it. */
-  action: 'type' | 'select' | 'tick' | 'leave' | 'skip';
+  action: 'type' | 'select' | 'choose' | 'tick' | 'leave' | 'skip';
   value?: string;
   note?: string;
 }
@@ -134,9 +134,10 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
   const byIdx = new Map(actions.map((a) => [a.idx, a]));
   const out: TryField[] = [];
   const radios = new Set<string>();
+  const boxGroups = new Set<string>();
   for (const f of d.fields) {
     if (f.type === 'hidden') continue;
-    const base = { label: labelOf(f).slice(0, 80), name: f.name, control: f.type, required: f.required };
+    const base = { label: questionText(labelOf(f)).slice(0, 80), name: f.name, control: f.type, required: f.required };
     if (f.type === 'radio') {
       const group = f.name || `#${f.idx}`;
       if (radios.has(group)) continue;
@@ -146,6 +147,19 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
       out.push({ ...base, label: (f.groupLabel || labelOf(f)).slice(0, 80), control: 'radio group', ...(chosen ? { role: chosen.a!.role, action: 'tick', value: labelOf(chosen.g), ...(chosen.a!.choice ? { note: 'neutral choice for a required question' } : {}) } : { role: 'choice', action: 'leave', note: members.some((g) => g.checked) ? 'already chosen' : 'no choice made' }) });
       continue;
     }
+    // A checkbox group is one question (as a radio group): the box a run ticks, or none.
+    const members = f.type === 'checkbox' && f.group ? d.fields.filter((g) => g.type === 'checkbox' && g.group === f.group) : [];
+    if (members.length >= 2 && !members.some((g) => explicitIdx.has(g.idx)) && !members.every((g) => byIdx.get(g.idx)?.role === 'consent')) {
+      if (boxGroups.has(f.group!)) continue;
+      boxGroups.add(f.group!);
+      const ticked = members.filter((g) => byIdx.has(g.idx));
+      const a = ticked[0] && byIdx.get(ticked[0].idx)!;
+      const question = questionText(f.groupLabel || labelOf(f)).slice(0, 80);
+      out.push({ ...base, label: question, required: members.some((g) => g.required) || /\*\s*$/.test(f.groupLabel), control: 'checkbox group',
+        ...(a ? { role: a.role, action: 'tick', value: ticked.map(labelOf).join(', '), ...(a.choice ? { note: `neutral choice for a required question: "${a.choice.field}" gets "${a.choice.value}"` } : {}) }
+          : { role: 'choice', action: 'leave', note: members.some((g) => g.checked) ? 'already ticked by the page' : 'no box ticked (marketing boxes never are)' }) });
+      continue;
+    }
     const sel = explicitIdx.get(f.idx);
     if (sel) {
       out.push({ ...base, role: `fields[${sel}]`, action: 'type', value: entry.fields === 'auto' ? '' : entry.fields[sel], note: 'from the entry point\'s fields: map' });
@@ -153,10 +167,12 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
     }
     const a = byIdx.get(f.idx);
     if (a) {
-      const action = a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick';
-      const shown = a.kind === 'select' ? (f.options?.find((o) => o.value === a.value)?.text ?? a.value) : a.value;
-      const neutral = a.choice ? { note: `neutral choice for a required question: "${a.choice.field}" gets "${a.choice.value}"` } : {};
-      out.push({ ...base, role: a.role, action, ...(a.kind === 'check' ? {} : { value: shown }), ...neutral });
+      const action = a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : a.kind === 'choose' ? 'choose' : 'tick';
+      const shown = a.kind === 'select' ? (a.text ?? f.options?.find((o) => o.value === a.value)?.text ?? a.value) : a.value;
+      const widget = f.widget ? (a.kind === 'choose' ? 'custom dropdown: its options are read once it is opened, then chosen like a native select' : 'custom dropdown: opened, searched and chosen with clicks') : '';
+      const neutral = a.choice ? `neutral choice for a required question: "${a.choice.field}" gets "${a.choice.value}"` : '';
+      const note = [widget, neutral].filter(Boolean).join('; ');
+      out.push({ ...base, ...(f.widget ? { control: f.tag === 'select' ? 'dropdown widget' : 'combobox' } : {}), role: a.role, action, ...(a.kind === 'check' || a.kind === 'choose' ? {} : { value: shown }), ...(note ? { note } : {}) });
       continue;
     }
     if (isHoneypot(f) || (!f.rendered && f.tag !== 'select' && f.type !== 'checkbox')) {
@@ -201,10 +217,12 @@ async function successSignals(frame: Frame, entry: WebformEntry): Promise<string
 }
 
 const COLORS: Record<string, string> = { type: '#1a7f37', select: '#1a7f37', tick: '#0969da', submit: '#d4700a' };
+/** A widget's outline goes on what a person clicks (the widget), not on the native select it hides. */
+const markOf = (f: FieldInfo | undefined, idx: number) => (f?.widget && f.tag === 'select' ? `[data-ra-trig="${idx}"]` : `[data-ra-idx="${idx}"]`);
 
 /** Outlines each control with what a run does to it, and the submit button. */
 async function annotate(frame: Frame, d: Described, actions: FillAction[], submitIdx?: number): Promise<void> {
-  const marks = actions.map((a) => ({ sel: `[data-ra-idx="${a.idx}"]`, text: a.role, color: COLORS[a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick']! }));
+  const marks = actions.map((a) => ({ sel: markOf(d.fields.find((f) => f.idx === a.idx), a.idx), text: a.role, color: COLORS[a.kind === 'fill' ? 'type' : a.kind === 'select' ? 'select' : 'tick']! }));
   for (const f of d.fields) if (isHoneypot(f) && f.rendered) marks.push({ sel: `[data-ra-idx="${f.idx}"]`, text: 'honeypot: left empty', color: '#cf222e' });
   if (submitIdx !== undefined) marks.push({ sel: `[data-ra-btn="${submitIdx}"]`, text: 'submit (not pressed)', color: COLORS.submit! });
   await frame

@@ -86,8 +86,16 @@ describe.each(pages.map((p) => [p.slug, p] as const))('builder page %s', (slug, 
         for (const name of page.expect.empty ?? []) expect(got[name] ?? '', `${slug}: field ${name} must stay empty`).toBe('');
         // The neutral answers given to required questions, by label, as the probe's details say.
         if (page.expect.neutralChoices) expect(result.details?.neutralChoices ?? [], why).toEqual(page.expect.neutralChoices);
+        if (page.expect.dropdowns) expect(result.details?.dropdowns ?? [], why).toEqual(page.expect.dropdowns);
       } else {
         expect(accepted, why).toEqual([]);
+        if (page.expect.missingProfile) {
+          const got = (result.details?.missingProfile ?? []) as string[];
+          expect(got, why).toHaveLength(page.expect.missingProfile.length);
+          page.expect.missingProfile.forEach((re, i) => expect(got[i], why).toMatch(re));
+          // Nothing is sent when a required profile part is missing.
+          expect(recs, why).toEqual([]);
+        }
         if (page.expect.outcome === 'blocked' && page.expect.nothingPosted !== false) expect(recs, why).toEqual([]);
       }
       ok = true;

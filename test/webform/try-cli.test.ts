@@ -45,7 +45,7 @@ let server: BuilderServer;
 let proj: ReturnType<typeof project>;
 
 beforeAll(async () => {
-  const pages = [...(await loadBuilderPages(['webflow-de', 'squarespace', 'bootstrap-floating'])), drupal, captchaPage, beaconPage];
+  const pages = [...(await loadBuilderPages(['webflow-de', 'squarespace', 'bootstrap-floating', 'wpforms-modern', 'react-select'])), drupal, captchaPage, beaconPage];
   server = await startBuilderServer(pages);
   proj = project({ entries: pages.map((p) => ({ id: p.slug, url: server.urlOf(p.slug) })), browser: 'executablePath: /usr/bin/chromium\nconcurrency: 1\ntimeout: 30s' });
 });
@@ -58,7 +58,7 @@ interface TryJson {
   ok: boolean;
   submitted: boolean;
   captcha: string | null;
-  fields: Array<{ label: string; name: string; role: string; action: string; value?: string; note?: string }>;
+  fields: Array<{ label: string; name: string; control?: string; role: string; action: string; value?: string; note?: string }>;
   submit?: string;
   success: string[];
   screenshot?: string;
@@ -140,6 +140,24 @@ describe('respond-audit try', { timeout: 120_000 }, () => {
     const bad = await cli(['try', 'nope', '--config', proj.configPath], { cwd: proj.root });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no entry point "nope".*webflow-de/);
+  });
+
+  it('shows custom dropdowns and checkbox groups in the mapping: what it would choose, or that it reads the options once opened', async () => {
+    const { code, out } = await tryJson('wpforms-modern');
+    expect(code).toBe(0);
+    expect(field(out, /^Which service/)).toMatchObject({ role: 'service', action: 'select', value: 'Orthopedics', note: expect.stringMatching(/custom dropdown/) });
+    expect(field(out, /^How did you hear/)).toMatchObject({ role: 'required-choice', action: 'select', value: 'Other', note: expect.stringMatching(/custom dropdown.*neutral choice/) });
+    expect(field(out, /^What can we help/)).toMatchObject({ control: 'checkbox group', role: 'topic', action: 'tick', value: 'Book an appointment' });
+    expect(field(out, /^Stay in touch/)).toBeUndefined();
+    expect(field(out, /^Email me health tips/)).toMatchObject({ role: 'opt-in', action: 'leave' });
+    expect(out.fields.filter((f) => f.action === 'tick').map((f) => f.value ?? f.label)).toEqual(['Book an appointment', expect.stringMatching(/^I consent/)]);
+    // The widget's own search box is not a field of the form.
+    expect(out.fields.filter((f) => f.role === 'unknown')).toEqual([]);
+    const rs = await tryJson('react-select');
+    expect(field(rs.out, /^Topic/)).toMatchObject({ control: 'combobox', action: 'choose', note: expect.stringMatching(/options are read once it is opened/) });
+    expect(rs.out.fields.some((f) => f.action === 'type' && f.label.startsWith('Topic'))).toBe(false);
+    const text = await cli(['try', 'wpforms-modern', '--config', proj.configPath], { cwd: proj.root });
+    expect(text.stdout).toMatch(/Which service do you need\? \*\s+service\s+selects "Orthopedics"\s+\(custom dropdown/);
   });
 
   afterAll(() => {
