@@ -122,6 +122,8 @@ export function renderTry(e: ResolvedEntryPoint, r: TryResult, cwd: string): str
     if (r.submit) out.push(`submit: would press ${r.submit}`);
     out.push('success: will look for');
     for (const s of r.success) out.push(`  - ${s}`);
+    out.push('refused: will report');
+    for (const s of r.refusal) out.push(`  - ${s}`);
     if (r.unfilledRequired.length) out.push(`required fields without a value: ${r.unfilledRequired.join(', ')} (add them to the entry point's fields: map)`);
   }
   if (r.screenshot) out.push(`screenshot: ${r.screenshot.startsWith(cwd + '/') ? r.screenshot.slice(cwd.length + 1) : r.screenshot}`);

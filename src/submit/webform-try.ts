@@ -39,6 +39,8 @@ export interface TryResult {
   next?: string;
   /** What the run takes for a confirmation. */
   success: string[];
+  /** How the run tells a refusal it caused nobody to see (not sent) from one the site gave (rejected). */
+  refusal: string[];
   unfilledRequired: string[];
   screenshot?: string;
   /** Requests other than GET/HEAD that the page's own scripts made, aborted. */
@@ -59,7 +61,7 @@ export interface TryOptions {
 const labelOf = (f: FieldInfo) => f.label || f.ariaLabel || f.placeholder || f.nearby || f.groupLabel || f.name || f.id || `(${f.type})`;
 
 export async function tryWebform(browser: Browser, o: TryOptions): Promise<TryResult> {
-  const result: TryResult = { url: o.entry.url, captcha: null, fields: [], success: [], unfilledRequired: [], blockedRequests: [] };
+  const result: TryResult = { url: o.entry.url, captcha: null, fields: [], success: [], refusal: REFUSAL, unfilledRequired: [], blockedRequests: [] };
   const context = await browser.newContext({ locale: 'en-US', timezoneId: o.timezone, viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   try {
     await context.route('**/*', (route) => {
@@ -176,6 +178,13 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
   }
   return out;
 }
+
+/** What a run reports when the form is refused, and how it tells who refused it. */
+const REFUSAL = [
+  'validation-error (not sent): the page\'s own check stops the submit before the form\'s request leaves the browser',
+  'rejected: the form\'s request reaches the site, which answers with errors or HTTP 4xx',
+  'each message quoted with its field\'s label (Phone: "Please enter a valid phone number.")',
+];
 
 /** How the run will know the form went through: the configured signal, or the general ones plus any confirmation the page already holds hidden. */
 async function successSignals(frame: Frame, entry: WebformEntry): Promise<string[]> {
