@@ -99,6 +99,7 @@ function fillContextFor(loaded: Parameters<typeof messageFor>[0], e: ResolvedEnt
     preferredDate: preferredDate(e.inquiry.preferredDate, now, e.timezone),
     serviceLine: e.serviceLine.name,
     profile: e.profile,
+    ...(e.entryPoint.type === 'webform' && e.entryPoint.answers ? { answers: e.entryPoint.answers } : {}),
   };
 }
 
@@ -109,7 +110,8 @@ const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…
 export function renderTry(e: ResolvedEntryPoint, r: TryResult, cwd: string): string[] {
   const out = [`${e.site.name} · ${e.serviceLine.name} · ${e.id}  ${r.url}`];
   if (r.finalUrl && r.finalUrl !== r.url) out.push(`  (now at ${r.finalUrl})`);
-  if (r.captcha) out.push(`CAPTCHA: the page shows ${r.captcha}; a run reports this entry point \`blocked\` and never submits it`);
+  if (r.captcha === 'quiz') out.push(`QUIZ: the form asks ${(r.quiz ?? []).map((q) => JSON.stringify(q)).join(', ')}, which only a person can answer; a run reports this entry point \`blocked\` and never submits it unless the entry point's answers: gives the answer`);
+  else if (r.captcha) out.push(`CAPTCHA: the page shows ${r.captcha}; a run reports this entry point \`blocked\` and never submits it`);
   if (r.error) out.push(`problem: ${r.error}`);
   if (r.form) {
     out.push(`form: ${r.form.index >= 0 ? `form #${r.form.index + 1}` : 'controls outside any <form>'} of the ${r.form.frame}`);

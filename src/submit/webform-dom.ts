@@ -251,7 +251,7 @@ export const PAGE_STATE = `(() => {${HELPERS}${CAPTCHA_DETECT}  const errSel = '
     const c = l.cloneNode(true);
     c.querySelectorAll('input,select,textarea,button,script,style').forEach((x) => x.remove());
     c.querySelectorAll(errSel).forEach((x) => x.remove());
-    return (c.textContent || '').replace(/\s+/g, ' ').trim();
+    return (c.textContent || '').replace(/\\s+/g, ' ').trim();
   };
   const labelOf = (el) => {
     let t = '';

@@ -53,6 +53,7 @@ export function fillContextOf(job: ProbeJob): FillContext {
     preferredDate: job.preferredDate,
     serviceLine: job.target.serviceLine.name,
     ...(job.target.profile ? { profile: job.target.profile } : {}),
+    ...(job.target.entryPoint.type === 'webform' && job.target.entryPoint.answers ? { answers: job.target.entryPoint.answers } : {}),
   };
 }
 
@@ -177,6 +178,8 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   if (filled.unmatched.length)
     return { status: st.clicked ? 'unknown' : 'not-sent', outcome: 'failed', error: `fields: ${filled.unmatched.join(', ')} matched nothing on the page` };
   if (filled.stepErrors) return { status: 'not-sent', outcome: 'validation-error', error: filled.stepErrors.join('; '), details: { errors: filled.stepErrors } };
+  // A question only a person can answer (CF7's [quiz], a security question) that answers: does not: like a CAPTCHA, never sent.
+  if (filled.quizzes.length && !st.clicked) return blockedByQuiz(filled.quizzes);
   // A required date of birth (postal code, company …) the profile does not give: never invented, nothing sent.
   if (filled.missingProfile.length && !st.clicked) {
     const errors = [`required fields the shopper profile has no value for: ${filled.missingProfile.join(', ')}; not submitted`];
@@ -356,6 +359,15 @@ function fromOutcome(o: Outcome, st: Progress): SubmitResult {
     case 'timeout':
       return { status: 'unknown', outcome: 'timeout', error: 'no confirmation before channels.browser.timeout; the form may have been sent' };
   }
+}
+
+function blockedByQuiz(questions: string[]): SubmitResult {
+  return {
+    status: 'not-sent',
+    outcome: 'blocked',
+    error: `the form asks a question only a person can answer (${questions.map((q) => JSON.stringify(q)).join(', ')}); not submitted: give the answer in the entry point's answers:`,
+    details: { captcha: 'quiz', quiz: questions },
+  };
 }
 
 function blocked(captcha: string): SubmitResult {
