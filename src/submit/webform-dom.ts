@@ -66,7 +66,9 @@ const CAPTCHA_DETECT = String.raw`
   else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
   else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
   else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input') ||
-    [...document.querySelectorAll('input[name*="captcha" i]')].some((el) => !raSumQuestion(el))) captcha = 'captcha';
+    // A box for the characters of an image; a hidden input named recaptcha_token / captcha_response only
+    // carries a widget's token (the widget itself is found above), and is empty on forms without one.
+    [...document.querySelectorAll('input[name*="captcha" i]')].some((el) => el.type !== 'hidden' && !raSumQuestion(el))) captcha = 'captcha';
   else if (q('#challenge-form, #cf-challenge-running, #challenge-running') || window._cf_chl_opt ||
     /^(just a moment|attention required|access denied|checking your browser|are you a robot|ddos-guard|please verify you are a human)/i.test(document.title)) captcha = 'challenge';
 `;
@@ -212,15 +214,22 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       };
     });
   fields.push(...widgets);
-  const buttons = [...root.querySelectorAll('button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn')]
+  // Inside a form, a link drawn as a button (Weebly's a.wsite-button beside an off-screen submit) is one too.
+  const buttonSel = 'button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn' + (index >= 0 ? ',a[class*="button" i],a[class*="btn" i]' : '');
+  const buttons = [...root.querySelectorAll(buttonSel)]
     .filter(inRoot)
-    .map((el) => ({
-      idx: id(el, 'raBtn'), tag: el.tagName.toLowerCase(),
-      type: el.tagName === 'BUTTON' ? (el.getAttribute('type') || (el.form ? 'submit' : 'button')).toLowerCase() : (el.getAttribute('type') || '').toLowerCase(),
-      text: (raText(el) || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '').slice(0, 80),
-      cls: (el.className && String(el.className)) || '',
-      visible: raVisible(el), disabled: !!el.disabled,
-    }));
+    .map((el) => {
+      const r = el.getBoundingClientRect();
+      // Moved off the page or shrunk to a pixel: kept for the Enter key, not for a person to press.
+      const away = r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0 || (r.width <= 2 && r.height <= 2);
+      return {
+        idx: id(el, 'raBtn'), tag: el.tagName.toLowerCase(),
+        type: el.tagName === 'BUTTON' ? (el.getAttribute('type') || (el.form ? 'submit' : 'button')).toLowerCase() : (el.getAttribute('type') || '').toLowerCase(),
+        text: (raText(el) || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '').slice(0, 80),
+        cls: (el.className && String(el.className)) || '',
+        visible: raVisible(el) && !away, disabled: !!el.disabled,
+      };
+    });
   const isForm = root.tagName === 'FORM';
   return { fields, buttons, isForm, noValidate: isForm ? root.noValidate : true };
 })`;
