@@ -62,7 +62,7 @@ const raControls = (root) => [...root.querySelectorAll('input,select,textarea')]
 const CAPTCHA_DETECT = String.raw`
   const q = (s) => document.querySelector(s);
   let captcha = null;
-  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"]')) captcha = 'recaptcha';
+  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"], input[name="g-recaptcha-response"]')) captcha = 'recaptcha';
   else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
   else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
   else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input') ||

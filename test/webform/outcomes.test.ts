@@ -97,6 +97,9 @@ describe('CAPTCHA and bot walls: detected before submitting, never solved', () =
         ['<img src="/captcha.php"><input name="code">', 'captcha'],
         ['<p><span class="q">3 + 13</span> = <input name="et_pb_contact_captcha_0" size="2"></p>', null],
         ['<label for="s">Are you human? What is seven plus two?</label><input id="s" name="mathcaptcha">', null],
+        // An empty hidden token input (Weebly renders one on every form) is not a CAPTCHA; the widget's own markers are.
+        ['<input type="hidden" name="recaptcha_token" value="">', null],
+        ['<input type="hidden" name="g-recaptcha-response" value="">', 'recaptcha'],
       ];
       for (const [inner, want] of cases) {
         await page.setContent(form(inner));
