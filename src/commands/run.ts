@@ -7,6 +7,7 @@ import { planJson, printPlan } from '../run/print-plan.js';
 import { executeRun, planFromStore } from '../run/run-probes.js';
 import { Store } from '../store/store.js';
 import { EVERYTHING, loadForCommand, PLANS, type CommandContext } from './context.js';
+import { escapeForTerminal } from '../review/terminal-escape.js';
 
 export interface RunOptions {
   config?: string;
@@ -65,9 +66,9 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
     const summary = { runId: report.runId, ...planJson(report.plan), probes: report.probes, unavailable: report.unavailable };
     if (opts.json && collectFor === undefined) ctx.io.json(summary);
     else if (!opts.json) {
-      ctx.io.line(`Run #${report.runId}: ${sent} submitted, ${report.probes.filter((p) => p.status === 'not-sent').length} not sent, ${report.probes.filter((p) => p.status === 'unknown').length} unknown; ${report.plan.skipped.filter((s) => s.code !== 'filtered').length} skipped`);
+      ctx.io.line(`Run #${report.runId}: ${sent} submitted, ${report.probes.filter((p) => p.status === 'not-sent').length} not sent, ${report.probes.filter((p) => p.status === 'rejected').length} rejected by the site, ${report.probes.filter((p) => p.status === 'unknown').length} unknown; ${report.plan.skipped.filter((s) => s.code !== 'filtered').length} skipped`);
       for (const p of report.probes.filter((x) => x.status !== 'submitted'))
-        ctx.io.line(`  ${p.entry} [${p.channel}] ${p.status}: ${p.outcome}${p.error ? ` — ${p.error}` : ''}`);
+        ctx.io.line(`  ${p.entry} [${p.channel}] ${p.status}: ${p.outcome}${p.error ? ` — ${escapeForTerminal(p.error)}` : ''}`);
       const later = report.plan.skipped.filter((s) => s.code !== 'filtered');
       if (later.length) {
         ctx.io.line('  left for later:');

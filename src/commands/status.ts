@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { formatDuration } from '../config/duration.js';
 import { localTime } from '../run/print-plan.js';
+import { escapeForTerminal } from '../review/terminal-escape.js';
 import { Store } from '../store/store.js';
 import type { EventRow, ProbeRow } from '../store/types.js';
 import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
@@ -26,7 +27,7 @@ export interface ProbeStatusView {
 export async function status(ctx: CommandContext, opts: StatusOptions): Promise<number> {
   const loaded = loadForCommand(ctx, opts.config, READS_STORE);
   if (!existsSync(loaded.storePath)) {
-    if (opts.json) ctx.io.json({ runs: [], openProbes: [], unknownProbes: [], unattributed: [] });
+    if (opts.json) ctx.io.json({ runs: [], openProbes: [], unknownProbes: [], rejectedProbes: [], unattributed: [] });
     else ctx.io.line(`No inquiries sent yet (${loaded.storePath} does not exist; a dry run records nothing). ${nextStep(loaded.config.safety.dryRun)}`);
     return 0;
   }
@@ -38,8 +39,11 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
     const views = open.map((p) => view(p, store.eventsForProbe(p.id)));
     const unknown = views.filter((v) => v.status === 'unknown');
     const unattributed = store.unattributed(20);
+    // Submissions the site refused in the latest run: they reached it, so they are not "not sent",
+    // and nothing waits for a reply to them. The site's own words are in the error.
+    const rejected = runs.length ? store.listProbes({ runId: runs[0]!.id, status: ['rejected'] }).map((p) => view(p, [])) : [];
     if (opts.json) {
-      ctx.io.json({ runs, openProbes: views, unknownProbes: unknown, unattributed });
+      ctx.io.json({ runs, openProbes: views, unknownProbes: unknown, rejectedProbes: rejected, unattributed });
       return 0;
     }
     if (!runs.length) {
@@ -62,7 +66,15 @@ export async function status(ctx: CommandContext, opts: StatusOptions): Promise<
       const age = v.submittedAt ? `${localTime(v.submittedAt, zoneOf.get(v.entry) ?? home)}, ${formatDuration(now - v.submittedAt)} ago` : 'not confirmed';
       const got = v.received.length ? v.received.map(receivedText).join(', ') : 'nothing yet';
       ctx.io.line(`  ${v.entry} [${v.channel}] ${v.token} ${v.status === 'unknown' ? c.yellow('unknown') : 'sent'} ${age}; received: ${got}; awaiting: ${v.awaiting.join(', ') || '—'}`);
-      if (v.status === 'unknown' && v.error) ctx.io.line(`      ${c.yellow(v.error)}`);
+      if (v.status === 'unknown' && v.error) ctx.io.line(`      ${c.yellow(escapeForTerminal(v.error))}`);
+    }
+    if (rejected.length) {
+      ctx.io.line();
+      ctx.io.line(c.bold(`Refused by the site in run #${runs[0]!.id} (${rejected.length})`));
+      for (const v of rejected) {
+        ctx.io.line(`  ${v.entry} [${v.channel}] ${v.token} rejected`);
+        if (v.error) ctx.io.line(`      ${c.yellow(escapeForTerminal(v.error))}`);
+      }
     }
     if (unattributed.length) {
       ctx.io.line();

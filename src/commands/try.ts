@@ -99,6 +99,7 @@ function fillContextFor(loaded: Parameters<typeof messageFor>[0], e: ResolvedEnt
     preferredDate: preferredDate(e.inquiry.preferredDate, now, e.timezone),
     serviceLine: e.serviceLine.name,
     profile: e.profile,
+    ...(e.entryPoint.type === 'webform' && e.entryPoint.answers ? { answers: e.entryPoint.answers } : {}),
   };
 }
 
@@ -109,7 +110,8 @@ const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…
 export function renderTry(e: ResolvedEntryPoint, r: TryResult, cwd: string): string[] {
   const out = [`${e.site.name} · ${e.serviceLine.name} · ${e.id}  ${r.url}`];
   if (r.finalUrl && r.finalUrl !== r.url) out.push(`  (now at ${r.finalUrl})`);
-  if (r.captcha) out.push(`CAPTCHA: the page shows ${r.captcha}; a run reports this entry point \`blocked\` and never submits it`);
+  if (r.captcha === 'quiz') out.push(`QUIZ: the form asks ${(r.quiz ?? []).map((q) => JSON.stringify(q)).join(', ')}, which only a person can answer; a run reports this entry point \`blocked\` and never submits it unless the entry point's answers: gives the answer`);
+  else if (r.captcha) out.push(`CAPTCHA: the page shows ${r.captcha}; a run reports this entry point \`blocked\` and never submits it`);
   if (r.error) out.push(`problem: ${r.error}`);
   if (r.form) {
     out.push(`form: ${r.form.index >= 0 ? `form #${r.form.index + 1}` : 'controls outside any <form>'} of the ${r.form.frame}`);
@@ -122,6 +124,8 @@ export function renderTry(e: ResolvedEntryPoint, r: TryResult, cwd: string): str
     if (r.submit) out.push(`submit: would press ${r.submit}`);
     out.push('success: will look for');
     for (const s of r.success) out.push(`  - ${s}`);
+    out.push('refused: will report');
+    for (const s of r.refusal) out.push(`  - ${s}`);
     if (r.unfilledRequired.length) out.push(`required fields without a value: ${r.unfilledRequired.join(', ')} (add them to the entry point's fields: map)`);
   }
   if (r.screenshot) out.push(`screenshot: ${r.screenshot.startsWith(cwd + '/') ? r.screenshot.slice(cwd.length + 1) : r.screenshot}`);

@@ -109,6 +109,10 @@ export const webformEntrySchema = z.strictObject({
   script: z.string().optional().describe('A Playwright script in probes/ (e.g. probes/acme-form.ts) for forms auto-fill cannot handle.'),
   frame: z.string().optional().describe('CSS selector of the iframe holding the form (default: searched).'),
   dwell: duration('Minimum time on the page before the submit click, for this form (default: channels.browser.dwell).').optional(),
+  answers: z
+    .record(z.string().trim().min(1, { message: 'a question must have words' }), z.string().trim().min(1, { message: 'an answer must not be empty' }))
+    .optional()
+    .describe('Answers to questions the shopper cannot know (a quiz, a "security question"): question words → answer, e.g. "colour is the sky": blue. A box whose question holds those words, in that order, gets the answer.'),
 });
 
 export const emailEntrySchema = z.strictObject({

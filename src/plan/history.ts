@@ -24,7 +24,7 @@ export interface PlanHistory {
 }
 
 export function isOpenAt(p: PastProbe, now: number): boolean {
-  if (p.status === 'not-sent') return false;
+  if (p.status === 'not-sent' || p.status === 'rejected') return false;
   if (p.closedAt !== null && p.closedAt <= now) return false;
   return p.closesAt === null || p.closesAt > now;
 }

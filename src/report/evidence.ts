@@ -121,7 +121,7 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
   const steps: TimelineStep[] = [
     submitted
       ? { kind: 'submitted', label: f.channel === 'phone' ? 'call placed' : 'inquiry submitted', at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] }
-      : { kind: 'not-sent', label: notSentLabel(f.outcome, f.error), at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
+      : { kind: 'not-sent', label: notSentLabel(f.outcome, f.error, f.status), at: f.sentAt, after: 0, attribution: 'exact', from: null, subject: null, excerpt: null, notes: [] },
   ];
   let callDetails: Record<string, unknown> | null = null;
   const transcripts: ProbeView['transcripts'] = [];
@@ -174,7 +174,8 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     serviceLineId: f.serviceLineId,
     channel: f.channel,
     entryKey: f.entryKey,
-    state: p.state,
+    // A submission the site refused is scored as not tested, and shown for what it was.
+    state: f.status === 'rejected' ? 'rejected' : p.state,
     submitted,
     target: ev?.target ?? '',
     subject: typeof ev?.details?.subject === 'string' ? ev.details.subject : null,
@@ -207,7 +208,8 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
 }
 
 /** What a blocked or refused form's timeline starts with: never "inquiry submitted". */
-function notSentLabel(outcome: string | null, error: string | null): string {
+function notSentLabel(outcome: string | null, error: string | null, status?: string): string {
+  if (status === 'rejected') return `submitted, but the site refused it${error ? `: ${error.replace(/^the site refused the submission(?: \(HTTP \d+\))?: /, '')}` : ''}`;
   if (outcome === 'blocked' || /captcha/i.test(`${outcome ?? ''} ${error ?? ''}`)) return 'form opened, not submitted: a CAPTCHA blocked it';
   return `not sent${outcome ? ` (${outcome})` : ''}`;
 }

@@ -107,5 +107,6 @@ function stateWords(p: ProbeView): string {
   if (p.state === 'never') return p.call?.gaveUp ? 'not answered: the caller gave up on hold' : p.call ? 'not answered' : 'never answered';
   if (p.state === 'pending') return 'waiting for an answer';
   if (p.state === 'not-sent') return 'not sent';
+  if (p.state === 'rejected') return 'refused by the site';
   return 'result unknown';
 }

@@ -131,6 +131,7 @@ export async function executeRun(deps: RunDeps, req: RunRequest): Promise<RunRep
       planned: plan.due.length,
       submitted: count('submitted'),
       notSent: count('not-sent'),
+      rejected: count('rejected'),
       unknown: count('unknown'),
       skipped: plan.skipped.filter((s) => s.code !== 'filtered').length,
     });
@@ -198,7 +199,7 @@ async function submitOne(
     status: result.status,
     outcome: result.outcome,
     submittedAt,
-    closesAt: result.status === 'not-sent' ? null : (submittedAt ?? clock.now()) + wait,
+    closesAt: result.status === 'not-sent' || result.status === 'rejected' ? null : (submittedAt ?? clock.now()) + wait,
     messageId: result.messageId ?? current.messageId,
     externalId: result.externalId ?? current.externalId,
     error: result.error ?? null,

@@ -58,6 +58,12 @@ export interface ProbeIssue {
 const CHANNEL_WORDS: Record<string, string> = { webform: 'web form', email: 'email', phone: 'phone line', sms: 'text line' };
 export const channelWords = (channel: string) => CHANNEL_WORDS[channel] ?? channel;
 
+/** The site's words from a `rejected` probe's error ("the site refused the submission (HTTP 422): Phone: "…""), short. */
+function refusalWords(error: string): string {
+  const said = error.replace(/^the site refused the submission(?: \(HTTP \d+\))?: /, '');
+  return said.length > 160 ? `${said.slice(0, 159)}…` : said;
+}
+
 function isCaptcha(p: ProbeScore): boolean {
   return p.facts.outcome === 'blocked' || /captcha/i.test(`${p.facts.outcome ?? ''} ${p.facts.error ?? ''}`);
 }
@@ -71,6 +77,7 @@ export function probeIssues(p: ProbeScore, s: ScoreSettings, worded = true): Pro
   if (!p.tested) {
     if (p.state === 'not-sent') {
       if (isCaptcha(p)) add('not-sent', null, () => 'form behind a CAPTCHA: could not be tested');
+      else if (f.status === 'rejected') add('not-sent', null, () => `the site refused the submission: could not be tested${f.error ? ` (${refusalWords(f.error)})` : ''}`);
       else add('not-sent', null, () => `could not be tested (${f.outcome ?? 'not sent'})`);
     } else if (p.kind === 'phone' && f.status === 'submitted') add('unknown', null, () => 'the call\'s result never arrived: shown as unknown');
     else add('unknown', null, () => 'the submission could not be confirmed: shown as unknown');

@@ -78,7 +78,8 @@ export function scoreProbe(f: ProbeFacts, s: ScoreSettings): ProbeScore {
     facts: f,
     kind,
     tested,
-    state: f.status === 'not-sent' ? 'not-sent' : 'unknown',
+    // A submission the site refused (rejected) was not tested either: nothing waits for a reply.
+    state: f.status === 'not-sent' || f.status === 'rejected' ? 'not-sent' : 'unknown',
     windowMs,
     watchedMs,
     firstResponse: null,

@@ -1,5 +1,6 @@
 /** Row shapes of the store, as the rest of the program sees them (camelCase, parsed JSON). */
-export type ProbeStatus = 'planned' | 'submitting' | 'submitted' | 'not-sent' | 'unknown';
+/** `rejected`: a web form's request reached the site, which refused it (see SubmitStatus). */
+export type ProbeStatus = 'planned' | 'submitting' | 'submitted' | 'not-sent' | 'rejected' | 'unknown';
 
 export interface RunRow {
   id: number;

@@ -33,12 +33,17 @@ export interface ProbeJob {
   preferredDate: string;
 }
 
-export type SubmitStatus = 'submitted' | 'not-sent' | 'unknown';
+/**
+ * submitted: the system accepted it. not-sent: nothing reached the organization (a CAPTCHA, the
+ * page's own validation). rejected: it reached the organization's system, which refused it
+ * (a web form's server answering with errors). unknown: it may have gone through.
+ */
+export type SubmitStatus = 'submitted' | 'not-sent' | 'rejected' | 'unknown';
 
 export interface SubmitResult {
   status: SubmitStatus;
   /**
-   * What happened, in one word: submitted, validation-error, blocked, unreachable, timeout,
+   * What happened, in one word: submitted, validation-error, rejected, blocked, unreachable, timeout,
    * refused (SMTP), busy, no-answer, failed, canceled, skipped …
    */
   outcome: string;

@@ -56,3 +56,33 @@ export function solveSumQuestion(text: string, context = ''): number | undefined
   if (/^(-|\u2212|\u2013|minus|menos|moins)$/.test(op)) return a - b;
   return a * b;
 }
+
+/**
+ * Words that make a text box a question put to tell people from bots (Contact Form 7's
+ * `[quiz]`, named quiz-NNN; "security question", "anti-spam", "are you human?"), in the five
+ * languages, read from its name, id, label, placeholder and the text before it (normalised:
+ * lower case, no accents, - and _ as spaces).
+ */
+const QUIZ_WORDS =
+  /\bquiz\b|captcha|\banti ?spam\b|\bspam (?:check|question|protection|filter|test)\b|\bsecurity (?:question|check)\b|\bhuman (?:check|test|verification|question)\b|\bare you (?:a )?human\b|\bnot a (?:ro)?bot\b|\bprove (?:that )?you(?: are|re| re) (?:a )?human\b|pregunta (?:de seguridad|anti ?spam)|\beres humano\b|question (?:de securite|anti ?spam)|\betes vous (?:un )?humain\b|sicherheitsfrage|spamschutz|\bbist du ein mensch\b|pergunta (?:de seguranca|anti ?spam)|\bvoce e humano\b/;
+
+/** The box asks a human-check question (see QUIZ_WORDS); `text` is its normalised name, id and wording. */
+export function isQuizText(text: string): boolean {
+  return QUIZ_WORDS.test(text);
+}
+
+const key = (s: string) => fold(s).replace(/[^\p{L}\p{N} ]+/gu, ' ').replace(/\s+/g, ' ').trim();
+
+/**
+ * The entry point's configured answer (`answers:` question → answer) to the question a box
+ * asks: the configured words appear together, in that order, in the box's question (case, accents and punctuation aside).
+ */
+export function configuredAnswer(question: string, answers: Record<string, string> | undefined): string | undefined {
+  if (!answers) return undefined;
+  const q = ` ${key(question)} `;
+  for (const [asked, answer] of Object.entries(answers)) {
+    const k = key(asked);
+    if (k && q.includes(` ${k} `)) return answer;
+  }
+  return undefined;
+}

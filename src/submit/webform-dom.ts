@@ -72,11 +72,13 @@ const raControls = (root) => [...root.querySelectorAll('input,select,textarea')]
 const CAPTCHA_DETECT = String.raw`
   const q = (s) => document.querySelector(s);
   let captcha = null;
-  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"]')) captcha = 'recaptcha';
+  if (q('.g-recaptcha, .grecaptcha-badge, iframe[src*="/recaptcha/"], iframe[title="reCAPTCHA" i], script[src*="recaptcha/api.js"], script[src*="recaptcha/enterprise.js"], textarea[name="g-recaptcha-response"], input[name="g-recaptcha-response"]')) captcha = 'recaptcha';
   else if (q('.h-captcha, iframe[src*="hcaptcha"], script[src*="hcaptcha"], textarea[name="h-captcha-response"]')) captcha = 'hcaptcha';
   else if (q('.cf-turnstile, iframe[src*="challenges.cloudflare.com"], script[src*="turnstile/v0/api.js"], input[name="cf-turnstile-response"]')) captcha = 'turnstile';
   else if (q('.frc-captcha, iframe[src*="captcha-delivery.com"], #px-captcha, [id^="sec-if-cpt"], img[src*="captcha" i] ~ input') ||
-    [...document.querySelectorAll('input[name*="captcha" i]')].some((el) => !raSumQuestion(el))) captcha = 'captcha';
+    // A box for the characters of an image; a hidden input named recaptcha_token / captcha_response only
+    // carries a widget's token (the widget itself is found above), and is empty on forms without one.
+    [...document.querySelectorAll('input[name*="captcha" i]')].some((el) => el.type !== 'hidden' && !raSumQuestion(el))) captcha = 'captcha';
   else if (q('#challenge-form, #cf-challenge-running, #challenge-running') || window._cf_chl_opt ||
     /^(just a moment|attention required|access denied|checking your browser|are you a robot|ddos-guard|please verify you are a human)/i.test(document.title)) captcha = 'challenge';
 `;
@@ -301,15 +303,22 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
       };
     });
   fields.push(...combos);
-  const buttons = [...root.querySelectorAll('button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn')]
+  // Inside a form, a link drawn as a button (Weebly's a.wsite-button beside an off-screen submit) is one too.
+  const buttonSel = 'button,input[type=submit],input[type=button],input[type=image],[role=button],a.button,a.btn' + (index >= 0 ? ',a[class*="button" i],a[class*="btn" i]' : '');
+  const buttons = [...root.querySelectorAll(buttonSel)]
     .filter(inRoot)
-    .map((el) => ({
-      idx: id(el, 'raBtn'), tag: el.tagName.toLowerCase(),
-      type: el.tagName === 'BUTTON' ? (el.getAttribute('type') || (el.form ? 'submit' : 'button')).toLowerCase() : (el.getAttribute('type') || '').toLowerCase(),
-      text: (raText(el) || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '').slice(0, 80),
-      cls: (el.className && String(el.className)) || '',
-      visible: raVisible(el), disabled: !!el.disabled,
-    }));
+    .map((el) => {
+      const r = el.getBoundingClientRect();
+      // Moved off the page or shrunk to a pixel: kept for the Enter key, not for a person to press.
+      const away = r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0 || (r.width <= 2 && r.height <= 2);
+      return {
+        idx: id(el, 'raBtn'), tag: el.tagName.toLowerCase(),
+        type: el.tagName === 'BUTTON' ? (el.getAttribute('type') || (el.form ? 'submit' : 'button')).toLowerCase() : (el.getAttribute('type') || '').toLowerCase(),
+        text: (raText(el) || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '').slice(0, 80),
+        cls: (el.className && String(el.className)) || '',
+        visible: raVisible(el) && !away, disabled: !!el.disabled,
+      };
+    });
   const isForm = root.tagName === 'FORM';
   return { fields, buttons, isForm, noValidate: isForm ? root.noValidate : true };
 })`;
@@ -317,28 +326,116 @@ export const DESCRIBE_FORM = `((index) => {${HELPERS}
 /** Just the CAPTCHA check: cheap enough to run before filling. */
 export const CAPTCHA_STATE = `(() => {${HELPERS}${CAPTCHA_DETECT} return captcha; })()`;
 
-/** What the frame shows: text, error messages, CAPTCHA / bot-wall markers, the form's presence. */
+/**
+ * What the frame shows: text, error messages (each with the label of the field it belongs to),
+ * CAPTCHA / bot-wall markers, the form's presence.
+ *
+ * An error message belongs to a field when the field points at it (aria-errormessage,
+ * aria-describedby), or when it sits in the field's own wrapper (the nearest ancestor holding
+ * that one control, or one fieldset of controls); a message of the whole form (an alert region,
+ * a summary above the form) has no field. `errors` holds them as `Label: "message"` or
+ * `"message"`; `invalid` the labels of fields marked aria-invalid that no message names.
+ */
 export const PAGE_STATE = `(() => {${HELPERS}${CAPTCHA_DETECT}  const errSel = '[role=alert], [aria-live=assertive], .error, .errors, .error-message, .field-error, .form-error, .invalid-feedback, ' +
     '.wpcf7-not-valid-tip, .wpcf7-response-output.wpcf7-validation-errors, .validation_message, .gfield_validation_message, .hs-error-msg, ' +
     '.parsley-errors-list li, .help-block.with-errors, .nf-error-msg, .ff-el-is-error .error, .text-danger, [class*="error" i], [id*="error" i]';
-  const errors = [];
+  const isControl = (el) => el.matches('input,select,textarea') && !['hidden', 'submit', 'button', 'reset', 'image'].includes((el.getAttribute('type') || '').toLowerCase());
+  const controlsIn = (root) => [...root.querySelectorAll('input,select,textarea')].filter(isControl);
+  const legendOf = (el) => { const fs = el.closest('fieldset'); const lg = fs && fs.querySelector('legend'); return lg ? raText(lg) : ''; };
+  const clean = (t) => (t || '').replace(/\\s+/g, ' ').replace(/\\s*[*:]+\\s*$/, '').trim();
+  const cut = (t) => (t.length > 80 ? t.slice(0, 79) + '…' : t);
+  // A label's own words: not its control, nor an error message the builder put inside it (CF7's tip).
+  const labelText = (l) => {
+    const c = l.cloneNode(true);
+    c.querySelectorAll('input,select,textarea,button,script,style').forEach((x) => x.remove());
+    c.querySelectorAll(errSel).forEach((x) => x.remove());
+    return (c.textContent || '').replace(/\\s+/g, ' ').trim();
+  };
+  const labelOf = (el) => {
+    let t = '';
+    if (el.labels && el.labels.length) t = clean(labelText(el.labels[0]));
+    if (!t && el.getAttribute('aria-labelledby')) t = clean(el.getAttribute('aria-labelledby').split(/\\s+/).map((i) => raText(document.getElementById(i))).join(' '));
+    if (!t) t = clean(el.getAttribute('aria-label'));
+    if (!t && (el.type === 'radio' || el.type === 'checkbox')) t = clean(legendOf(el));
+    if (!t) t = clean(el.getAttribute('placeholder') || el.getAttribute('title') || el.name || el.id || '');
+    return cut(t);
+  };
+  const groupOf = (cs) => new Set(cs.map((c) => c.name || c.id || c));
+  // The field a message is about: the control pointing at it, else the wrapper it shares with one control (or one fieldset).
+  const byRef = new Map();
+  for (const c of controlsIn(document)) {
+    for (const a of ['aria-errormessage', 'aria-describedby'])
+      for (const i of (c.getAttribute(a) || '').split(/\\s+/)) if (i && !byRef.has(i)) byRef.set(i, c);
+  }
+  const wrapperLabel = (start) => {
+    for (let p = start, d = 0; p && p !== document.body && d < 5; p = p.parentElement, d++) {
+      if (p.tagName === 'FORM') return '';
+      const cs = controlsIn(p);
+      if (!cs.length) continue;
+      if (groupOf(cs).size === 1) return labelOf(cs[0]);
+      const fs = p.tagName === 'FIELDSET' ? p : null;
+      const lg = fs && fs.querySelector('legend');
+      if (lg) return cut(clean(raText(lg)));
+      return '';
+    }
+    return '';
+  };
+  const fieldOf = (el) => {
+    for (let n = el, d = 0; n && d < 3; n = n.parentElement, d++) if (n.id && byRef.has(n.id)) return labelOf(byRef.get(n.id));
+    for (const x of el.querySelectorAll('[id]')) if (byRef.has(x.id)) return labelOf(byRef.get(x.id));
+    // A flat form: the message right after its control, with no wrapper of their own.
+    let prev = el.previousElementSibling;
+    while (prev && prev.tagName === 'BR') prev = prev.previousElementSibling;
+    if (prev && isControl(prev)) return labelOf(prev);
+    return wrapperLabel(el);
+  };
+  const found = [];
+  const add = (field, message) => {
+    if (!message || message.length > 300) return;
+    if (found.some((f) => f.message === message && (f.field === field || !field))) return;
+    const loose = found.findIndex((f) => f.message === message && !f.field);
+    if (loose >= 0 && field) found.splice(loose, 1);
+    found.push({ field, message });
+  };
   for (const el of document.querySelectorAll(errSel)) {
     if (el.closest('footer') || !raVisible(el)) continue;
-    const t = raText(el);
-    if (t && t.length <= 300 && !errors.includes(t)) errors.push(t);
-    if (errors.length >= 20) break;
+    if (controlsIn(el).length) {
+      // A wrapper marked as in error (has-error, gfield_error): its own words, without the label, are the message.
+      const c = el.cloneNode(true);
+      c.querySelectorAll('input,select,textarea,button,label,legend,script,style,option').forEach((x) => x.remove());
+      const t = (c.textContent || '').replace(/\\s+/g, ' ').trim();
+      if (t && t.length <= 300 && controlsIn(el).length <= 6) add(wrapperLabel(el), t);
+      continue;
+    }
+    add(fieldOf(el), raText(el));
+    if (found.length >= 20) break;
   }
+  // aria-errormessage names the message of an invalid field whatever its class.
+  for (const c of controlsIn(document)) {
+    if (c.getAttribute('aria-invalid') !== 'true') continue;
+    for (const i of (c.getAttribute('aria-errormessage') || '').split(/\\s+/)) {
+      const m = i && document.getElementById(i);
+      if (m && raVisible(m)) add(labelOf(c), raText(m));
+    }
+  }
+  const quote = (f) => (f.field ? f.field + ': "' + f.message + '"' : '"' + f.message + '"');
+  const errors = [...new Set(found.map(quote))];
+  const named = new Set(found.map((f) => f.field).filter(Boolean));
   const invalid = [...document.querySelectorAll('[aria-invalid="true"]')].filter(raVisible)
-    .map((el) => ((el.labels && el.labels[0] && raOwnText(el.labels[0])) || el.name || el.id || '').slice(0, 80));
+    .map((el) => (isControl(el) ? labelOf(el) : (el.name || el.id || '').slice(0, 80))).filter((l) => !named.has(l));
   const form = document.querySelector('[data-ra-form]');
   // The browser's own constraint validation of our form (it blocks the submit without a word in the DOM).
   const nativeInvalid = form && form.tagName === 'FORM' && !form.noValidate
-    ? [...form.elements].filter((el) => el.willValidate && !el.validity.valid)
-        .map((el) => ((el.labels && el.labels[0] && el.labels[0].textContent.trim()) || el.name || el.id) + ': ' + el.validationMessage)
+    ? [...form.elements].filter((el) => el.willValidate && !el.validity.valid).map((el) => labelOf(el) + ': "' + el.validationMessage + '"')
     : [];
   const formShown = !!form && raRendered(form) && [...form.querySelectorAll('input,select,textarea')].some(raRendered);
-  const named = (root) => [...root.querySelectorAll('input[name],select[name],textarea[name]')].filter((el) => el.type !== 'hidden' && raRendered(el)).map((el) => el.name).slice(0, 200);
-  return { nativeInvalid, names: document.body ? named(document.body) : [], formNames: form ? named(form) : [], url: location.href, title: document.title, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
+  const named2 = (root) => [...root.querySelectorAll('input[name],select[name],textarea[name]')].filter((el) => el.type !== 'hidden' && raRendered(el)).map((el) => el.name).slice(0, 200);
+  // The form's controls by name, with their labels: a JSON error body names fields by name.
+  const labels = {};
+  if (form) for (const el of controlsIn(form)) if (el.name && !(el.name in labels)) labels[el.name] = labelOf(el);
+  const h = document.querySelector('h1, h2');
+  const heading = (h ? raText(h) : '') || document.title || '';
+  return { nativeInvalid, names: document.body ? named2(document.body) : [], formNames: form ? named2(form) : [], url: location.href, title: document.title, heading: heading.slice(0, 160), labels, text: document.body ? document.body.innerText.slice(0, 100000) : '', errors, invalid, captcha, formShown, hasMarker: !!form };
 })()`;
 
 /** Resolves as soon as the frame's DOM changes (or after ms). */

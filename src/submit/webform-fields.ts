@@ -4,7 +4,7 @@
  * into it. Pure functions over the descriptions webform-dom.ts collects, so the rules are
  * testable without a browser.
  */
-import { solveSumQuestion } from './webform-arithmetic.js';
+import { configuredAnswer, isQuizText, solveSumQuestion } from './webform-arithmetic.js';
 import { nameRoleOf, resolveBareName } from './webform-names.js';
 import { formatPhoneFor, phoneSegments } from './webform-phone.js';
 import type { ShopperProfile } from '../config/profile.js';
@@ -69,6 +69,10 @@ export type FieldRole =
   | 'datetime'
   | 'time'
   | 'sum-question'
+  /** A question only a person can answer (CF7 [quiz], "security question"): answered from `answers:` or the probe stops, blocked. */
+  | 'quiz'
+  /** A box whose question the entry point's `answers:` answers. */
+  | 'answer'
   | ProfileRole
   | 'honeypot'
   | 'skip'
@@ -90,6 +94,8 @@ export interface FillContext {
   serviceLine: string;
   /** Company, address parts, preferences, date of birth (defaults when absent: src/config/profile.ts). */
   profile?: ShopperProfile;
+  /** The entry point's `answers:` (question words → answer) for questions the shopper cannot know. */
+  answers?: Record<string, string>;
 }
 
 export interface FillAction {
@@ -118,6 +124,8 @@ export interface FillPlan {
    * (shopper.dateOfBirth)"): the probe stops before sending rather than invent one.
    */
   missingProfile: string[];
+  /** Human-check questions (quiz) nothing answers: the probe is blocked, nothing is sent. */
+  quizzes: string[];
 }
 
 /** Lowercase, no accents, camelCase and snake_case split into words. */
@@ -156,11 +164,13 @@ const RULES: [FieldRole, { test(s: string): boolean }][] = [
 ];
 
 /** The role of one control, before first/last/full-name resolution. */
-export function classifyField(f: FieldInfo): FieldRole {
+export function classifyField(f: FieldInfo, answers?: Record<string, string>): FieldRole {
   if (dobPartOf(f)) return 'dob';
   if (['hidden', 'submit', 'button', 'reset', 'image', 'file', 'password', 'checkbox', 'radio'].includes(f.type)) return 'skip';
   if (TEXTLIKE.has(f.type) && isHoneypot(f)) return 'honeypot';
   if (sumAnswerOf(f) !== undefined) return 'sum-question';
+  if (f.tag !== 'select' && configuredAnswer(questionWords(f), answers) !== undefined) return 'answer';
+  if (isQuizBox(f)) return 'quiz';
   const ac = f.autocomplete.split(/\s+/).pop() ?? '';
   const byAutocomplete: Record<string, FieldRole> = {
     'given-name': 'first-name',
@@ -197,6 +207,22 @@ export function classifyField(f: FieldInfo): FieldRole {
   if (/^(last|family)$/.test(caption)) return 'last-name';
   // A label is the strongest signal; name/id next; the text next to it last.
   return hit(norm(`${f.label} ${f.ariaLabel}`)) ?? hit(norm(`${f.placeholder} ${f.name} ${f.id}`)) ?? hit(norm(f.nearby)) ?? 'unknown';
+}
+
+/** A text box that asks a human-check question that is not a sum (CF7's [quiz], a "security question"). */
+export function isQuizBox(f: FieldInfo): boolean {
+  if (!['text', 'number', 'search', ''].includes(f.type) || f.tag === 'textarea' || f.tag === 'select') return false;
+  return isQuizText(norm(`${f.name} ${f.id} ${f.label} ${f.ariaLabel} ${f.placeholder} ${f.before ?? ''}`));
+}
+
+/** The question a box asks, as the page words it (its label, else aria-label, placeholder, the text before it). */
+export function quizQuestionOf(f: FieldInfo): string {
+  return ([f.label, f.ariaLabel, f.placeholder, f.before ?? '', f.nearby].find((t) => t.trim()) ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/** Every wording of the box's question, once each: what `answers:` keys are matched against. */
+function questionWords(f: FieldInfo): string {
+  return [...new Set([f.label, f.ariaLabel, f.placeholder, f.before ?? '', f.nearby].map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean))].join(' | ');
 }
 
 /**
@@ -363,8 +389,9 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
   const actions: FillAction[] = [];
   const unfilledRequired: string[] = [];
   const missingProfile: string[] = [];
+  const quizzes: string[] = [];
   const profile = profileOrDefault(ctx.profile);
-  const roles = new Map(fields.map((f) => [f.idx, classifyField(f)]));
+  const roles = new Map(fields.map((f) => [f.idx, classifyField(f, ctx.answers)]));
   const hasLast = [...roles.values()].includes('last-name');
   const hasFirst = [...roles.values()].includes('first-name');
   const radioGroupsDone = new Set<string>();
@@ -481,13 +508,14 @@ export function planFill(fields: FieldInfo[], ctx: FillContext): FillPlan {
     if (role === 'name') role = resolveBareName(hasFirst, hasLast);
     const value = valueFor(role, f, ctx, profile);
     if (value === undefined) {
-      if (f.required && !f.value && role in PROFILE_KEY) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY[role as ProfileRole]})`);
+      if (role === 'quiz') quizzes.push(quizQuestionOf(f) || labelOf(f));
+      else if (f.required && !f.value && role in PROFILE_KEY) missingProfile.push(`${labelOf(f)} (${PROFILE_KEY[role as ProfileRole]})`);
       else if (f.required && !f.value && role !== 'honeypot') unfilledRequired.push(labelOf(f));
       continue;
     }
     add(f, 'fill', value, role);
   }
-  return { actions, unfilledRequired, missingProfile };
+  return { actions, unfilledRequired, missingProfile, quizzes };
 }
 
 // A box or select that is one part of a date: its caption, placeholder or name's last word.
@@ -586,6 +614,9 @@ function valueFor(role: FieldRole, f: FieldInfo, ctx: FillContext, profile: Shop
       return profile.preferredTime;
     case 'sum-question':
       return sumAnswerOf(f)?.toString();
+    case 'quiz':
+    case 'answer':
+      return configuredAnswer(questionWords(f), ctx.answers);
     case 'dob':
       return profile.dateOfBirth && formatDateFor({ ...f, min: '', max: '' }, profile.dateOfBirth);
     case 'company':

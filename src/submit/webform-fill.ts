@@ -45,6 +45,8 @@ export interface FilledForm {
   unfilledRequired: string[];
   /** Required boxes for profile parts the shopper has no value for (nothing may be sent). */
   missingProfile: string[];
+  /** Human-check questions (a quiz) nothing answered: the probe stops, blocked. */
+  quizzes: string[];
   steps: number;
   /** A "Next" that was a real submit button was clicked: the form may already have left. */
   maybeSent: boolean;
@@ -340,6 +342,7 @@ export async function fillForm(args: {
   const dropdowns: FilledForm['dropdowns'] = [];
   const unfilledRequired = new Set<string>();
   const missingProfile = new Set<string>();
+  const quizzes = new Set<string>();
   let maybeSent = false;
   /** The pages or questions shown so far (a box revealed on the same page is not a step). */
   let steps = 1;
@@ -382,6 +385,7 @@ export async function fillForm(args: {
     }
     for (const l of plan.unfilledRequired) unfilledRequired.add(l);
     for (const l of plan.missingProfile) missingProfile.add(l);
+    for (const l of plan.quizzes) quizzes.add(l);
     if (acted) {
       // What was typed or chosen may change the step: a choice that moves on by itself
       // (Typeform), a box revealed by an answer, an OK / Next shown once answered.
@@ -394,7 +398,7 @@ export async function fillForm(args: {
 
     const configured = entry.submit ? frame.locator(entry.submit).first() : null;
     if (configured && (await configured.isVisible().catch(() => false)))
-      return { frame, index, submit: configured, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: configured, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], quizzes: [...quizzes], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
     const { next, submit } = chooseButtons(d, done);
     // No button at all while questions are still to come (conversational forms): Enter
     // answers a typed question ("press Enter ↵"); a chosen option moves on by itself.
@@ -414,7 +418,7 @@ export async function fillForm(args: {
       }
       const snap = await snapshot(page);
       const stuck = lastTyped !== undefined ? 'the form did not move on after Enter' : 'the form did not move on after the answer';
-      return { frame, index, submit: null, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
+      return { frame, index, submit: null, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], quizzes: [...quizzes], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : [stuck], unmatched: [...pendingExplicit.keys()] };
     }
     if (next && !submit) {
       if (next.type === 'submit') maybeSent = true;
@@ -429,12 +433,12 @@ export async function fillForm(args: {
         ({ frame, index } = again);
       } else if (advanced === 'stuck') {
         const snap = await snapshot(page);
-        return { frame, index, submit: null, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
+        return { frame, index, submit: null, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], quizzes: [...quizzes], steps, maybeSent, stepErrors: snap.errors.length ? snap.errors : ['the form did not move past "' + next.text + '"'], unmatched: [...pendingExplicit.keys()] };
       }
       continue;
     }
     const submitLoc = submit ? frame.locator(`[data-ra-btn="${submit.idx}"]`) : null;
-    return { frame, index, submit: submitLoc, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
+    return { frame, index, submit: submitLoc, filled, choices, dropdowns, unfilledRequired: [...unfilledRequired], missingProfile: [...missingProfile], quizzes: [...quizzes], steps, maybeSent, unmatched: [...pendingExplicit.keys()] };
   }
   throw new Error(`the form has more than ${MAX_STEPS} steps`);
 }

@@ -26,6 +26,10 @@ export interface PageSnapshot {
   nativeInvalid: string[];
   /** Every frame answered (a page held by a pending navigation does not). */
   complete: boolean;
+  /** The main frame's first heading (else its title): what an error page says. */
+  heading: string;
+  /** Our form's controls by name → label (a JSON error body names fields by name). */
+  labels: Record<string, string>;
 }
 
 interface FrameState extends PageSnapshot {
@@ -35,6 +39,8 @@ interface FrameState extends PageSnapshot {
 export type Outcome =
   | { outcome: 'submitted'; signal: string }
   | { outcome: 'validation-error'; errors: string[] }
+  /** The form's request reached the site, which refused it: its messages, and the HTTP status. */
+  | { outcome: 'rejected'; errors: string[]; http?: number; request?: string }
   | { outcome: 'blocked'; captcha: string }
   | { outcome: 'failed'; error: string }
   | { outcome: 'timeout' };
@@ -117,10 +123,63 @@ export async function snapshot(page: Page): Promise<PageSnapshot> {
     formNames: states.flatMap((s) => s.formNames),
     nativeInvalid: states.flatMap((s) => s.nativeInvalid),
     complete: states.length === frames.length,
+    heading: main?.heading ?? '',
+    labels: Object.assign({}, ...states.map((s) => s.labels ?? {})) as Record<string, string>,
   };
 }
 
-/** Network and navigation activity after the click, to know when the page has settled. */
+/** A request that carried the form to the site (a form POST, or a request holding what we typed). */
+export interface FormRequest {
+  method: string;
+  url: string;
+  type: string;
+  /** The HTTP status of the site's answer; undefined while pending or when it failed. */
+  status?: number;
+  /** The network error when it never got an answer. */
+  failed?: string;
+  /** A text or JSON answer to an XHR / fetch (first 20,000 characters). */
+  body?: string;
+}
+
+const NOT_FORM_TYPES = new Set(['image', 'stylesheet', 'font', 'script', 'media', 'ping', 'websocket', 'eventsource', 'manifest', 'texttrack']);
+
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Is this request the form going to the site? A document POST (a plain form submission) is;
+ * so is any other request (XHR, fetch, a GET form's navigation) whose address or body holds
+ * one of the needles: the probe's token (inside the shopper's e-mail) or the start of the
+ * message. Analytics beacons, pings and asset loads never are.
+ */
+export function isFormRequest(r: import('playwright-core').Request, needles: string[]): boolean {
+  const type = r.resourceType();
+  if (NOT_FORM_TYPES.has(type)) return false;
+  const method = r.method().toUpperCase();
+  const get = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+  if (!get && type === 'document') return true;
+  if (get && type !== 'document') return false;
+  if (!needles.length) return false;
+  let hay = r.url();
+  if (!get) {
+    let body = '';
+    try {
+      body = r.postData() ?? '';
+    } catch {
+      body = '';
+    }
+    hay += '\n' + body.slice(0, 200_000);
+  }
+  const text = hay + '\n' + decoded(hay);
+  return needles.some((n) => text.includes(n));
+}
+
+/** Network and navigation activity after the click, to know when the page has settled and whether the form reached the site. */
 export class ActivityTracker {
   pending = 0;
   /** Document requests in flight: while one hangs, the page has not settled whatever else is quiet. */
@@ -128,10 +187,17 @@ export class ActivityTracker {
   lastActivity = performance.now();
   navigated = false;
   mainStatus: number | undefined;
-  constructor(private readonly page: Page) {
+  /** The requests that carried the form, in order. */
+  readonly formRequests: FormRequest[] = [];
+  private readonly byRequest = new Map<import('playwright-core').Request, FormRequest>();
+  private readonly reads: Array<Promise<void>> = [];
+  constructor(
+    private readonly page: Page,
+    private readonly needles: string[] = [],
+  ) {
     page.on('request', this.onRequest);
     page.on('requestfinished', this.onDone);
-    page.on('requestfailed', this.onDone);
+    page.on('requestfailed', this.onFailed);
     page.on('framenavigated', this.onNav);
     page.on('response', this.onResponse);
   }
@@ -139,11 +205,21 @@ export class ActivityTracker {
     if (r.isNavigationRequest()) this.pendingNav++;
     this.pending++;
     this.lastActivity = performance.now();
+    if (isFormRequest(r, this.needles)) {
+      const f: FormRequest = { method: r.method(), url: r.url(), type: r.resourceType() };
+      this.formRequests.push(f);
+      this.byRequest.set(r, f);
+    }
   };
   private onDone = (r: import('playwright-core').Request) => {
     if (r.isNavigationRequest()) this.pendingNav = Math.max(0, this.pendingNav - 1);
     this.pending = Math.max(0, this.pending - 1);
     this.lastActivity = performance.now();
+  };
+  private onFailed = (r: import('playwright-core').Request) => {
+    const f = this.byRequest.get(r);
+    if (f && f.status === undefined) f.failed = r.failure()?.errorText ?? 'failed';
+    this.onDone(r);
   };
   private onNav = (f: Frame) => {
     if (f === this.page.mainFrame()) this.navigated = true;
@@ -151,7 +227,26 @@ export class ActivityTracker {
   };
   private onResponse = (r: import('playwright-core').Response) => {
     if (r.request().isNavigationRequest() && r.frame() === this.page.mainFrame()) this.mainStatus = r.status();
+    const f = this.byRequest.get(r.request());
+    if (!f) return;
+    f.status = r.status();
+    if (f.type !== 'document' && /json|text/i.test(r.headers()['content-type'] ?? ''))
+      this.reads.push(
+        r.text().then(
+          (t) => void (f.body = t.slice(0, 20_000)),
+          () => undefined,
+        ),
+      );
   };
+  /** The form's request got an answer from the site (whatever it said). */
+  reachedServer(): boolean {
+    return this.formRequests.some((f) => f.status !== undefined);
+  }
+  /** The latest answer to the form's request, once its body (if any) is read. */
+  async lastAnswer(): Promise<FormRequest | undefined> {
+    await Promise.all(this.reads);
+    return [...this.formRequests].reverse().find((f) => f.status !== undefined);
+  }
   /** No request in flight, or nothing has moved for 2 s (analytics beacons and long polls never finish). */
   quietFor(ms: number): boolean {
     if (this.pendingNav > 0) return false;
@@ -161,7 +256,7 @@ export class ActivityTracker {
   stop(): void {
     this.page.off('request', this.onRequest);
     this.page.off('requestfinished', this.onDone);
-    this.page.off('requestfailed', this.onDone);
+    this.page.off('requestfailed', this.onFailed);
     this.page.off('framenavigated', this.onNav);
     this.page.off('response', this.onResponse);
   }
@@ -220,6 +315,59 @@ function formStillThere(snap: PageSnapshot, baseline: PageSnapshot): boolean {
   return [...ours].filter((n) => shown.has(n)).length / ours.size >= 0.5;
 }
 
+/** Errors after the click: `rejected` when the form's request reached the site (it answered), else `validation-error` (nothing left the browser). */
+function refusal(errors: string[], activity: ActivityTracker): Outcome {
+  const got = [...activity.formRequests].reverse().find((f) => f.status !== undefined);
+  if (!got) return { outcome: 'validation-error', errors };
+  return { outcome: 'rejected', errors, http: got.status!, request: `${got.method} ${got.url}` };
+}
+
+const MESSAGE_KEY = /message|error|detail|msg|reason|title|description|text/i;
+const FIELD_KEY = ['field', 'name', 'param', 'path', 'property', 'key', 'field_name', 'fieldName', 'input'];
+
+/**
+ * The messages of a JSON error body, by field label where the body names the field (by one of
+ * the form's control names, or a `field` / `name` / `path` property beside the message):
+ * Laravel `{errors: {phone: ["…"]}}`, CF7 `invalid_fields[{field, message}]`, `{error: "…"}`.
+ */
+export function jsonMessages(body: string, labels: Record<string, string>): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const push = (field: string | undefined, msg: string) => {
+    const m = msg.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    if (m.length < 3 || m.length > 300 || !/\p{L}{2}/u.test(m) || /^[a-z0-9_.-]+$/.test(m)) return;
+    const label = field === undefined ? undefined : (labels[field] ?? labels[`${field}[]`] ?? field);
+    const q = label ? `${label}: "${m}"` : `"${m}"`;
+    if (!out.includes(q)) out.push(q);
+  };
+  const visit = (v: unknown, key: string, field: string | undefined, depth: number): void => {
+    if (depth > 8 || out.length >= 12) return;
+    if (typeof v === 'string') {
+      if (field !== undefined || MESSAGE_KEY.test(key)) push(field, v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, key, field, depth + 1);
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    const named = FIELD_KEY.map((k) => o[k]).find((x): x is string => typeof x === 'string' && x.length > 0 && x.length < 100);
+    for (const [k, x] of Object.entries(o)) {
+      if (FIELD_KEY.includes(k) && typeof x === 'string') continue;
+      const asField = k in labels || `${k}[]` in labels || (key !== '' && /errors?|fields|invalid/i.test(key) && !MESSAGE_KEY.test(k)) ? k : undefined;
+      visit(x, k, asField ?? named ?? field, depth + 1);
+    }
+  };
+  visit(json, '', undefined, 0);
+  return out;
+}
+
 /**
  * After the click: polls (woken by DOM changes and navigations) until the page shows an
  * outcome or the deadline passes.
@@ -247,13 +395,23 @@ export async function waitForOutcome(args: {
         return { outcome: 'submitted', signal: 'url' };
     }
     if (snap.captcha && snap.captcha !== baseline.captcha) return { outcome: 'blocked', captcha: snap.captcha };
-    if (snap.nativeInvalid.length && !activity.navigated) return { outcome: 'validation-error', errors: snap.nativeInvalid };
+    if (snap.nativeInvalid.length && !activity.navigated && !activity.reachedServer()) return { outcome: 'validation-error', errors: snap.nativeInvalid };
     const errors = [...snap.errors.filter((e) => !baseErrors.has(e)), ...snap.invalid.map((l) => `${l}: invalid`)];
     if (errors.length) {
       errorsSince ??= performance.now();
-      // Errors that stay while the network is quiet are the page's verdict, not a transient state.
-      if (performance.now() - errorsSince >= 300 && activity.quietFor(200)) return { outcome: 'validation-error', errors: [...new Set(errors)] };
+      // Errors that stay while the network is quiet are the page's verdict, not a transient state:
+      // the site's, when the form's request reached it; the page's own script's, when nothing left.
+      if (performance.now() - errorsSince >= 300 && activity.quietFor(200)) return refusal([...new Set(errors)], activity);
     } else errorsSince = undefined;
+    const answer = activity.formRequests.length ? activity.formRequests[activity.formRequests.length - 1] : undefined;
+    // The site refused the form's request (HTTP 4xx) and the page shows no message we know: quote
+    // what it answered (a JSON error body, the error page's heading).
+    if (answer?.status !== undefined && answer.status >= 400 && answer.status < 500 && activity.quietFor(answer.type === 'document' ? 200 : 1000)) {
+      const got = await activity.lastAnswer();
+      const said = got?.body ? jsonMessages(got.body, baseline.labels) : [];
+      if (!said.length && answer.type === 'document' && snap.heading) said.push(`"${snap.heading}"`);
+      return { outcome: 'rejected', errors: said.length ? said : [`HTTP ${answer.status}`], http: answer.status, request: `${answer.method} ${answer.url}` };
+    }
     if (activity.mainStatus !== undefined && activity.mainStatus >= 400 && activity.quietFor(200))
       return { outcome: 'failed', error: `the site answered HTTP ${activity.mainStatus} to the submission` };
     // No recognisable message, but the form is gone and the page has settled: a custom

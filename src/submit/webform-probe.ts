@@ -53,6 +53,7 @@ export function fillContextOf(job: ProbeJob): FillContext {
     preferredDate: job.preferredDate,
     serviceLine: job.target.serviceLine.name,
     ...(job.target.profile ? { profile: job.target.profile } : {}),
+    ...(job.target.entryPoint.type === 'webform' && job.target.entryPoint.answers ? { answers: job.target.entryPoint.answers } : {}),
   };
 }
 
@@ -178,6 +179,8 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   if (filled.unmatched.length)
     return { status: st.clicked ? 'unknown' : 'not-sent', outcome: 'failed', error: `fields: ${filled.unmatched.join(', ')} matched nothing on the page` };
   if (filled.stepErrors) return { status: 'not-sent', outcome: 'validation-error', error: filled.stepErrors.join('; '), details: { errors: filled.stepErrors } };
+  // A question only a person can answer (CF7's [quiz], a security question) that answers: does not: like a CAPTCHA, never sent.
+  if (filled.quizzes.length && !st.clicked) return blockedByQuiz(filled.quizzes);
   // A required date of birth (postal code, company …) the profile does not give: never invented, nothing sent.
   if (filled.missingProfile.length && !st.clicked) {
     const errors = [`required fields the shopper profile has no value for: ${filled.missingProfile.join(', ')}; not submitted`];
@@ -189,9 +192,9 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
   // Like a person: never click sooner than the dwell after the page was shown (time traps).
   st.details.dwellMs = await dwellUntil(st.shownAt, dwellOf(entry, opts), deadline, opts.signal);
   if (opts.signal.aborted) return { status: 'not-sent', outcome: 'canceled', error: 'the run was interrupted before the form was sent' };
-  const first = await clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
-  const wait = first.outcome === 'validation-error' ? tooFastWait(first.errors) : undefined;
-  if (first.outcome !== 'validation-error' || wait === undefined) return fromOutcome(first, st);
+  const first = await clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st, job);
+  const wait = first.outcome === 'validation-error' || first.outcome === 'rejected' ? tooFastWait(first.errors) : undefined;
+  if ((first.outcome !== 'validation-error' && first.outcome !== 'rejected') || wait === undefined) return fromOutcome(first, st);
   return retryOnce(page, job, hooks, opts, entry, deadline, st, first, wait);
 }
 
@@ -199,7 +202,7 @@ async function probe(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeO
  * The page refused the first submission as too fast and accepted nothing: wait as it asks,
  * fill the form it shows again and submit exactly once more. Both attempts go in the details.
  */
-async function retryOnce(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeOptions, entry: WebformEntry, deadline: number, st: Progress, first: Outcome & { outcome: 'validation-error' }, wait: number): Promise<SubmitResult> {
+async function retryOnce(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: ProbeOptions, entry: WebformEntry, deadline: number, st: Progress, first: Outcome & { outcome: 'validation-error' | 'rejected' }, wait: number): Promise<SubmitResult> {
   const attempts: Array<Record<string, unknown>> = [{ outcome: first.outcome, errors: first.errors, dwellMs: st.details.dwellMs }];
   st.details.attempts = attempts;
   const refused = fromOutcome(first, st);
@@ -218,8 +221,8 @@ async function retryOnce(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: Pr
   // The wait counts from when the refusal was shown: the site restarts its clock then.
   st.details.dwellMs = await dwellUntil(errorShownAt, Math.max(wait, dwellOf(entry, opts)), deadline, opts.signal);
   if (opts.signal.aborted) return refused;
-  const second = await clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st);
-  attempts.push({ outcome: second.outcome, ...(second.outcome === 'validation-error' ? { errors: second.errors } : {}), dwellMs: st.details.dwellMs });
+  const second = await clickAndWait(page, filled.frame, filled.submit, snap, entry, deadline, hooks, opts, st, job);
+  attempts.push({ outcome: second.outcome, ...(second.outcome === 'validation-error' || second.outcome === 'rejected' ? { errors: second.errors } : {}), dwellMs: st.details.dwellMs });
   return fromOutcome(second, st);
 }
 
@@ -250,8 +253,9 @@ async function clickAndWait(
   hooks: SubmitHooks,
   opts: ProbeOptions,
   st: Progress,
+  job: ProbeJob,
 ): Promise<Outcome> {
-  const activity = new ActivityTracker(page);
+  const activity = new ActivityTracker(page, needlesOf(job));
   try {
     hooks.progress('submitting');
     st.clicked = true;
@@ -269,7 +273,7 @@ async function runScript(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: Pr
   const script = await loadWebformScript(entry.script!, opts.configDir);
   let baseline = await snapshot(page);
   let called = false;
-  const activity = new ActivityTracker(page);
+  const activity = new ActivityTracker(page, needlesOf(job));
   try {
     hooks.progress('running the probe script');
     const res: WebformScriptResult | void = await script({
@@ -321,6 +325,15 @@ async function runScript(page: Page, job: ProbeJob, hooks: SubmitHooks, opts: Pr
   }
 }
 
+/**
+ * What marks the form's own request among the page's traffic: the probe's token (inside the
+ * shopper's e-mail address) and the start of the message.
+ */
+function needlesOf(job: ProbeJob): string[] {
+  const first = job.message.body.split(/\r?\n/).find((l) => l.trim().length >= 12)?.trim().slice(0, 24);
+  return [job.probe.token, ...(first ? [first] : [])];
+}
+
 /** Submits the marked form (or the only form) the way a click on its submit button would. */
 const REQUEST_SUBMIT = `(() => { const f = document.querySelector('form[data-ra-form]') || document.querySelector('form'); if (!f) return false; f.requestSubmit(); return true; })()`;
 
@@ -331,7 +344,15 @@ function fromOutcome(o: Outcome, st: Progress): SubmitResult {
     case 'submitted':
       return { status: 'submitted', outcome: 'submitted', submittedAt: st.clickedAt!, details: { signal: o.signal } };
     case 'validation-error':
-      return { status: 'not-sent', outcome: 'validation-error', error: o.errors.join('; '), details: { errors: o.errors } };
+      return { status: 'not-sent', outcome: 'validation-error', error: o.errors.join('; '), details: { errors: o.errors, reachedServer: false } };
+    case 'rejected':
+      // The form's request reached the site and it refused it: not "not sent", and nothing to wait for.
+      return {
+        status: 'rejected',
+        outcome: 'rejected',
+        error: `the site refused the submission${o.http ? ` (HTTP ${o.http})` : ''}: ${o.errors.join('; ')}`,
+        details: { errors: o.errors, reachedServer: true, ...(o.http ? { http: o.http } : {}), ...(o.request ? { request: o.request } : {}) },
+      };
     case 'blocked':
       return blocked(o.captcha);
     case 'failed':
@@ -339,6 +360,15 @@ function fromOutcome(o: Outcome, st: Progress): SubmitResult {
     case 'timeout':
       return { status: 'unknown', outcome: 'timeout', error: 'no confirmation before channels.browser.timeout; the form may have been sent' };
   }
+}
+
+function blockedByQuiz(questions: string[]): SubmitResult {
+  return {
+    status: 'not-sent',
+    outcome: 'blocked',
+    error: `the form asks a question only a person can answer (${questions.map((q) => JSON.stringify(q)).join(', ')}); not submitted: give the answer in the entry point's answers:`,
+    details: { captcha: 'quiz', quiz: questions },
+  };
 }
 
 function blocked(captcha: string): SubmitResult {

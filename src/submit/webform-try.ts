@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { isLocalHost } from '../config/targets.js';
 import { SCAN_FORMS } from './webform-dom.js';
-import { isHoneypot, planFill, questionText, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
+import { classifyField, isHoneypot, planFill, questionText, type FieldInfo, type FillAction, type FillContext } from './webform-fields.js';
 import { chooseButtons, describe, findForm, type Described } from './webform-fill.js';
 import { countSuccessPhrases, evalIn, type WebformEntry } from './webform-outcome.js';
 
@@ -39,7 +39,11 @@ export interface TryResult {
   next?: string;
   /** What the run takes for a confirmation. */
   success: string[];
+  /** How the run tells a refusal it caused nobody to see (not sent) from one the site gave (rejected). */
+  refusal: string[];
   unfilledRequired: string[];
+  /** Human-check questions (a quiz) that the entry point's answers: does not answer. */
+  quiz?: string[];
   screenshot?: string;
   /** Requests other than GET/HEAD that the page's own scripts made, aborted. */
   blockedRequests: string[];
@@ -59,7 +63,7 @@ export interface TryOptions {
 const labelOf = (f: FieldInfo) => f.label || f.ariaLabel || f.placeholder || f.nearby || f.groupLabel || f.name || f.id || `(${f.type})`;
 
 export async function tryWebform(browser: Browser, o: TryOptions): Promise<TryResult> {
-  const result: TryResult = { url: o.entry.url, captcha: null, fields: [], success: [], unfilledRequired: [], blockedRequests: [] };
+  const result: TryResult = { url: o.entry.url, captcha: null, fields: [], success: [], refusal: REFUSAL, unfilledRequired: [], blockedRequests: [] };
   const context = await browser.newContext({ locale: 'en-US', timezoneId: o.timezone, viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   try {
     await context.route('**/*', (route) => {
@@ -101,6 +105,11 @@ export async function tryWebform(browser: Browser, o: TryOptions): Promise<TryRe
         if (i) explicitIdx.set(i, sel);
     const plan = planFill(d.fields.filter((f) => !explicitIdx.has(f.idx)), o.ctx);
     result.unfilledRequired = [...plan.unfilledRequired, ...plan.missingProfile];
+    // A question only a person answers, that answers: does not: a run reports it blocked, like a CAPTCHA.
+    if (plan.quizzes.length) {
+      result.captcha ??= 'quiz';
+      result.quiz = plan.quizzes;
+    }
     result.fields = mapping(d, plan.actions, explicitIdx, o.entry);
     const { next, submit } = chooseButtons(d);
     if (o.entry.submit) result.submit = `the configured submit: ${o.entry.submit}`;
@@ -188,10 +197,21 @@ function mapping(d: Described, actions: FillAction[], explicitIdx: Map<number, s
       out.push({ ...base, role: f.checked ? 'checkbox' : 'opt-in', action: 'leave', note: f.checked ? 'already ticked by the page' : 'optional: left unticked' });
       continue;
     }
+    if (classifyField(f, entry.answers) === 'quiz') {
+      out.push({ ...base, role: 'quiz', action: 'leave', note: 'a question for a person: a run reports it blocked unless the entry point\'s answers: gives the answer' });
+      continue;
+    }
     out.push({ ...base, role: 'unknown', action: 'leave', note: f.required ? 'REQUIRED, and the shopper has no value for it: add it to the entry point\'s fields: map' : 'optional: left empty' });
   }
   return out;
 }
+
+/** What a run reports when the form is refused, and how it tells who refused it. */
+const REFUSAL = [
+  'validation-error (not sent): the page\'s own check stops the submit before the form\'s request leaves the browser',
+  'rejected: the form\'s request reaches the site, which answers with errors or HTTP 4xx',
+  'each message quoted with its field\'s label (Phone: "Please enter a valid phone number.")',
+];
 
 /** How the run will know the form went through: the configured signal, or the general ones plus any confirmation the page already holds hidden. */
 async function successSignals(frame: Frame, entry: WebformEntry): Promise<string[]> {

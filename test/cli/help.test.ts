@@ -53,6 +53,6 @@ describe('respond-audit --help', () => {
     expect(r.stdout).toContain('set `safety.dryRun: false`');
     expect(r.stdout).not.toMatch(/Start with/);
     const j = await cli(['status', '--json'], { cwd: root });
-    expect(JSON.parse(j.stdout)).toEqual({ runs: [], openProbes: [], unknownProbes: [], unattributed: [] });
+    expect(JSON.parse(j.stdout)).toEqual({ runs: [], openProbes: [], unknownProbes: [], rejectedProbes: [], unattributed: [] });
   });
 });

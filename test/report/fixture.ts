@@ -63,7 +63,7 @@ export class Builder {
     o: {
       at: number;
       run?: number;
-      status?: 'submitted' | 'not-sent' | 'unknown';
+      status?: 'submitted' | 'not-sent' | 'rejected' | 'unknown';
       outcome?: string;
       phone?: boolean;
       error?: string;

@@ -115,7 +115,7 @@ describe('multi-step', () => {
     const before = site.count('/forms/multistep');
     const r = await submitter.submit(job(proj.loaded, 'wizard-empty-email'), hooks());
     expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error' });
-    expect(r.details?.errors).toContain('Please complete the required fields.');
+    expect(r.details?.errors).toContain('"Please complete the required fields."');
     expect(site.count('/forms/multistep')).toBe(before);
   });
 });

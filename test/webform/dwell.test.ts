@@ -80,15 +80,16 @@ describe('too fast, then once more', () => {
     expect(recs[1]!.fields.url).toBe('');
     expect(r.outcome).toBe('submitted');
     const attempts = r.details?.attempts as Array<{ outcome: string; errors?: string[] }>;
-    expect(attempts.map((a) => a.outcome)).toEqual(['validation-error', 'submitted']);
+    expect(attempts.map((a) => a.outcome)).toEqual(['rejected', 'submitted']);
     expect(attempts[0]!.errors!.join(' ')).toMatch(/wait \d+ seconds/);
   });
 
   it('a page that keeps saying "too fast" gets two submissions, never three', { timeout: 90_000 }, async () => {
     const r = await submitter.submit(job(proj.loaded, 'always-too-fast'), hooks());
     expect(recordsOf('always-too-fast').map((x) => x.verdict)).toEqual(['rejected', 'rejected']);
-    expect(r.status).toBe('not-sent');
-    expect(r.outcome).toBe('validation-error');
+    // Both reached the site, which refused them: rejected, not "not sent".
+    expect(r.status).toBe('rejected');
+    expect(r.outcome).toBe('rejected');
     expect(r.error).toMatch(/too quickly/);
     expect((r.details?.attempts as unknown[]).length).toBe(2);
   });
@@ -96,7 +97,7 @@ describe('too fast, then once more', () => {
   it('a plain "please try again" is not a time trap: one submission only', { timeout: 90_000 }, async () => {
     const r = await submitter.submit(job(proj.loaded, 'generic-retry'), hooks());
     expect(recordsOf('generic-retry')).toHaveLength(1);
-    expect(r.outcome).toBe('validation-error');
+    expect(r.outcome).toBe('rejected');
     expect(r.details?.attempts).toBeUndefined();
   });
 });

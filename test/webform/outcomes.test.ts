@@ -97,6 +97,9 @@ describe('CAPTCHA and bot walls: detected before submitting, never solved', () =
         ['<img src="/captcha.php"><input name="code">', 'captcha'],
         ['<p><span class="q">3 + 13</span> = <input name="et_pb_contact_captcha_0" size="2"></p>', null],
         ['<label for="s">Are you human? What is seven plus two?</label><input id="s" name="mathcaptcha">', null],
+        // An empty hidden token input (Weebly renders one on every form) is not a CAPTCHA; the widget's own markers are.
+        ['<input type="hidden" name="recaptcha_token" value="">', null],
+        ['<input type="hidden" name="g-recaptcha-response" value="">', 'recaptcha'],
       ];
       for (const [inner, want] of cases) {
         await page.setContent(form(inner));
@@ -136,15 +139,15 @@ describe('required fields the page marks only with "*" (script-checked forms: Co
 describe('validation errors carry the messages the page showed', () => {
   it('inline (browser) validation refusing the plus-address: nothing reaches the site', async () => {
     const r = await submitter.submit(job(proj.loaded, 'validation'), hooks());
-    expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error' });
-    expect(r.details?.errors).toContain('Please enter a valid email address (the + sign is not allowed).');
+    expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error', details: { reachedServer: false } });
+    expect(r.details?.errors).toContain('Email: "Please enter a valid email address (the + sign is not allowed)."');
     expect(site.count('/forms/validation')).toBe(0);
     expect(evidenceOf(r)).toEqual({ screenshot: true, html: true });
   });
 
-  it('server-side validation re-rendering the form with errors', async () => {
+  it('server-side validation re-rendering the form with errors: the site got it and refused it (rejected)', async () => {
     const r = await submitter.submit(job(proj.loaded, 'validation-server'), hooks());
-    expect(r).toMatchObject({ status: 'not-sent', outcome: 'validation-error' });
+    expect(r).toMatchObject({ status: 'rejected', outcome: 'rejected', details: { reachedServer: true } });
     expect(r.error).toContain('the + sign is not allowed');
     expect(site.received.filter((s) => s.path === '/forms/validation-server').map((s) => s.accepted)).toEqual([false]);
   });

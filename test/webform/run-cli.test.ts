@@ -72,6 +72,30 @@ describe('respond-audit run (webform) against the sandbox site', () => {
     }
   });
 
+  it('a form the site refused is stored and shown as rejected, one the page itself stopped as not sent', async () => {
+    const proj = project({ entries: [{ id: 'server-says-no', url: site.urlOf('/forms/validation-server') }, { id: 'page-says-no', url: site.urlOf('/forms/validation') }] });
+    try {
+      const r = await cliProcess(['run', proj.configPath, '--json'], { cwd: proj.root, timeoutMs: 120_000 });
+      expect(r.stderr).not.toMatch(/internal error/i);
+      const out = JSON.parse(r.stdout) as RunJson;
+      const by = Object.fromEntries(out.probes.map((p) => [p.entry.split('/')[2], `${p.status}/${p.outcome}`]));
+      expect(by).toEqual({ 'server-says-no': 'rejected/rejected', 'page-says-no': 'not-sent/validation-error' });
+      const text = await cliProcess(['status', proj.configPath], { cwd: proj.root, timeoutMs: 30_000 });
+      expect(text.stdout).toMatch(/rejected 1/);
+      expect(text.stdout).toMatch(/Refused by the site in run #\d+ \(1\)\n {2}north\/ortho\/server-says-no \[webform\] \w+ rejected\n {6}the site refused the submission \(HTTP \d+\): Email: "Please enter a valid email address \(the \+ sign is not allowed\)\."/);
+      const store = new Store(proj.loaded.storePath, systemClock);
+      try {
+        const [refused, stopped] = ['server-says-no', 'page-says-no'].map((id) => store.listProbes({}).find((p) => p.entryPointId === id)!);
+        expect(refused).toMatchObject({ status: 'rejected', outcome: 'rejected', closesAt: null, details: { reachedServer: true } });
+        expect(stopped).toMatchObject({ status: 'not-sent', outcome: 'validation-error', details: { reachedServer: false } });
+      } finally {
+        store.close();
+      }
+    } finally {
+      proj.cleanup();
+    }
+  });
+
   it('never twice: killed between the click and the confirmation → unknown, and the next run does not send it again', async () => {
     const proj = project({ browser: 'executablePath: /usr/bin/chromium\ntimeout: 60s', entries: [{ id: 'hangs', url: site.urlOf('/forms/hang-submit') }] });
     try {

@@ -95,6 +95,7 @@ describe('respond-audit try', { timeout: 120_000 }, () => {
     expect(r.stdout).toMatch(/I have read and agree to the privacy policy \*\s+consent\s+ticks/);
     expect(r.stdout).toMatch(/Email me health tips and special offers\s+opt-in\s+leaves\s+\(optional: left unticked\)/);
     expect(r.stdout).toMatch(/submit: would press "Send message" \(button type=submit\)/);
+    expect(r.stdout).toMatch(/refused: will report\n  - validation-error \(not sent\): .*\n  - rejected: the form's request reaches the site/);
     expect(r.stdout).toMatch(/screenshot: .*reports\/try\/bootstrap-floating-.*\.png/);
     expect(r.stdout).toMatch(/nothing was submitted/);
   });
