@@ -123,15 +123,21 @@ export class SqliteConnection implements Connection {
   }
 }
 
-/** `?` placeholders numbered `$1, $2, …` (outside quoted strings and identifiers). */
+/** `?` placeholders numbered `$1, $2, …` (outside quoted strings, identifiers and -- comments). */
 export function numberPlaceholders(sql: string): string {
   let out = '';
   let n = 0;
   let quote: string | null = null;
-  for (const ch of sql) {
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
     if (quote) {
       if (ch === quote) quote = null;
       out += ch;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end === -1 ? sql.length : end;
+      out += sql.slice(i, stop);
+      i = stop - 1;
     } else if (ch === "'" || ch === '"') {
       quote = ch;
       out += ch;

@@ -11,21 +11,21 @@ export interface StoreBackend {
   name: 'sqlite' | 'postgres';
   /** A location for a new, empty store. */
   fresh(): string;
-  /** The cluster (postgres only). */
-  readonly cluster: PgCluster | null;
+  /** The cluster (postgres only; call inside a test). */
+  cluster(): PgCluster;
 }
 
 export function useStoreBackends(): StoreBackend[] {
   const pg = usePostgres();
   let n = 0;
   return [
-    { name: 'sqlite', fresh: () => join(tempTree(), `s${++n}.db`), cluster: null },
     {
-      name: 'postgres',
-      fresh: () => pg.cluster.freshDatabase(),
-      get cluster() {
-        return pg.cluster;
+      name: 'sqlite',
+      fresh: () => join(tempTree(), `s${++n}.db`),
+      cluster: () => {
+        throw new Error('no PostgreSQL cluster for the SQLite backend');
       },
     },
+    { name: 'postgres', fresh: () => pg.cluster.freshDatabase(), cluster: () => pg.cluster },
   ];
 }

@@ -75,7 +75,7 @@ describe('the store on PostgreSQL', () => {
 
   it('refuses a store written by a newer version', () => {
     const url = pg.fresh();
-    pg.cluster!.psql(new URL(url).pathname.slice(1), `CREATE TABLE schema_version (one INTEGER PRIMARY KEY, version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1, ${MIGRATIONS.length + 5})`);
+    pg.cluster().psql(new URL(url).pathname.slice(1), `CREATE TABLE schema_version (one INTEGER PRIMARY KEY, version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1, ${MIGRATIONS.length + 5})`);
     expect(() => new Store(url)).toThrow(/newer respond-audit/);
   });
 
