@@ -120,6 +120,8 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   }
   for (const r of runRules(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: env.refPaths }))
     if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
+  const storePasswordIssue = literalPassword(config.store.url, env.secrets);
+  if (storePasswordIssue) issues.push(f.issue(['store', 'url'], storePasswordIssue));
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
 
@@ -147,7 +149,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
       shownAs,
       dir,
       config,
-      storePath: resolve(dir, config.store.path),
+      storePath: config.store.url ?? resolve(dir, config.store.path),
       probesDir,
       reportsDir: resolve(dir, config.reports.dir),
       inquiries: templates.inquiries,
@@ -156,6 +158,19 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
       secrets: env.secrets,
     },
   };
+}
+
+/** A password written into the store URL itself (not substituted from the environment): refused. */
+function literalPassword(url: string | undefined, secrets: readonly string[]): string | null {
+  if (!url) return null;
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (!password || secrets.includes(password)) return null;
+  return 'the password is written in the file: remove it and set PGPASSWORD in the environment, or write ${NAME} in its place (never printed)';
 }
 
 /** Like loadConfig, but throws ConfigError (exit 2) with every issue. */

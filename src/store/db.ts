@@ -6,7 +6,7 @@
  * at the start of each write transaction (connection.ts), the same numbered migrations.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { DependencyError, UsageError } from '../errors.js';
@@ -38,6 +38,17 @@ export function storeLabel(location: string): string {
     return u.toString();
   } catch {
     return 'postgres://(unparsable URL)';
+  }
+}
+
+/** Whether a store is there to read: the SQLite file exists, or the PostgreSQL database has been migrated. */
+export function storeExists(location: string): boolean {
+  if (!isPostgresUrl(location)) return existsSync(location);
+  const c = openConnection(location, { readonly: true });
+  try {
+    return schemaVersion(c) > 0;
+  } finally {
+    c.close();
   }
 }
 

@@ -21,6 +21,8 @@ import type {
   UnmatchedMailInput,
 } from './types.js';
 
+export { isPostgresUrl, storeExists, storeLabel } from './db.js';
+
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 const parse = <T>(s: unknown): T | null => (typeof s === 'string' ? (JSON.parse(s) as T) : null);
 // Column names are few; converting each once keeps row conversion off the regex engine.
