@@ -6,7 +6,7 @@ import { profileOf, type ShopperProfile } from './profile.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import { interpolateEnv, pathKey } from './env.js';
+import { interpolateEnv, pathKey, WHOLE_REF } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
 import type { PathSeg } from './positions.js';
 import { applyProviderPresets } from './providers.js';
@@ -120,8 +120,9 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   }
   for (const r of runRules(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: env.refPaths }))
     if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
-  const storePasswordIssue = literalPassword(config.store.url, env.secrets);
-  if (storePasswordIssue) issues.push(f.issue(['store', 'url'], storePasswordIssue));
+  const storePassword = storeUrlPassword(f.data, config.store.url);
+  if (storePassword.issue) issues.push(f.issue(['store', 'url'], storePassword.issue));
+  else if (storePassword.secret) env.secrets.push(storePassword.secret);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
 
@@ -160,17 +161,23 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   };
 }
 
-/** A password written into the store URL itself (not substituted from the environment): refused. */
-function literalPassword(url: string | undefined, secrets: readonly string[]): string | null {
-  if (!url) return null;
-  let password = '';
+/**
+ * The store URL's password may only come from the environment: a `${NAME}` in its place (the
+ * value is then masked like every secret) or PGPASSWORD. One written in the file is refused.
+ */
+function storeUrlPassword(raw: unknown, url: string | undefined): { issue?: string; secret?: string } {
+  if (!url) return {};
+  const written = (raw as { store?: { url?: unknown } } | null)?.store?.url;
+  const userinfo = typeof written === 'string' ? /^[a-z]+:\/\/([^@/]*)@/i.exec(written)?.[1] : undefined;
+  const given = userinfo?.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+  if (!given) return {};
+  if (!WHOLE_REF.test(given))
+    return { issue: 'the password is written in the file: remove it and set PGPASSWORD in the environment, or write ${NAME} in its place' };
   try {
-    password = decodeURIComponent(new URL(url).password);
+    return { secret: decodeURIComponent(new URL(url).password) };
   } catch {
-    return 'is not a valid URL';
+    return { issue: 'is not a valid URL' };
   }
-  if (!password || secrets.includes(password)) return null;
-  return 'the password is written in the file: remove it and set PGPASSWORD in the environment, or write ${NAME} in its place (never printed)';
 }
 
 /** Like loadConfig, but throws ConfigError (exit 2) with every issue. */

@@ -481,7 +481,6 @@ export const SECRET_PATHS = [
   'channels.twilio.accountSid',
   'channels.twilio.authToken',
   'reports.notify.webhook.url',
-  'store.url',
 ];
 
 export function toJsonSchema(): unknown {
