@@ -9,7 +9,7 @@
  * placeholders; PostgreSQL gets them numbered ($1, $2, …), nothing else is rewritten: where
  * the dialects differ the query modules write each engine's statement (dialect.ts).
  */
-import type { DB, Statement } from './db.js';
+import type Database from 'better-sqlite3';
 import { DependencyError } from '../errors.js';
 import { PgError, type PgResult, type PgSyncClient } from './pg-bridge.js';
 
@@ -61,9 +61,9 @@ function bind(c: Connection, sql: string): BoundStatement {
 
 export class SqliteConnection implements Connection {
   readonly dialect = 'sqlite' as const;
-  private readonly statements = new Map<string, Statement>();
-  private readonly rawStatements = new Map<string, Statement>();
-  constructor(readonly db: DB) {}
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly rawStatements = new Map<string, Database.Statement>();
+  constructor(readonly db: Database.Database) {}
 
   get open(): boolean {
     return this.db.open;
@@ -79,7 +79,7 @@ export class SqliteConnection implements Connection {
     return bind(this, sql);
   }
 
-  prepared(sql: string, raw = false): Statement {
+  prepared(sql: string, raw = false): Database.Statement {
     const cache = raw ? this.rawStatements : this.statements;
     let s = cache.get(sql);
     if (!s) {

@@ -5,13 +5,15 @@
  * folder it owns. Trust authentication on loopback: the cluster lives as long as the file.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../src/sandbox/dovecot.js';
 
-const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+// Debian puts each major's tools in /usr/lib/postgresql/<major>/bin (not on PATH): the newest.
+const majors = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)) : [];
+const BIN = process.env.PG_BIN ?? `/usr/lib/postgresql/${majors[0] ?? '15'}/bin`;
 const NOBODY = 65534;
 
 export function postgresAvailable(): boolean {
