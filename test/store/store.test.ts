@@ -93,6 +93,26 @@ describe('the store on PostgreSQL', () => {
     expect(err?.message).not.toContain('hunter2secret');
   });
 
+  it('a connection lost mid-command is exit 3 naming the server; a new Store reconnects and the work committed is there', () => {
+    const url = pg.fresh();
+    const s = new Store(url);
+    const run = s.startRun('run', 'lost.yaml');
+    const db = new URL(url).pathname.slice(1);
+    pg.cluster().psql('postgres', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db}'`);
+    let err: (Error & { exitCode?: number }) | undefined;
+    try {
+      s.tx(() => s.startRun('run', 'lost.yaml'));
+    } catch (e) {
+      err = e as Error & { exitCode?: number };
+    }
+    expect(err?.exitCode).toBe(3);
+    expect(err?.message).toMatch(new RegExp(`PostgreSQL store at 127\\.0\\.0\\.1:${pg.cluster().port}/${db}`));
+    s.close();
+    const again = new Store(url);
+    expect(again.listRuns().map((r) => r.id)).toEqual([run]);
+    again.close();
+  });
+
   it('says where a store lives without its password', () => {
     const url = pg.fresh().replace('ra@', 'ra:hunter2secret@');
     const s = new Store(url);
