@@ -226,7 +226,7 @@ export function buildProgram(
       .command('demo')
       .summary('run the whole audit against a simulated organization on this machine')
       .option('--out <path>', 'HTML report path', 'reports/demo.html')
-      .option('--store <path>', 'where the demo keeps its results (default: reports/demo.db; replaced each time)')
+      .option('--store <path>', 'where the demo keeps its results (default: reports/demo.db; replaced each time), or an empty PostgreSQL database: postgres://user@host:port/db')
       .option('--json', 'print the scorecard as JSON')
       .action((o) => run(async () => (await import('../commands/demo.js')).demo, o)),
     ['respond-audit demo', 'npm run demo'],

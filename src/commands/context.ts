@@ -5,6 +5,7 @@ import type { Adapters } from '../adapters.js';
 import type { Clock } from '../clock.js';
 import type { Output } from '../cli/output.js';
 import { UsageError } from '../errors.js';
+import { isPostgresUrl, storeLabel } from '../store/store.js';
 import { loadConfigOrThrow, type ConfigNeeds, type LoadedConfig } from '../config/load.js';
 
 /** What reading the store needs of a config: no channel, no target (`report`, `status`). */
@@ -49,10 +50,26 @@ export function loadForCommand(ctx: CommandContext, given?: string, needs?: Conf
   const loaded = loadConfigOrThrow(resolveConfigPath(ctx, given), { cwd: ctx.cwd, env: ctx.env, needs: needs ?? ALL_BUT_ALERTS });
   // RESPOND_AUDIT_STORE puts the store elsewhere (a CI cache folder, a scratch copy).
   if (ctx.env.RESPOND_AUDIT_STORE) loaded.storePath = resolve(ctx.cwd, ctx.env.RESPOND_AUDIT_STORE);
+  // RESPOND_AUDIT_STORE_URL: a PostgreSQL store (a CI secret); it wins over both.
+  const url = ctx.env.RESPOND_AUDIT_STORE_URL;
+  if (url) {
+    if (!isPostgresUrl(url)) throw new UsageError('RESPOND_AUDIT_STORE_URL must be a postgres:// URL, e.g. postgres://audit@db.example.org:5432/respond_audit', 'ESTOREURL');
+    loaded.storePath = url;
+    const password = passwordOf(url);
+    if (password) loaded.secrets.push(password);
+  }
   ctx.io.addSecrets(loaded.secrets);
   const c = loaded.config;
   ctx.io.debug(
-    `config ${loaded.shownAs}: ${c.sites.length} site(s), ${loaded.entryPoints.length} entry point(s); channels ${Object.keys(c.channels).filter((k) => c.channels[k as keyof typeof c.channels]).join(', ') || 'none'}; store ${loaded.storePath}; ${loaded.secrets.length} secret value(s) will be masked`,
+    `config ${loaded.shownAs}: ${c.sites.length} site(s), ${loaded.entryPoints.length} entry point(s); channels ${Object.keys(c.channels).filter((k) => c.channels[k as keyof typeof c.channels]).join(', ') || 'none'}; store ${storeLabel(loaded.storePath)}; ${loaded.secrets.length} secret value(s) will be masked`,
   );
   return loaded;
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }

@@ -13,6 +13,8 @@ import { collectCommand } from './collect.js';
 import type { CommandContext } from './context.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { isPostgresUrl, Store } from '../store/store.js';
+import { UsageError } from '../errors.js';
 
 export interface DemoOptions {
   out?: string;
@@ -50,9 +52,17 @@ export async function demo(ctx: CommandContext, opts: DemoOptions): Promise<numb
   if (org.env.DEMO_RECORD !== 'true') io.warn('espeak-ng or sox is missing: the sandbox phone lines are not recorded, so hold times and IVR messages are not measured');
   try {
     // Under --json only the report's JSON goes to stdout; run and collect keep quiet there.
-    const storePath = opts.store ? resolve(ctx.cwd, opts.store) : resolve(PACKAGE_ROOT, 'reports/demo.db');
-    const dctx: CommandContext = { ...ctx, io: io.withJson(false), env: { ...ctx.env, ...org.env, RESPOND_AUDIT_STORE: storePath }, clock };
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(storePath + suffix)) rmSync(storePath + suffix);
+    // --store postgres://… runs the demo on a PostgreSQL store: an empty database (it is not wiped).
+    const onPostgres = !!opts.store && isPostgresUrl(opts.store);
+    const storePath = opts.store ? (onPostgres ? opts.store : resolve(ctx.cwd, opts.store)) : resolve(PACKAGE_ROOT, 'reports/demo.db');
+    const storeEnv = onPostgres ? { RESPOND_AUDIT_STORE_URL: storePath } : { RESPOND_AUDIT_STORE: storePath };
+    const dctx: CommandContext = { ...ctx, io: io.withJson(false), env: { ...ctx.env, ...org.env, ...storeEnv }, clock };
+    if (onPostgres) {
+      const store = new Store(storePath, clock);
+      const used = store.listRuns(1).length > 0;
+      store.close();
+      if (used) throw new UsageError(`the demo needs an empty database; ${store.path} already holds runs`, 'EDEMOSTORE');
+    } else for (const suffix of ['', '-wal', '-shm']) if (existsSync(storePath + suffix)) rmSync(storePath + suffix);
 
     io.info(io.c.bold('\n1. run: submitting the inquiries (web forms in Chromium, emails over SMTP, calls and a text through the Twilio-compatible API)'));
     const quiet = { ...dctx, io: io.withJson(true) };

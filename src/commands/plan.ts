@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { parseDuration } from '../config/duration.js';
 import { localText } from '../local-time.js';
 import { UsageError } from '../errors.js';
 import { simulate } from '../plan/simulate.js';
-import { Store } from '../store/store.js';
+import { Store, storeExists } from '../store/store.js';
 import { listPlanningProbes } from '../store/plan-queries.js';
 import { HISTORY_LOOKBACK_MS, type PastProbe } from '../plan/history.js';
 import { loadForCommand, PLANS, type CommandContext } from './context.js';
@@ -27,7 +26,7 @@ export async function planCommand(ctx: CommandContext, opts: PlanOptions): Promi
   if (!step || step < 60_000) throw new UsageError(`--step ${opts.step}: a duration of at least 1m, such as 1h or 1d`);
   let seed: PastProbe[] = [];
   let scopes = new Set<string>();
-  if (existsSync(loaded.storePath)) {
+  if (storeExists(loaded.storePath)) {
     const store = new Store(loaded.storePath, ctx.clock);
     try {
       seed = listPlanningProbes(store, from - HISTORY_LOOKBACK_MS);

@@ -3,11 +3,10 @@
  * contacting nothing, and what changed is printed (event, before → after). Corrections made
  * by hand stand. --dry-run opens the store read-only and writes nothing.
  */
-import { existsSync } from 'node:fs';
 import { parseDuration } from '../config/duration.js';
 import { UsageError } from '../errors.js';
 import { reclassify, type ReclassifyResult, type VerdictText } from '../review/reclassify.js';
-import { Store } from '../store/store.js';
+import { Store, storeExists, storeLabel } from '../store/store.js';
 import { loadForCommand, type CommandContext } from './context.js';
 
 export interface ReclassifyOptions {
@@ -21,7 +20,7 @@ export async function reclassifyCommand(ctx: CommandContext, opts: ReclassifyOpt
   const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
   if (opts.since !== undefined && sinceMs === undefined) throw new UsageError(`--since ${opts.since}: expected a duration such as 30d or 12h`);
   const loaded = loadForCommand(ctx, opts.config);
-  if (!existsSync(loaded.storePath)) throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist`, 'ENOSTORE');
+  if (!storeExists(loaded.storePath)) throw new UsageError(`no results yet: the store ${storeLabel(loaded.storePath)} does not exist`, 'ENOSTORE');
   const dryRun = !!opts.dryRun;
   const store = new Store(loaded.storePath, ctx.clock, dryRun ? { readonly: true, mustExist: true } : { mustExist: true });
   let result: ReclassifyResult;

@@ -21,7 +21,7 @@ import { settingsFromConfig } from '../score/settings.js';
 import { MAX_TREND_RUNS } from '../score/trends.js';
 import { countUnmatchedEvents, probeFacts, runsOfFacts, runsWithProbes } from '../store/report-queries.js';
 import { reviewSummary } from '../store/review-queries.js';
-import { Store } from '../store/store.js';
+import { Store, storeExists, storeLabel } from '../store/store.js';
 import { notifyNeeds, sendAlerts } from '../notify/after-report.js';
 import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
@@ -56,8 +56,8 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   const notifying = opts.notify !== false && runId === undefined;
   let loaded = loadForCommand(ctx, opts.config, notifying ? notifyNeeds(READS_STORE, null) : READS_STORE);
   if (notifying && loaded.config.reports.notify?.email) loaded = loadForCommand(ctx, opts.config, notifyNeeds(READS_STORE, loaded));
-  if (!existsSync(loaded.storePath))
-    throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist. Run \`respond-audit run\` first.`, 'ENOSTORE');
+  if (!storeExists(loaded.storePath))
+    throw new UsageError(`no results yet: the store ${storeLabel(loaded.storePath)} does not exist. Run \`respond-audit run\` first.`, 'ENOSTORE');
   const now = ctx.clock.now();
   const since = sinceMs === undefined ? undefined : now - sinceMs;
   const failUnder = failUnderFlag ?? loaded.config.reports.failUnder ?? null;

@@ -5,7 +5,6 @@
  * Every correction is logged with when, why (--note) and who (--by or RESPOND_AUDIT_REVIEWER;
  * the login name is not taken: on CI it is "root" or "runner", and reports go to third parties).
  */
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseDuration } from '../config/duration.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -13,7 +12,7 @@ import { UsageError } from '../errors.js';
 import { applyCorrection, CORRECTION_SYNTAX, parseCorrection, type CorrectionOutcome } from '../review/correction.js';
 import { reviewItems, type ReviewItem } from '../review/items.js';
 import { escapeForTerminal } from '../review/terminal-escape.js';
-import { Store } from '../store/store.js';
+import { Store, storeExists, storeLabel } from '../store/store.js';
 import { loadForCommand, type CommandContext } from './context.js';
 
 export interface ReviewOptions {
@@ -35,8 +34,8 @@ export interface ReviewSetOptions {
 
 function openStore(ctx: CommandContext, config: string | undefined): { loaded: LoadedConfig; store: Store } {
   const loaded = loadForCommand(ctx, config);
-  if (!existsSync(loaded.storePath))
-    throw new UsageError(`no results yet: the store ${loaded.storePath} does not exist. Run \`respond-audit run\` and \`collect\` first.`, 'ENOSTORE');
+  if (!storeExists(loaded.storePath))
+    throw new UsageError(`no results yet: the store ${storeLabel(loaded.storePath)} does not exist. Run \`respond-audit run\` and \`collect\` first.`, 'ENOSTORE');
   return { loaded, store: new Store(loaded.storePath, ctx.clock, { mustExist: true }) };
 }
 

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { parseDuration } from '../config/duration.js';
 import { CHANNELS } from '../config/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { PlanFilters } from '../plan/plan.js';
 import { planJson, printPlan } from '../run/print-plan.js';
 import { executeRun, planFromStore } from '../run/run-probes.js';
-import { Store } from '../store/store.js';
+import { Store, storeExists } from '../store/store.js';
 import { EVERYTHING, loadForCommand, PLANS, type CommandContext } from './context.js';
 import { escapeForTerminal } from '../review/terminal-escape.js';
 
@@ -33,7 +32,7 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions): Promise
 
   if (opts.dryRun || loaded.config.safety.dryRun) {
     // Contacts nothing and writes nothing: the store is only read, when it exists.
-    const store = existsSync(loaded.storePath) ? new Store(loaded.storePath, ctx.clock) : undefined;
+    const store = storeExists(loaded.storePath) ? new Store(loaded.storePath, ctx.clock) : undefined;
     try {
       const plan = planFromStore({ loaded, store, clock: ctx.clock }, req);
       if (opts.json) ctx.io.json({ dryRun: true, ...planJson(plan) });

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { formatDuration } from '../config/duration.js';
 import { localTime } from '../run/print-plan.js';
 import { escapeForTerminal } from '../review/terminal-escape.js';
-import { Store } from '../store/store.js';
+import { Store, storeExists, storeLabel } from '../store/store.js';
 import type { EventRow, ProbeRow } from '../store/types.js';
 import { loadForCommand, READS_STORE, type CommandContext } from './context.js';
 
@@ -26,9 +25,9 @@ export interface ProbeStatusView {
 
 export async function status(ctx: CommandContext, opts: StatusOptions): Promise<number> {
   const loaded = loadForCommand(ctx, opts.config, READS_STORE);
-  if (!existsSync(loaded.storePath)) {
+  if (!storeExists(loaded.storePath)) {
     if (opts.json) ctx.io.json({ runs: [], openProbes: [], unknownProbes: [], rejectedProbes: [], unattributed: [] });
-    else ctx.io.line(`No inquiries sent yet (${loaded.storePath} does not exist; a dry run records nothing). ${nextStep(loaded.config.safety.dryRun)}`);
+    else ctx.io.line(`No inquiries sent yet (${storeLabel(loaded.storePath)} does not exist; a dry run records nothing). ${nextStep(loaded.config.safety.dryRun)}`);
     return 0;
   }
   const store = new Store(loaded.storePath, ctx.clock);

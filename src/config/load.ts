@@ -6,7 +6,7 @@ import { profileOf, type ShopperProfile } from './profile.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import { interpolateEnv, pathKey } from './env.js';
+import { interpolateEnv, pathKey, WHOLE_REF } from './env.js';
 import { loadInquiries, type Inquiry } from './inquiry.js';
 import type { PathSeg } from './positions.js';
 import { applyProviderPresets } from './providers.js';
@@ -120,6 +120,9 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
   }
   for (const r of runRules(config, { configDir: dir, probesDir, inquiryNames: [...templates.inquiries.keys()], envRefPaths: env.refPaths }))
     if (!(r.code && config.silence.includes(r.code)) && !isUnset(r.path)) issues.push(f.issue(r.path, r.message, { severity: r.severity ?? 'error' }));
+  const storePassword = storeUrlPassword(f.data, config.store.url);
+  if (storePassword.issue) issues.push(f.issue(['store', 'url'], storePassword.issue));
+  else if (storePassword.secret) env.secrets.push(storePassword.secret);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) return { ok: false, issues: sortIssues(issues) };
 
@@ -147,7 +150,7 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
       shownAs,
       dir,
       config,
-      storePath: resolve(dir, config.store.path),
+      storePath: config.store.url ?? resolve(dir, config.store.path),
       probesDir,
       reportsDir: resolve(dir, config.reports.dir),
       inquiries: templates.inquiries,
@@ -156,6 +159,25 @@ export function loadConfig(file: string, opts: LoadOptions): LoadResult {
       secrets: env.secrets,
     },
   };
+}
+
+/**
+ * The store URL's password may only come from the environment: a `${NAME}` in its place (the
+ * value is then masked like every secret) or PGPASSWORD. One written in the file is refused.
+ */
+function storeUrlPassword(raw: unknown, url: string | undefined): { issue?: string; secret?: string } {
+  if (!url) return {};
+  const written = (raw as { store?: { url?: unknown } } | null)?.store?.url;
+  const userinfo = typeof written === 'string' ? /^[a-z]+:\/\/([^@/]*)@/i.exec(written)?.[1] : undefined;
+  const given = userinfo?.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+  if (!given) return {};
+  if (!WHOLE_REF.test(given))
+    return { issue: 'the password is written in the file: remove it and set PGPASSWORD in the environment, or write ${NAME} in its place' };
+  try {
+    return { secret: decodeURIComponent(new URL(url).password) };
+  } catch {
+    return { issue: 'is not a valid URL' };
+  }
 }
 
 /** Like loadConfig, but throws ConfigError (exit 2) with every issue. */

@@ -401,7 +401,16 @@ export const configSchema = z
       .prefault({})
       .describe('Rules that keep the audit from pestering anyone.'),
     store: z
-      .strictObject({ path: z.string().default('respond-audit.db').describe('SQLite file, relative to the config.') })
+      .strictObject({
+        path: z.string().default('respond-audit.db').describe('SQLite file, relative to the config.'),
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://audit@db.example.org:5432/respond_audit')
+          .optional()
+          .describe(
+            'A PostgreSQL store instead of the SQLite file: postgres://user@host:port/database. The password only from the environment (PGPASSWORD, or ${NAME} in the URL). RESPOND_AUDIT_STORE_URL overrides it.',
+          ),
+      })
       .prefault({})
       .describe('Where runs, probes and replies are kept.'),
     probes: z

@@ -8,6 +8,8 @@
 import { sql } from './connection.js';
 import type { Store } from './store.js';
 import { parseJson } from './json-column.js';
+import type { Connection } from './connection.js';
+import { jsonList } from './dialect.js';
 
 /** Everything the scorer needs to know about one probe. Times are epoch ms. */
 export interface ProbeFacts {
@@ -72,14 +74,21 @@ export interface ProbeFilter {
 // values into JavaScript ones is most of the cost (3.2 million values for 100,000 probes with
 // every column in one row; half that now).
 const FLAG = { callbackExpected: 1, voicemail: 2, passAlong: 4, campaignAware: 8, bounced: 16, stopRequested: 32, call: 64 } as const;
-const FACTS_SQL = (where: string) => `
+// PostgreSQL has no boolean arithmetic: the same bits as sums of CASEs.
+const FLAGS_PG = `(CASE WHEN p.channel = 'webform' AND p.shopper_phone IS NOT NULL AND p.shopper_phone != '' THEN 1 ELSE 0 END)
+    + (CASE WHEN COALESCE(f.callback_voicemail, 0) != 0 THEN 2 ELSE 0 END) + (CASE WHEN COALESCE(f.pass_along, 0) != 0 THEN 4 ELSE 0 END)
+    + (CASE WHEN COALESCE(f.campaign_aware, 0) != 0 THEN 8 ELSE 0 END) + (CASE WHEN COALESCE(f.bounced, 0) != 0 THEN 16 ELSE 0 END)
+    + (CASE WHEN COALESCE(f.stop_requested, 0) != 0 THEN 32 ELSE 0 END) + (CASE WHEN f.call_event_id IS NOT NULL THEN 64 ELSE 0 END)`;
+const FACTS_SQL = (where: string, c: Connection) => c.dialect === 'pg' ? FACTS_SQL_SQLITE(where).replace(FLAGS_SQLITE, FLAGS_PG) : FACTS_SQL_SQLITE(where);
+const FLAGS_SQLITE = `(p.channel = 'webform' AND p.shopper_phone IS NOT NULL AND p.shopper_phone != '')
+    | ((COALESCE(f.callback_voicemail, 0) != 0) << 1) | ((COALESCE(f.pass_along, 0) != 0) << 2) | ((COALESCE(f.campaign_aware, 0) != 0) << 3)
+    | ((COALESCE(f.bounced, 0) != 0) << 4) | ((COALESCE(f.stop_requested, 0) != 0) << 5) | ((f.call_event_id IS NOT NULL) << 6)`;
+const FACTS_SQL_SQLITE = (where: string) => `
 SELECT p.id, p.run_id, p.entry_key, p.channel, p.status, p.outcome, CASE WHEN p.status != 'submitted' THEN p.error END,
   COALESCE(p.submitted_at, p.submitting_at, p.planned_at), p.planned_at, p.closes_at,
   f.first_response_at, f.first_human_at, f.first_callback_at, f.follow_up_at,
   -- SQLite's | and << bind alike, left to right: each shift in its own parentheses.
-  (p.channel = 'webform' AND p.shopper_phone IS NOT NULL AND p.shopper_phone != '')
-    | ((COALESCE(f.callback_voicemail, 0) != 0) << 1) | ((COALESCE(f.pass_along, 0) != 0) << 2) | ((COALESCE(f.campaign_aware, 0) != 0) << 3)
-    | ((COALESCE(f.bounced, 0) != 0) << 4) | ((COALESCE(f.stop_requested, 0) != 0) << 5) | ((f.call_event_id IS NOT NULL) << 6)
+  ${FLAGS_SQLITE}
 FROM probes p LEFT JOIN probe_facts f ON f.probe_id = p.id
 ${where} ORDER BY p.id`;
 const CALLS_SQL = (where: string) => `
@@ -88,7 +97,7 @@ SELECT p.id, f.call_at, f.call_reached, f.call_status, f.call_answered_by, f.cal
 FROM probes p JOIN probe_facts f ON f.probe_id = p.id
 ${where ? `${where} AND` : 'WHERE'} f.call_event_id IS NOT NULL ORDER BY p.id`;
 
-function whereOf(filter: ProbeFilter, table = ''): { sql: string; args: unknown[] } {
+function whereOf(c: Connection, filter: ProbeFilter, table = ''): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   const add = (sql: string, arg: unknown) => {
@@ -96,18 +105,19 @@ function whereOf(filter: ProbeFilter, table = ''): { sql: string; args: unknown[
     args.push(arg);
   };
   if (filter.runId !== undefined) add('run_id = ?', filter.runId);
-  if (filter.runIds !== undefined) add('run_id IN (SELECT value FROM json_each(?))', JSON.stringify(filter.runIds));
+  if (filter.runIds !== undefined) add(`run_id IN ${jsonList(c)}`, JSON.stringify(filter.runIds));
   if (filter.since !== undefined) add('planned_at >= ?', filter.since);
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
 }
 
 /** One row of facts per probe matching the filter, in id order. */
 export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[] {
-  const w = whereOf(filter, 'p.');
+  const c = sql(store);
+  const w = whereOf(c, filter, 'p.');
   const facts: ProbeFacts[] = [];
   const keys = new Map<string, [string, string, string]>();
   const withCall: number[] = [];
-  for (const r of sql(store).db.prepare(FACTS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
+  for (const r of c.each(FACTS_SQL(w.sql, c), w.args)) {
     const entryKey = r[2] as string;
     let parts = keys.get(entryKey);
     if (!parts) {
@@ -147,7 +157,7 @@ export function probeFacts(store: Store, filter: ProbeFilter = {}): ProbeFacts[]
   if (!withCall.length) return facts;
   // Both scans are in id order: walk them side by side.
   let k = 0;
-  for (const r of sql(store).db.prepare(CALLS_SQL(w.sql)).raw().iterate(...w.args) as Iterable<unknown[]>) {
+  for (const r of c.each(CALLS_SQL(w.sql), w.args)) {
     while (k < withCall.length && facts[withCall[k]!]!.id < (r[0] as number)) k++;
     const f = facts[withCall[k]!];
     if (!f || f.id !== r[0]) continue;
@@ -192,17 +202,17 @@ export interface TimelineEvent {
 export function probeTimelines(store: Store, probeIds: number[]): Map<number, TimelineEvent[]> {
   const out = new Map<number, TimelineEvent[]>();
   if (!probeIds.length) return out;
-  const rows = sql(store).db
-    .prepare(
-      `SELECT e.probe_id AS probeId, e.kind, e.attribution, e.occurred_at AS occurredAt, e.pass_along AS passAlong,
-              e.campaign_aware AS campaignAware, e.follow_up AS followUp, e.reasons, e.details,
-              o.sender, o.subject, o.excerpt, e.needs_review AS needsReview,
-              (SELECT c.action FROM corrections c WHERE c.observation_id = e.observation_id ORDER BY c.id DESC LIMIT 1) AS reviewAction
-       FROM events e JOIN observations o ON o.id = e.observation_id
-       WHERE e.probe_id IN (SELECT value FROM json_each(?))
-       ORDER BY e.probe_id, e.occurred_at, e.id`,
-    )
-    .all(JSON.stringify(probeIds)) as Array<Record<string, unknown>>;
+  const c = sql(store);
+  const rows = c.all<Record<string, unknown>>(
+    `SELECT e.probe_id AS "probeId", e.kind, e.attribution, e.occurred_at AS "occurredAt", e.pass_along AS "passAlong",
+            e.campaign_aware AS "campaignAware", e.follow_up AS "followUp", e.reasons, e.details,
+            o.sender, o.subject, o.excerpt, e.needs_review AS "needsReview",
+            (SELECT c.action FROM corrections c WHERE c.observation_id = e.observation_id ORDER BY c.id DESC LIMIT 1) AS "reviewAction"
+     FROM events e JOIN observations o ON o.id = e.observation_id
+     WHERE e.probe_id IN ${jsonList(c)}
+     ORDER BY e.probe_id, e.occurred_at, e.id`,
+    JSON.stringify(probeIds),
+  );
   for (const r of rows) {
     const ev: TimelineEvent = {
       probeId: r.probeId as number,
@@ -232,22 +242,24 @@ export function probeTimelines(store: Store, probeIds: number[]): Map<number, Ti
  * or ambiguous) and observations stored as unmatched without an event (migration 3).
  */
 export function countUnmatchedEvents(store: Store, since?: number): number {
-  const r = sql(store).db
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM events WHERE probe_id IS NULL AND occurred_at >= ?)
-            + (SELECT COUNT(*) FROM observations WHERE unmatched = 1 AND occurred_at >= ?) AS n`,
-    )
-    .get(since ?? 0, since ?? 0) as { n: number };
-  return r.n;
+  const r = sql(store).get<{ n: number }>(
+    `SELECT (SELECT COUNT(*) FROM events WHERE probe_id IS NULL AND occurred_at >= ?)
+          + (SELECT COUNT(*) FROM observations WHERE unmatched = 1 AND occurred_at >= ?) AS n`,
+    since ?? 0,
+    since ?? 0,
+  );
+  return r!.n;
 }
 
 /** Evidence and identity columns of the given probes (screenshots, inquiry text). */
 export function probeEvidence(store: Store, probeIds: number[]): Map<number, ProbeEvidenceRow> {
   const out = new Map<number, ProbeEvidenceRow>();
   if (!probeIds.length) return out;
-  const rows = sql(store).db
-    .prepare('SELECT id, token, evidence, details, target FROM probes WHERE id IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(probeIds)) as Array<{ id: number; token: string; evidence: string | null; details: string | null; target: string }>;
+  const c = sql(store);
+  const rows = c.all<{ id: number; token: string; evidence: string | null; details: string | null; target: string }>(
+    `SELECT id, token, evidence, details, target FROM probes WHERE id IN ${jsonList(c)}`,
+    JSON.stringify(probeIds),
+  );
   for (const r of rows) out.set(r.id, { token: r.token, evidence: parseJson(r.evidence), details: parseJson(r.details), target: r.target });
   return out;
 }
@@ -262,18 +274,20 @@ export interface ProbeEvidenceRow {
 /** The runs of these facts, oldest first: runsWithProbes() without scanning the probes again. */
 export function runsOfFacts(store: Store, facts: readonly { runId: number }[]): Array<{ id: number; startedAt: number; kind: string }> {
   const ids = [...new Set(facts.map((f) => f.runId))];
-  return sql(store).db
-    .prepare('SELECT id, started_at AS startedAt, kind FROM runs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY started_at, id')
-    .all(JSON.stringify(ids)) as Array<{ id: number; startedAt: number; kind: string }>;
+  const c = sql(store);
+  return c.all<{ id: number; startedAt: number; kind: string }>(
+    `SELECT id, started_at AS "startedAt", kind FROM runs WHERE id IN ${jsonList(c)} ORDER BY started_at, id`,
+    JSON.stringify(ids),
+  );
 }
 
 /** Runs that own at least one probe, oldest first (for trends). */
 export function runsWithProbes(store: Store, filter: ProbeFilter = {}): Array<{ id: number; startedAt: number; kind: string }> {
-  const w = whereOf(filter);
-  return sql(store).db
-    .prepare(
-      `SELECT r.id, r.started_at AS startedAt, r.kind FROM runs r
-       WHERE r.id IN (SELECT DISTINCT run_id FROM probes ${w.sql}) ORDER BY r.started_at, r.id`,
-    )
-    .all(...w.args) as Array<{ id: number; startedAt: number; kind: string }>;
+  const c = sql(store);
+  const w = whereOf(c, filter);
+  return c.all<{ id: number; startedAt: number; kind: string }>(
+    `SELECT r.id, r.started_at AS "startedAt", r.kind FROM runs r
+     WHERE r.id IN (SELECT DISTINCT run_id FROM probes ${w.sql}) ORDER BY r.started_at, r.id`,
+    ...w.args,
+  );
 }

@@ -10,6 +10,7 @@ import type { Store } from './store.js';
 import { needsReviewOf } from './store.js';
 import type { Attribution, ClassifierVerdict, CorrectionRow, EventKind, KeptMail } from './types.js';
 import { parseJson } from './json-column.js';
+import { jsonList, noLimit } from './dialect.js';
 
 /** Bounds of what is kept per reply; the collector's own fetch limits are the same or smaller. */
 export const KEPT_HEADER_CHARS = 64 * 1024;
@@ -74,14 +75,13 @@ function correctionOf(r: unknown[]): CorrectionRow {
 /** Appends to the corrections log; returns the row's id. */
 export function addCorrection(store: Store, c: Omit<CorrectionRow, 'id'>): number {
   const tri = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
-  return Number(
+  return (
     sql(store)
       .statement(
-        'INSERT INTO corrections (observation_id, probe_id, action, kind, pass_along, campaign_aware, note, reviewer, at, classifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO corrections (observation_id, probe_id, action, kind, pass_along, campaign_aware, note, reviewer, at, classifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
       )
-      .run(c.observationId, c.probeId, c.action, c.kind, tri(c.passAlong), tri(c.campaignAware), c.note, c.reviewer, c.at, JSON.stringify(c.classifier))
-      .lastInsertRowid,
-  );
+      .get(c.observationId, c.probeId, c.action, c.kind, tri(c.passAlong), tri(c.campaignAware), c.note, c.reviewer, c.at, JSON.stringify(c.classifier)) as { id: number }
+  ).id;
 }
 
 /** The correction that stands for an observation: its latest row, unless that withdrew it. */
@@ -139,7 +139,7 @@ export interface VerdictQuery {
 const VERDICT_SQL = (where: string) => `
 SELECT e.id, e.observation_id, e.probe_id, e.kind, e.attribution, e.occurred_at, e.pass_along, e.campaign_aware, e.follow_up,
   e.needs_review, e.reasons, e.details, o.sender, o.subject, o.excerpt,
-  EXISTS (SELECT 1 FROM mail_evidence m WHERE m.observation_id = e.observation_id),
+  CASE WHEN EXISTS (SELECT 1 FROM mail_evidence m WHERE m.observation_id = e.observation_id) THEN 1 ELSE 0 END,
   c.id, c.observation_id, c.probe_id, c.action, c.kind, c.pass_along, c.campaign_aware, c.note, c.reviewer, c.at, c.classifier
 FROM events e JOIN observations o ON o.id = e.observation_id
 LEFT JOIN corrections c ON c.id = (SELECT MAX(x.id) FROM corrections x WHERE x.observation_id = e.observation_id)
@@ -163,7 +163,8 @@ export function verdictEvents(store: Store, q: VerdictQuery = {}): VerdictEventR
     args.push(q.eventId);
   }
   if (q.flagged) where.push('AND e.needs_review = 1');
-  const rows = sql(store).statement(VERDICT_SQL(where.join(' '))).raw().all(...args, q.limit ?? -1) as unknown[][];
+  const c = sql(store);
+  const rows = c.rows(VERDICT_SQL(where.join(' ')), ...args, q.limit ?? noLimit(c));
   return rows.map((r) => {
     const c = r[16] === null ? null : correctionOf(r.slice(16));
     return {
@@ -260,7 +261,7 @@ export interface ReviewSummary {
 
 const EVENT_KIND_AS_VERDICT: Record<string, string> = { 'auto-ack': 'auto-ack', 'human-reply': 'human', bounce: 'bounce' };
 
-function probeScope(filter: ProbeFilter): { sql: string; args: unknown[] } {
+function probeScope(store: Store, filter: ProbeFilter): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   if (filter.runId !== undefined) {
@@ -268,7 +269,7 @@ function probeScope(filter: ProbeFilter): { sql: string; args: unknown[] } {
     args.push(filter.runId);
   }
   if (filter.runIds !== undefined) {
-    where.push('run_id IN (SELECT value FROM json_each(?))');
+    where.push(`run_id IN ${jsonList(sql(store))}`);
     args.push(JSON.stringify(filter.runIds));
   }
   if (filter.since !== undefined) {
@@ -284,18 +285,17 @@ function probeScope(filter: ProbeFilter): { sql: string; args: unknown[] } {
  * The corrections log and the needs_review index are small: no scan of the events.
  */
 export function reviewSummary(store: Store, filter: ProbeFilter = {}, limit = 200): ReviewSummary {
-  const scope = probeScope(filter);
-  const standing = sql(store).db
-    .prepare(
+  const scope = probeScope(store, filter);
+  const db = sql(store);
+  const standing = db.rows(
       `SELECT c.id, c.observation_id, c.probe_id, c.action, c.kind, c.pass_along, c.campaign_aware, c.note, c.reviewer, c.at, c.classifier,
          e.id, e.occurred_at, p.entry_key, p.site_id, e.details
        FROM corrections c JOIN probes p ON p.id = c.probe_id
        LEFT JOIN events e ON e.observation_id = c.observation_id AND e.kind IN ('auto-ack', 'human-reply', 'bounce', 'unattributed')
        WHERE c.id IN (SELECT MAX(id) FROM corrections GROUP BY observation_id) AND c.action != 'clear' AND c.probe_id IN (${scope.sql})
        ORDER BY e.occurred_at, c.id`,
-    )
-    .raw()
-    .all(...scope.args) as unknown[][];
+    ...scope.args,
+  );
   const items: ReviewedVerdict[] = [];
   let corrected = 0;
   let confirmed = 0;
@@ -328,12 +328,13 @@ export function reviewSummary(store: Store, filter: ProbeFilter = {}, limit = 20
        WHERE e.needs_review = 1 AND e.probe_id IN (${scope.sql})
          AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.observation_id = e.observation_id
                          AND c.id = (SELECT MAX(id) FROM corrections WHERE observation_id = e.observation_id) AND c.action != 'clear')`;
-  const needsReview = (sql(store).db.prepare(`SELECT COUNT(*) ${unreviewed}`).pluck().get(...scope.args) as number) ?? 0;
+  const needsReview = (db.rows(`SELECT COUNT(*) ${unreviewed}`, ...scope.args)[0]?.[0] as number | undefined) ?? 0;
   const room = Math.max(0, limit - items.length);
-  const flagged = sql(store).db
-    .prepare(`SELECT e.id, e.probe_id, p.entry_key, p.site_id, e.occurred_at, e.kind, e.pass_along, e.campaign_aware, e.details ${unreviewed} ORDER BY e.occurred_at, e.id LIMIT ?`)
-    .raw()
-    .all(...scope.args, room) as unknown[][];
+  const flagged = db.rows(
+    `SELECT e.id, e.probe_id, p.entry_key, p.site_id, e.occurred_at, e.kind, e.pass_along, e.campaign_aware, e.details ${unreviewed} ORDER BY e.occurred_at, e.id LIMIT ?`,
+    ...scope.args,
+    room,
+  );
   for (const r of flagged) {
     const details = parseJson<Record<string, unknown>>(r[8]) ?? {};
     const v = { kind: EVENT_KIND_AS_VERDICT[r[5] as string] ?? null, passAlong: r[6] === 1, campaignAware: r[7] === 1 };

@@ -4,9 +4,12 @@
  */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { Connection, registerConnection } from './connection.js';
-import { HOST, immediate, openDatabase, schemaVersion, type OpenOptions, type Statement } from './db.js';
+import { UsageError } from '../errors.js';
+import { registerConnection, type Connection } from './connection.js';
+import { HOST, isPostgresUrl, openConnection, schemaVersion, storeLabel, type OpenOptions } from './db.js';
 import { MIGRATIONS, REFRESH_STALE_FACTS } from './migrations.js';
+import { REFRESH_STALE_FACTS_PG } from './migrations-pg.js';
+import { jsonList } from './dialect.js';
 import type {
   EventInput,
   EventRow,
@@ -17,6 +20,8 @@ import type {
   RunRow,
   UnmatchedMailInput,
 } from './types.js';
+
+export { isPostgresUrl, storeExists, storeLabel } from './db.js';
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 const parse = <T>(s: unknown): T | null => (typeof s === 'string' ? (JSON.parse(s) as T) : null);
@@ -83,27 +88,37 @@ export interface ProbeUpdate {
 // the cap only guards against a caller building unbounded SQL texts.
 export class Store {
   readonly #c: Connection;
-  private readonly probeStatements = new Map<string, { st: Statement; keys: string[]; json: boolean[] }>();
+  private readonly probeColumns = new Map<string, { keys: string[]; json: boolean[] }>();
+  /** The SQLite file, or the PostgreSQL URL without its password (safe to print). */
+  readonly path: string;
+  /** Which engine keeps this store. */
+  readonly engine: 'sqlite' | 'postgres';
+  /**
+   * @param location a SQLite file path, or a postgres:// URL (PostgreSQL; the password from a
+   *   ${ENV} reference in the URL or from PGPASSWORD, never written in a file).
+   */
   constructor(
-    readonly path: string,
+    location: string,
     readonly clock: Clock = systemClock,
     opts: OpenOptions = {},
   ) {
-    this.#c = new Connection(openDatabase(path, opts));
+    this.path = storeLabel(location);
+    this.engine = isPostgresUrl(location) ? 'postgres' : 'sqlite';
+    this.#c = openConnection(location, opts);
     registerConnection(this, this.#c);
   }
 
   /** A store opened read-only is not migrated: true when its schema is older than this build's. */
   schemaBehind(): boolean {
-    return schemaVersion(this.#c.db) < MIGRATIONS.length;
+    return schemaVersion(this.#c) < MIGRATIONS.length;
   }
 
   close(): void {
-    this.probeStatements.clear();
+    this.probeColumns.clear();
     this.#c.close();
   }
 
-  #statement(sql: string): Statement {
+  #statement(sql: string) {
     return this.#c.statement(sql);
   }
 
@@ -113,16 +128,15 @@ export class Store {
    * which costs about half of building and then renaming a 26-key object per row.
    */
   #probeRows(sql: string, args: unknown[]): ProbeRow[] {
-    let q = this.probeStatements.get(sql);
+    const t = this.#c.table(sql, args);
+    let q = this.probeColumns.get(sql);
     if (!q) {
-      if (this.probeStatements.size >= 256) this.probeStatements.clear();
-      const st = this.#c.db.prepare(sql).raw(true);
-      const names = st.columns().map((c) => c.name);
-      q = { st, keys: names.map(camel), json: names.map((n) => PROBE_JSON.includes(n)) };
-      this.probeStatements.set(sql, q);
+      if (this.probeColumns.size >= 256) this.probeColumns.clear();
+      q = { keys: t.columns.map(camel), json: t.columns.map((n) => PROBE_JSON.includes(n)) };
+      this.probeColumns.set(sql, q);
     }
     const { keys, json: isJson } = q;
-    return (q.st.all(...args) as unknown[][]).map((a) => {
+    return t.rows.map((a) => {
       const o: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i++) o[keys[i]!] = isJson[i] ? parse(a[i]) : a[i];
       return o as unknown as ProbeRow;
@@ -134,7 +148,7 @@ export class Store {
   }
 
   tx<T>(fn: () => T): T {
-    return immediate(this.#c.db, fn);
+    return this.#c.tx(fn);
   }
 
   private batchDepth = 0;
@@ -151,7 +165,7 @@ export class Store {
       try {
         this.#statement('INSERT INTO facts_deferred VALUES (1)').run();
         const out = fn();
-        this.#c.db.exec(REFRESH_STALE_FACTS);
+        this.#c.exec(this.#c.dialect === 'sqlite' ? REFRESH_STALE_FACTS : REFRESH_STALE_FACTS_PG);
         return out;
       } finally {
         this.batchDepth--;
@@ -163,8 +177,8 @@ export class Store {
   startRun(kind: string, configPath: string, dryRun = false): number {
     return this.tx(
       () =>
-        this.#statement('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?)')
-          .run(kind, configPath, this.clock.now(), dryRun ? 1 : 0, process.pid).lastInsertRowid as number,
+        (this.#statement('INSERT INTO runs (kind, config_path, started_at, dry_run, pid) VALUES (?, ?, ?, ?, ?) RETURNING id')
+          .get(kind, configPath, this.clock.now(), dryRun ? 1 : 0, process.pid) as { id: number }).id,
     );
   }
 
@@ -192,14 +206,14 @@ export class Store {
       const id = this.#statement(
           `INSERT INTO probes (token, run_id, entry_key, site_id, service_line_id, entry_point_id, channel, target, status,
              planned_at, submitting_at, closes_at, shopper_name, shopper_email, shopper_phone, inquiry, variant, details)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
-        .run(
+        .get(
           p.token, p.runId, p.entryKey, p.siteId, p.serviceLineId, p.entryPointId, p.channel, p.target,
           now, now, p.closesAt ?? null, p.shopperName ?? null, p.shopperEmail ?? null, p.shopperPhone ?? null,
           p.inquiry ?? null, p.variant ?? null, json(p.details),
-        ).lastInsertRowid as number;
-      return this.getProbe(id)!;
+        ) as { id: number };
+      return this.getProbe(id.id)!;
     });
   }
 
@@ -231,13 +245,14 @@ export class Store {
   /** The probes with these tokens (lowercase), in one query. */
   probesByTokens(tokens: string[]): ProbeRow[] {
     if (!tokens.length) return [];
-    return this.#probeRows('SELECT * FROM probes WHERE token IN (SELECT value FROM json_each(?))', [JSON.stringify(tokens)]);
+    return this.#probeRows(`SELECT * FROM probes WHERE token IN ${jsonList(this.#c, 'text')}`, [JSON.stringify(tokens)]);
   }
 
   /** The probes whose Message-ID is one of these, compared case-insensitively, by id. */
   probesByMessageIds(messageIds: string[]): ProbeRow[] {
     if (!messageIds.length) return [];
-    return this.#probeRows('SELECT * FROM probes WHERE lower(message_id) IN (SELECT lower(value) FROM json_each(?)) ORDER BY id', [JSON.stringify(messageIds)]);
+    const list = this.#c.dialect === 'sqlite' ? '(SELECT lower(value) FROM json_each(?))' : '(SELECT lower(v) FROM json_array_elements_text(?::json) AS t(v))';
+    return this.#probeRows(`SELECT * FROM probes WHERE lower(message_id) IN ${list} ORDER BY id`, [JSON.stringify(messageIds)]);
   }
 
   probeByMessageId(messageId: string): ProbeRow | undefined {
@@ -298,14 +313,14 @@ export class Store {
   addObservation(o: ObservationInput): { id: number; isNew: boolean } {
     const r = this.#statement(
         `INSERT INTO observations (source, source_id, occurred_at, time_source, clock_skew_ms, collected_at, sender, recipient, subject, message_id, in_reply_to, refs, excerpt, data, unmatched)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO NOTHING RETURNING id`,
       )
-      .run(
+      .get(
         o.source, o.sourceId, o.occurredAt, o.timeSource, o.clockSkewMs ?? null, this.clock.now(), o.sender ?? null,
         o.recipient ?? null, o.subject ?? null, o.messageId ?? null, o.inReplyTo ?? null, o.refs ?? null, o.excerpt ?? null, json(o.data),
         o.unmatched ? 1 : 0,
-      );
-    if (r.changes === 1) return { id: Number(r.lastInsertRowid), isNew: true };
+      ) as { id: number } | undefined;
+    if (r) return { id: r.id, isNew: true };
     const existing = this.#statement('SELECT id FROM observations WHERE source = ? AND source_id = ?').get(o.source, o.sourceId) as { id: number };
     return { id: existing.id, isNew: false };
   }
@@ -361,7 +376,7 @@ export class Store {
     const vals: unknown[] = [];
     if (filter.kind) (where.push('kind = ?'), vals.push(filter.kind));
     if (filter.since !== undefined) (where.push('occurred_at >= ?'), vals.push(filter.since));
-    if (filter.probeIds) where.push(`probe_id IN (SELECT value FROM json_each(?))`), vals.push(JSON.stringify(filter.probeIds));
+    if (filter.probeIds) where.push(`probe_id IN ${jsonList(this.#c)}`), vals.push(JSON.stringify(filter.probeIds));
     const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY occurred_at, id`;
     return this.#statement(sql).all(...vals).map((r) => eventOf(r)!);
   }
@@ -377,12 +392,16 @@ export class Store {
              e.reasons, e.details, o.sender, o.subject
            FROM events e JOIN observations o ON o.id = e.observation_id WHERE e.probe_id IS NULL
            UNION ALL
-           SELECT NULL, o.id, NULL, 'unattributed', 'none', o.occurred_at, 0, 0, 0, json_array(?),
+           SELECT NULL, o.id, NULL, 'unattributed', 'none', o.occurred_at, 0, 0, 0, ${this.#c.dialect === 'sqlite'
+             ? `json_array(?),
              json_object('mailbox', json_extract(o.data, '$.mailbox'), 'from', o.sender, 'subject', substr(o.subject, 1, 200),
-               'timeSource', o.time_source, 'clockSkewMs', o.clock_skew_ms),
+               'timeSource', o.time_source, 'clockSkewMs', o.clock_skew_ms)`
+             : `json_build_array(?::text)::text,
+             json_build_object('mailbox', o.data::json -> 'mailbox', 'from', o.sender, 'subject', substr(o.subject, 1, 200),
+               'timeSource', o.time_source, 'clockSkewMs', o.clock_skew_ms)::text`},
              o.sender, o.subject
            FROM observations o WHERE o.unmatched = 1
-         ) ORDER BY occurred_at DESC, observation_id DESC LIMIT ?`,
+         ) AS u ORDER BY occurred_at DESC, observation_id DESC LIMIT ?`,
       )
       .all(UNMATCHED_REASON, limit)
       .map((r) => eventOf(r) as UnattributedRow);
@@ -407,7 +426,7 @@ export class Store {
   }
 
   suppressions(): Array<{ scope: string; reason: string; createdAt: number }> {
-    return this.#statement('SELECT scope, reason, created_at AS createdAt FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
+    return this.#statement('SELECT scope, reason, created_at AS "createdAt" FROM suppressions').all() as Array<{ scope: string; reason: string; createdAt: number }>;
   }
 
   // ── locks ───────────────────────────────────────────────────────────────────
@@ -425,17 +444,25 @@ export class Store {
   }
 
   releaseLock(name: string): void {
-    if (!this.#c.db.open) return;
+    if (!this.#c.open) return;
     this.tx(() => this.#statement('DELETE FROM locks WHERE name = ? AND pid = ?').run(name, process.pid));
   }
 
+  /**
+   * 'ok', or what is wrong. SQLite: PRAGMA integrity_check. PostgreSQL keeps its own pages
+   * consistent; what can drift there is ours: probe_facts against the events it sums.
+   */
   integrityCheck(): string {
-    return this.#c.db.pragma('integrity_check', { simple: true }) as string;
+    const c = this.#c;
+    if (c.dialect === 'sqlite') return c.get<{ integrity_check: string }>('PRAGMA integrity_check')!.integrity_check;
+    const stale = c.get<{ n: number }>('SELECT COUNT(*) AS n FROM facts_stale')!.n + c.get<{ n: number }>('SELECT COUNT(*) AS n FROM facts_deferred')!.n;
+    return stale ? `${stale} probe_facts refresh(es) left pending` : 'ok';
   }
 
-  /** A consistent copy for CI caching, safe while others write. */
+  /** A consistent copy for CI caching, safe while others write (SQLite; on PostgreSQL use pg_dump). */
   vacuumInto(target: string): void {
-    this.#c.db.prepare('VACUUM INTO ?').run(target);
+    if (this.#c.dialect !== 'sqlite') throw new UsageError('a PostgreSQL store is copied with pg_dump, not VACUUM INTO', 'ESTOREENGINE');
+    this.#c.run('VACUUM INTO ?', target);
   }
 }
 

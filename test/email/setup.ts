@@ -10,6 +10,8 @@ export interface EmailSetupOptions {
   imap?: { port: number; user: string; pass: string; timeout?: string; mailboxes?: string[] };
   smtp?: { port: number; user?: string; pass?: string };
   extra?: string;
+  /** A PostgreSQL store (RESPOND_AUDIT_STORE_URL for the CLI) instead of the config's SQLite file. */
+  storeUrl?: string;
 }
 
 export const INQUIRY = `subject: "Question about {serviceLine.name}"
@@ -95,9 +97,11 @@ export interface EmailSetup {
 
 export function emailSetup(o: EmailSetupOptions, start = Date.parse('2026-03-02T15:00:00Z')): EmailSetup {
   const dir = tempTree({ 'configs/audit.yaml': emailConfigYaml(o), 'probes/new-inquiry.yaml': INQUIRY });
-  const env = { TEST_IMAP_PASS: o.imap?.pass ?? 'unused', TEST_SMTP_PASS: o.smtp?.pass ?? 'unused' };
+  const env: Record<string, string> = { TEST_IMAP_PASS: o.imap?.pass ?? 'unused', TEST_SMTP_PASS: o.smtp?.pass ?? 'unused' };
+  if (o.storeUrl) env.RESPOND_AUDIT_STORE_URL = o.storeUrl;
   const configPath = join(dir, 'configs/audit.yaml');
   const loaded = loadConfigOrThrow(configPath, { cwd: dir, env });
+  if (o.storeUrl) loaded.storePath = o.storeUrl;
   const clock = fixedClock(start);
   const store = new Store(loaded.storePath, clock);
   return { dir, configPath, env, loaded, store, clock };

@@ -19,10 +19,13 @@ import { BIN, cliProcess, type CliResult } from '../helpers/cli.js';
 import { useDovecot, type TestMailUser } from '../helpers/dovecot.js';
 import { emailSetup } from '../email/setup.js';
 import { deliverReplies, seedProbes } from './mailbox.js';
+import { rawSql } from '../helpers/raw-store.js';
+import { useStoreBackends } from '../helpers/store-backends.js';
 
 const dovecot = useDovecot();
 const EAST_LINES = 12;
-const BAD = /SQLITE_BUSY|database is locked|internal error|SqliteError/i;
+const BAD = /SQLITE_BUSY|database is locked|internal error|SqliteError|PgError|deadlock|could not serialize/i;
+const backends = useStoreBackends();
 
 const eastSite = `  - id: east
     name: East Clinic
@@ -34,8 +37,10 @@ let intake: MailIntake;
 let desk: FrontDesk;
 let writer: MailboxWriter;
 let user: TestMailUser;
-beforeAll(async () => {
+/** A fresh mailbox and front desk per test (each backend's test reads only its own mail). */
+function freshDesk() {
   user = dovecot.freshUser();
+  void writer?.close();
   writer = imapAppendWriter({ host: dovecot.server.host, port: dovecot.server.imapPort, user: user.user, pass: user.pass });
   const scripts: Record<string, InboxScript> = {};
   const answer = (addr: string, name: string): InboxScript => ({ from: `${name} <${addr}>`, replies: [{ style: 'auto-ack', after: 0 }, { style: 'human', after: 0 }] });
@@ -43,12 +48,24 @@ beforeAll(async () => {
   scripts['ortho@north.example.org'] = answer('ortho@north.example.org', 'North Ortho');
   scripts['cardio@north.example.org'] = answer('cardio@north.example.org', 'North Cardio');
   desk = new FrontDesk({ clock: systemClock, writer, scripts, organization: 'Lakeside Health' });
+}
+beforeAll(async () => {
+  freshDesk();
   intake = await startMailIntake({ clock: systemClock, onMessage: (m) => desk.onEmail(m) });
 });
 afterAll(async () => {
   await intake?.close();
   await writer?.close();
 });
+
+function storeObservationIds(location: string): string[] {
+  const store = new Store(location, undefined, { readonly: true });
+  try {
+    return rawSql(store).all<{ message_id: string }>('SELECT message_id FROM observations').map((r) => r.message_id);
+  } finally {
+    store.close();
+  }
+}
 
 function observationIds(path: string): string[] {
   const db = new Database(path, { readonly: true });
@@ -59,9 +76,18 @@ function observationIds(path: string): string[] {
   }
 }
 
-describe('concurrent processes on one store', () => {
-  it('run beside collects: all succeed, every reply stored once, nothing missed', { timeout: 120_000 }, async () => {
-    const s = emailSetup({ smtp: { port: intake.port }, imap: { port: dovecot.server.imapPort, user: user.user, pass: user.pass, mailboxes: ['INBOX'] }, extra: eastSite });
+describe.each(backends)('concurrent processes on one store ($name)', ({ name, fresh }) => {
+  it('run beside collects: all succeed, every reply stored once, nothing missed', { timeout: 240_000 }, async () => {
+    // The intake, desk and mailbox serve both backends' tests: count from here.
+    freshDesk();
+    const intakeBefore = intake.received.length;
+    const deskBefore = desk.delivered.length;
+    const s = emailSetup({
+      smtp: { port: intake.port },
+      imap: { port: dovecot.server.imapPort, user: user.user, pass: user.pass, mailboxes: ['INBOX'] },
+      extra: eastSite,
+      ...(name === 'postgres' ? { storeUrl: fresh() } : {}),
+    });
     // Mail already waiting (replies to an earlier run) keeps the collects busy while run writes.
     const older = seedProbes(s, 60);
     const seeded = await deliverReplies(dovecot.server, user.user, older, 10, { t0: s.clock.now() });
@@ -87,10 +113,10 @@ describe('concurrent processes on one store', () => {
       expect(r.stderr + r.stdout, label).not.toMatch(BAD);
     }
     // Every email entry point was sent exactly once; each answered twice at once.
-    expect(intake.received.filter((m) => m.to[0]!.endsWith('@east.example.org'))).toHaveLength(EAST_LINES);
-    const ids = observationIds(s.loaded.storePath);
+    expect(intake.received.slice(intakeBefore).filter((m) => m.to[0]!.endsWith('@east.example.org'))).toHaveLength(EAST_LINES);
+    const ids = storeObservationIds(s.loaded.storePath);
     expect(new Set(ids).size, 'a reply stored twice').toBe(ids.length);
-    const deskIds = desk.delivered.map((d) => /^Message-ID: (.*)$/im.exec(d.raw)![1]!.trim().toLowerCase());
+    const deskIds = desk.delivered.slice(deskBefore).map((d) => /^Message-ID: (.*)$/im.exec(d.raw)![1]!.trim().toLowerCase());
     expect(new Set(ids)).toEqual(new Set([...seeded, ...deskIds]));
     const store = new Store(s.loaded.storePath);
     try {
@@ -105,6 +131,10 @@ describe('concurrent processes on one store', () => {
     }
   });
 
+});
+
+// VACUUM INTO is SQLite's consistent copy (PostgreSQL's is pg_dump).
+describe('concurrent processes on one SQLite store', () => {
   it('VACUUM INTO while a collect writes: every copy opens, is intact, and holds what was committed before it', { timeout: 120_000 }, async () => {
     const u = dovecot.freshUser();
     const s = emailSetup({ imap: { port: dovecot.server.imapPort, user: u.user, pass: u.pass, mailboxes: ['INBOX', 'Archive', 'Replies'] } });

@@ -5,16 +5,17 @@
  * every delivered reply is stored exactly once.
  */
 import { spawn } from 'node:child_process';
-// better-sqlite3 directly, not through Store: reads the file a killed collect process left behind (fault injection).
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { BIN, cliProcess } from '../helpers/cli.js';
 import { useDovecot } from '../helpers/dovecot.js';
 import { emailSetup } from '../email/setup.js';
 import { deliverReplies, seedProbes } from './mailbox.js';
+import { rawSql } from '../helpers/raw-store.js';
+import { useStoreBackends } from '../helpers/store-backends.js';
 
 const dovecot = useDovecot();
+const backends = useStoreBackends();
 const MAILBOXES = ['INBOX', 'Archive', 'Replies'];
 const TRIALS = 10;
 
@@ -23,30 +24,17 @@ function rng(seed: number) {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-function storedIds(path: string): string[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return (db.prepare("SELECT message_id FROM observations WHERE source = 'imap'").all() as Array<{ message_id: string }>).map((r) => r.message_id);
-  } finally {
-    db.close();
-  }
+// A read-only Store beside the collect processes: what they committed, as any reader sees it.
+function storedIds(reader: Store): string[] {
+  return rawSql(reader).all<{ message_id: string }>("SELECT message_id FROM observations WHERE source = 'imap'").map((r) => r.message_id);
 }
 
-function countObservations(path: string): number {
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT COUNT(*) AS n FROM observations').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
+function countObservations(reader: Store): number {
+  return rawSql(reader).get<{ n: number }>('SELECT COUNT(*) AS n FROM observations')!.n;
 }
 
 /** Starts `collect`; kills it after `afterMs`, or as soon as a commit raised the stored count past `past`. */
-function collectAndKill(cwd: string, env: Record<string, string>, storePath: string, plan: { afterMs?: number; past?: number }): Promise<{ killed: boolean }> {
+function collectAndKill(cwd: string, env: Record<string, string>, reader: Store, plan: { afterMs?: number; past?: number }): Promise<{ killed: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, 'collect', 'configs/audit.yaml'], { cwd, env: { ...process.env, ...env, CI: '1' }, stdio: 'ignore' });
     let killed = false;
@@ -56,7 +44,7 @@ function collectAndKill(cwd: string, env: Record<string, string>, storePath: str
       child.kill('SIGKILL');
     };
     const timer = plan.afterMs !== undefined ? setTimeout(kill, plan.afterMs) : undefined;
-    const poll = plan.past !== undefined ? setInterval(() => countObservations(storePath) > plan.past! && kill(), 10) : undefined;
+    const poll = plan.past !== undefined ? setInterval(() => countObservations(reader) > plan.past! && kill(), 10) : undefined;
     child.on('exit', () => {
       if (timer) clearTimeout(timer);
       if (poll) clearInterval(poll);
@@ -65,27 +53,28 @@ function collectAndKill(cwd: string, env: Record<string, string>, storePath: str
   });
 }
 
-describe('kill -9 during collect (Dovecot)', () => {
-  it(`${TRIALS} random kills: store intact, nothing doubled, next collect completes, nothing missed`, { timeout: 240_000 }, async () => {
+describe.each(backends)('kill -9 during collect (Dovecot, $name)', ({ name, fresh }) => {
+  it(`${TRIALS} random kills: store intact, nothing doubled, next collect completes, nothing missed`, { timeout: 400_000 }, async () => {
     const u = dovecot.freshUser();
-    const s = emailSetup({ imap: { port: dovecot.server.imapPort, user: u.user, pass: u.pass, mailboxes: MAILBOXES } });
+    const s = emailSetup({ imap: { port: dovecot.server.imapPort, user: u.user, pass: u.pass, mailboxes: MAILBOXES }, ...(name === 'postgres' ? { storeUrl: fresh() } : {}) });
     const storePath = s.loaded.storePath;
     const probes = seedProbes(s, 40);
     s.store.close();
+    const reader = new Store(storePath, undefined, { readonly: true });
     const delivered: string[] = [];
     let midCollect = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       const r = rng(11 + trial * 97);
       // 40 probes × 6 replies: most of a second of collecting, three commits.
       delivered.push(...(await deliverReplies(dovecot.server, u.user, probes, 6, { t0: s.clock.now(), mailboxes: MAILBOXES })));
-      const before = countObservations(storePath);
+      const before = countObservations(reader);
       // Half the trials die at a random moment, half right after a commit (between mailboxes).
       const plan = trial % 2 === 0 ? { afterMs: Math.floor(300 + r() * 1200) } : { past: before };
-      const { killed } = await collectAndKill(s.dir, s.env, storePath, plan);
+      const { killed } = await collectAndKill(s.dir, s.env, reader, plan);
 
       const store = new Store(storePath);
       expect(store.integrityCheck()).toBe('ok');
-      const ids = storedIds(storePath);
+      const ids = storedIds(reader);
       expect(new Set(ids).size, 'a reply stored twice').toBe(ids.length);
       expect(ids.every((id) => delivered.includes(id))).toBe(true);
       if (killed && ids.length > before && ids.length < delivered.length) midCollect++;
@@ -93,7 +82,7 @@ describe('kill -9 during collect (Dovecot)', () => {
 
       const next = await cliProcess(['collect', 'configs/audit.yaml', '--json'], { cwd: s.dir, env: s.env });
       expect(next.code, next.stderr).toBe(0);
-      const after = storedIds(storePath);
+      const after = storedIds(reader);
       expect(after.length).toBe(delivered.length);
       expect(new Set(after)).toEqual(new Set(delivered));
     }
@@ -108,6 +97,7 @@ describe('kill -9 during collect (Dovecot)', () => {
       }
     } finally {
       store.close();
+      reader.close();
     }
   });
 });

@@ -12,9 +12,11 @@ import { Store } from '../../src/store/store.js';
 import { BIN, cliProcess } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
 import { INQUIRY } from '../plan/helpers.js';
+import { useStoreBackends } from '../helpers/store-backends.js';
 
 const STYLES = ['plain', 'ajax', 'hang-submit', 'multistep'] as const;
 let site: SandboxSite;
+const backends = useStoreBackends();
 
 beforeAll(async () => {
   site = await startSandboxSite({ clock: systemClock, forms: [] });
@@ -44,9 +46,9 @@ function rng(seed: number) {
 }
 
 /** Starts `run` and kills it with SIGKILL after `ms`, or when the site receives its k-th submission. */
-function runAndKill(cwd: string, trial: number, plan: { afterMs?: number; onSubmission?: number }): Promise<void> {
+function runAndKill(cwd: string, env: Record<string, string>, trial: number, plan: { afterMs?: number; onSubmission?: number }): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'run'], { cwd, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'run'], { cwd, env: { ...process.env, ...env, CI: '1' }, stdio: 'ignore' });
     let timer: NodeJS.Timeout | undefined;
     const poll = setInterval(() => {
       if (plan.onSubmission !== undefined && site.received.filter((r) => r.path.startsWith(`/t${trial}/`)).length >= plan.onSubmission) child.kill('SIGKILL');
@@ -62,16 +64,19 @@ function runAndKill(cwd: string, trial: number, plan: { afterMs?: number; onSubm
 
 const TRIALS = Array.from({ length: 20 }, (_, i) => i);
 
-describe('kill -9 during run', () => {
-  it.each(TRIALS)('trial %i', { timeout: 180_000 }, async (trial) => {
+// PostgreSQL: the first 8 trials (both kinds of kill), for time; SQLite all 20.
+describe.each(backends)('kill -9 during run ($name)', ({ name, fresh }) => {
+  it.each(name === 'sqlite' ? TRIALS : TRIALS.slice(0, 8))('trial %i', { timeout: 180_000 }, async (t) => {
+    const trial = name === 'sqlite' ? t : 100 + t;
     const r = rng(7 + trial * 31);
     const cwd = workspace(trial);
     // Half the trials die at a random moment, half the instant the site has a submission
     // (between the click and the commit).
     const plan = trial % 2 === 0 ? { afterMs: Math.floor(200 + r() * 4000) } : { onSubmission: 1 + Math.floor(r() * 4) };
-    await runAndKill(cwd, trial, plan);
+    const storePath = name === 'sqlite' ? join(cwd, 'configs', 'respond-audit.db') : fresh();
+    const env: Record<string, string> = name === 'sqlite' ? {} : { RESPOND_AUDIT_STORE_URL: storePath };
+    await runAndKill(cwd, env, trial, plan);
 
-    const storePath = join(cwd, 'configs', 'respond-audit.db');
     const mine = () => site.received.filter((x) => x.path.startsWith(`/t${trial}/`));
     const tokenOf = (email: string) => /\+([a-z0-9]+)@/.exec(email)?.[1];
     const check = (store: Store) => {
@@ -92,7 +97,7 @@ describe('kill -9 during run', () => {
     }
 
     // The next run completes and sends nothing twice.
-    const next = await cliProcess(['run'], { cwd });
+    const next = await cliProcess(['run'], { cwd, env });
     expect(next.code, next.stderr).toBe(0);
     const store = new Store(storePath);
     check(store);

@@ -5,10 +5,10 @@
  * and `--dry-run`, which contacts nothing at all. Runs happen at chosen moments through
  * RESPOND_AUDIT_NOW, the way a nightly job would meet them.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { DEMO_CONFIG } from '../../src/commands/demo.js';
 import { startDemoOrganization } from '../../src/sandbox/demo-org.js';
@@ -18,11 +18,24 @@ import { startSandboxTwilio, type SandboxTwilio } from '../../src/sandbox/twilio
 import { cli, cliProcess } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
 import { INQUIRY, orgWorkspace, startSmallOrg } from './org.js';
+import { useStoreBackends, type StoreBackend } from '../helpers/store-backends.js';
 
 const AC = 'AC' + '5e'.repeat(16);
 const TOKEN = 'pester-token-1';
 const H = 3_600_000;
-const at = (t: number) => ({ RESPOND_AUDIT_NOW: new Date(t).toISOString(), TW_SID: AC, TW_TOKEN: TOKEN });
+const backends = useStoreBackends();
+// The caps and the stop request come from the store's history: those suites run on both
+// engines, each test on a fresh PostgreSQL database (RESPOND_AUDIT_STORE_URL) in the second.
+let storeEnv: Record<string, string> = {};
+function onEachStore(b: StoreBackend) {
+  beforeEach(() => {
+    storeEnv = b.name === 'postgres' ? { RESPOND_AUDIT_STORE_URL: b.fresh() } : {};
+  });
+  afterEach(() => {
+    storeEnv = {};
+  });
+}
+const at = (t: number) => ({ RESPOND_AUDIT_NOW: new Date(t).toISOString(), TW_SID: AC, TW_TOKEN: TOKEN, ...storeEnv });
 
 let mail: MailIntake;
 let twilio: SandboxTwilio;
@@ -80,6 +93,8 @@ function counter() {
 async function runAt(cwd: string, t: number, extra: string[] = []) {
   const r = await cli(['run', 'configs/audit.yaml', ...extra], { cwd, env: at(t) });
   expect(r.code, r.stderr + r.stdout).toBe(0);
+  // On PostgreSQL nothing went to the config's SQLite file.
+  if (storeEnv.RESPOND_AUDIT_STORE_URL) expect(existsSync(join(cwd, 'configs', 'respond-audit.db'))).toBe(false);
   return r;
 }
 
@@ -129,7 +144,8 @@ describe('quiet hours (20:00-08:00) in each site\'s own timezone, across DST', (
   });
 });
 
-describe('caps', () => {
+describe.each(backends)('caps ($name)', (backend) => {
+  onEachStore(backend);
   const ONE_SITE = (n: number) => `  - id: north
     name: North Clinic
     serviceLines:
@@ -209,7 +225,8 @@ describe('the do-not-contact list', () => {
   });
 });
 
-describe('a reply asking to stop', () => {
+describe.each(backends)('a reply asking to stop ($name)', (backend) => {
+  onEachStore(backend);
   it('suppresses every entry point of that site (form, mail, phone, text) on later runs; other sites go on', { timeout: 120_000 }, async () => {
     const org = await startSmallOrg({
       creds: { imapUser: 'shopper', imapPass: 'imap-pass-2', smtpUser: 'jordan', smtpPass: 'smtp-pass-2', accountSid: 'AC' + 'cd'.repeat(16), authToken: 'token-5678' },
@@ -227,15 +244,15 @@ describe('a reply asking to stop', () => {
         calls: org.twilio.counts.callsPlaced,
         texts: org.twilio.counts.messagesSent,
       });
-      const first = await cli(['run', 'configs/audit.yaml'], { cwd, env: org.env });
+      const first = await cli(['run', 'configs/audit.yaml'], { cwd, env: { ...org.env, ...storeEnv } });
       expect(first.code, first.stderr + first.stdout).toBe(0);
       expect(counts()).toEqual({ form: 1, northMail: 1, southMail: 1, calls: 1, texts: 1 });
-      const col = await cli(['collect', 'configs/audit.yaml', '--json'], { cwd, env: org.env });
+      const col = await cli(['collect', 'configs/audit.yaml', '--json'], { cwd, env: { ...org.env, ...storeEnv } });
       expect(col.code, col.stderr).toBe(0);
-      const st = await cli(['status', 'configs/audit.yaml', '--json'], { cwd, env: org.env });
+      const st = await cli(['status', 'configs/audit.yaml', '--json'], { cwd, env: { ...org.env, ...storeEnv } });
       expect(st.stdout).toMatch(/stop-request/);
       // Nine days later every probe's wait window is over: only the suppression holds North back.
-      const later = { ...org.env, RESPOND_AUDIT_NOW: new Date(Date.now() + 9 * 24 * H).toISOString() };
+      const later = { ...org.env, ...storeEnv, RESPOND_AUDIT_NOW: new Date(Date.now() + 9 * 24 * H).toISOString() };
       const again = await cli(['run', 'configs/audit.yaml', '--json'], { cwd, env: later });
       expect(again.code, again.stderr).toBe(0);
       const skipped = JSON.parse(again.stdout).skipped as Array<{ entry: string; code: string }>;
@@ -246,6 +263,7 @@ describe('a reply asking to stop', () => {
         'north/ortho/webform',
       ]);
       expect(counts()).toEqual({ form: 1, northMail: 1, southMail: 2, calls: 1, texts: 1 });
+      if (backend.name === 'postgres') expect(existsSync(join(cwd, 'configs', 'respond-audit.db'))).toBe(false);
     } finally {
       await org.close();
     }

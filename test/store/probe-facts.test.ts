@@ -9,7 +9,9 @@ import { probeFacts, type ProbeFacts } from '../../src/store/report-queries.js';
 import { Store } from '../../src/store/store.js';
 import type { EventKind } from '../../src/store/types.js';
 import { tempTree } from '../helpers/tmp.js';
-import { rawDb } from '../helpers/raw-store.js';
+import { rawSql } from '../helpers/raw-store.js';
+import { useStoreBackends } from '../helpers/store-backends.js';
+import { PG_MIGRATIONS } from '../../src/store/migrations-pg.js';
 
 // The report reads each probe's events as summed by the triggers of migration 2
 // (probe_facts). These tests hold that table to the events themselves: after any mix of
@@ -20,7 +22,11 @@ import { rawDb } from '../helpers/raw-store.js';
 const RESPONSE = ['auto-ack', 'human-reply', 'sms-reply', 'callback', 'stop-request'];
 const HUMAN = ['human-reply', 'sms-reply', 'callback'];
 
-/** The facts summed from the events table directly (the report's queries before migration 2). */
+/**
+ * The facts summed from the events themselves, in JavaScript (what the report's queries did
+ * before migration 2, with SQLite's json_extract reading of true as 1): an oracle that shares
+ * no SQL with either engine's triggers.
+ */
 function factsFromEvents(store: Store): ProbeFacts[] {
   const base = probeFacts(store).map((f) => ({
     ...f,
@@ -36,47 +42,33 @@ function factsFromEvents(store: Store): ProbeFacts[] {
     call: null,
   })) as ProbeFacts[];
   const byId = new Map(base.map((f) => [f.id, f]));
-  const inList = (l: string[]) => `(${l.map((k) => `'${k}'`).join(', ')})`;
-  const sums = rawDb(store)
-    .prepare(
-      `SELECT probe_id,
-        MIN(CASE WHEN kind IN ${inList(RESPONSE)} THEN occurred_at END),
-        MIN(CASE WHEN kind IN ${inList(HUMAN)} THEN occurred_at END),
-        MIN(CASE WHEN kind = 'callback' THEN occurred_at END),
-        MAX(CASE WHEN kind = 'callback' THEN COALESCE(json_extract(details, '$.voicemail'), 0) ELSE 0 END),
-        MAX(pass_along AND kind IN ${inList(HUMAN)}),
-        MIN(CASE WHEN follow_up = 1 THEN occurred_at END),
-        MAX(campaign_aware AND kind IN ${inList(HUMAN)}),
-        MAX(kind = 'bounce'), MAX(kind = 'stop-request')
-      FROM events WHERE probe_id IS NOT NULL AND attribution IN ('exact', 'likely') GROUP BY probe_id`,
-    )
-    .raw()
-    .all() as unknown[][];
-  for (const r of sums) {
-    const f = byId.get(r[0] as number);
-    if (!f) continue;
+  const scored = store.listEvents().filter((e) => e.probeId !== null && (e.attribution === 'exact' || e.attribution === 'likely'));
+  const min = (l: number[]) => (l.length ? Math.min(...l) : null);
+  const truthy = (v: unknown) => v === true || (typeof v === 'number' && v !== 0);
+  for (const f of byId.values()) {
+    const ev = scored.filter((e) => e.probeId === f.id);
+    if (!ev.length) continue;
+    const human = ev.filter((e) => HUMAN.includes(e.kind));
     Object.assign(f, {
-      firstResponseAt: r[1], firstHumanAt: r[2], firstCallbackAt: r[3], callbackVoicemail: r[4] === 1, passAlong: r[5] === 1,
-      followUpAt: r[6], campaignAware: r[7] === 1, bounced: r[8] === 1, stopRequested: r[9] === 1,
+      firstResponseAt: min(ev.filter((e) => RESPONSE.includes(e.kind)).map((e) => e.occurredAt)),
+      firstHumanAt: min(human.map((e) => e.occurredAt)),
+      firstCallbackAt: min(ev.filter((e) => e.kind === 'callback').map((e) => e.occurredAt)),
+      callbackVoicemail: ev.some((e) => e.kind === 'callback' && truthy(e.details['voicemail'])),
+      passAlong: human.some((e) => e.passAlong),
+      followUpAt: min(ev.filter((e) => e.followUp).map((e) => e.occurredAt)),
+      campaignAware: human.some((e) => e.campaignAware),
+      bounced: ev.some((e) => e.kind === 'bounce'),
+      stopRequested: ev.some((e) => e.kind === 'stop-request'),
     });
-  }
-  const calls = rawDb(store)
-    .prepare(
-      `SELECT probe_id, occurred_at, json_extract(details, '$.reached'), json_extract(details, '$.status'), json_extract(details, '$.answeredBy'),
-        json_extract(details, '$.secondsToAnswer'), json_extract(details, '$.secondsToHuman'), json_extract(details, '$.secondsOnHold'),
-        json_extract(details, '$.gaveUp'), json_extract(details, '$.ivrCampaignReady'), json_array_length(details, '$.ivrExpected'),
-        json_extract(details, '$.recorded')
-      FROM events WHERE kind = 'call' AND probe_id IS NOT NULL AND attribution IN ('exact', 'likely') ORDER BY probe_id, occurred_at, id`,
-    )
-    .raw()
-    .all() as unknown[][];
-  for (const r of calls) {
-    const f = byId.get(r[0] as number);
-    if (!f) continue;
+    const call = ev.filter((e) => e.kind === 'call').sort((a, b) => b.occurredAt - a.occurredAt || b.id - a.id)[0];
+    if (!call) continue;
+    const d = call.details;
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
     f.call = {
-      at: r[1] as number, reached: r[2] === 1, status: r[3] as string | null, answeredBy: r[4] as string | null,
-      secondsToAnswer: r[5] as number | null, secondsToHuman: r[6] as number | null, secondsOnHold: r[7] as number | null,
-      gaveUp: r[8] === 1, ivrCampaignReady: r[9] === null ? null : r[9] === 1, ivrExpected: (r[10] as number | null) ?? 0, recorded: r[11] === 1,
+      at: call.occurredAt, reached: truthy(d['reached']), status: (d['status'] as string | undefined) ?? null, answeredBy: (d['answeredBy'] as string | undefined) ?? null,
+      secondsToAnswer: num(d['secondsToAnswer']), secondsToHuman: num(d['secondsToHuman']), secondsOnHold: num(d['secondsOnHold']),
+      gaveUp: truthy(d['gaveUp']), ivrCampaignReady: d['ivrCampaignReady'] === null || d['ivrCampaignReady'] === undefined ? null : truthy(d['ivrCampaignReady']),
+      ivrExpected: Array.isArray(d['ivrExpected']) ? d['ivrExpected'].length : 0, recorded: truthy(d['recorded']),
     };
   }
   return base;
@@ -137,22 +129,31 @@ function randomChange(s: Store, rand: () => number, probeIds: number[], sourceId
     return o.id;
   }
   if (op < 0.7) {
-    const row = rawDb(s).prepare('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1').get() as { o: number; kind: EventKind } | undefined;
+    const row = rawSql(s).get<{ o: number; kind: EventKind }>('SELECT observation_id AS o, kind FROM events ORDER BY random() LIMIT 1');
     if (row) s.upsertEvent({ observationId: row.o, ...randomEvent(rand, probeIds), kind: row.kind });
   } else if (op < 0.8) {
-    const row = rawDb(s).prepare('SELECT id FROM events ORDER BY random() LIMIT 1').get() as { id: number } | undefined;
+    const row = rawSql(s).get<{ id: number }>('SELECT id FROM events ORDER BY random() LIMIT 1');
     if (row) setEventFollowUp(s, row.id, rand() < 0.5);
   } else if (op < 0.9) {
-    const row = rawDb(s).prepare("SELECT id FROM events WHERE kind = 'call' ORDER BY random() LIMIT 1").get() as { id: number } | undefined;
-    if (row) rawDb(s).prepare("UPDATE events SET details = json_set(details, '$.recorded', json('true'), '$.recordingPending', json('false'), '$.secondsOnHold', ?) WHERE id = ?").run(Math.floor(rand() * 100), row.id);
-  } else rawDb(s).prepare('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)').run();
+    // A tool editing the details in place (the triggers must follow any writer).
+    const row = rawSql(s).get<{ id: number; details: string }>("SELECT id, details FROM events WHERE kind = 'call' ORDER BY random() LIMIT 1");
+    if (row) {
+      const details = { ...JSON.parse(row.details), recorded: true, recordingPending: false, secondsOnHold: Math.floor(rand() * 100) };
+      rawSql(s).run('UPDATE events SET details = ? WHERE id = ?', JSON.stringify(details), row.id);
+    }
+  } else rawSql(s).run('DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY random() LIMIT 1)');
   return null;
 }
 
-describe('probe_facts (migrations 2 and 4)', () => {
+const backends = useStoreBackends();
+
+/** Statements with literal values, for a store written without Store (an old schema). */
+const lit = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
+
+describe.each(backends)('probe_facts (migrations 2 and 4) on $name', ({ name, fresh, cluster }) => {
   it('equals the facts summed from the events after random inserts, upserts, follow-ups, call updates and deletes', () => {
     const rand = seeded(11);
-    const s = new Store(join(tempTree(), 'facts.db'), fixedClock(3_000_000));
+    const s = new Store(fresh(), fixedClock(3_000_000));
     const probeIds = fill(s, rand, 30);
     const observations: number[] = [];
     for (let step = 0; step < 1500; step++) {
@@ -167,10 +168,10 @@ describe('probe_facts (migrations 2 and 4)', () => {
 
   it('inside Store.batch (migration 4) ends up equal to the events too; a failed batch leaves nothing deferred', () => {
     const rand = seeded(23);
-    const s = new Store(join(tempTree(), 'batch.db'), fixedClock(3_000_000));
+    const s = new Store(fresh(), fixedClock(3_000_000));
     const probeIds = fill(s, rand, 20);
     const observations: number[] = [];
-    const deferred = () => (rawDb(s).prepare('SELECT (SELECT COUNT(*) FROM facts_deferred) + (SELECT COUNT(*) FROM facts_stale) AS n').get() as { n: number }).n;
+    const deferred = () => rawSql(s).get<{ n: number }>('SELECT (SELECT COUNT(*) FROM facts_deferred) + (SELECT COUNT(*) FROM facts_stale) AS n')!.n;
     for (let round = 0; round < 40; round++) {
       const before = probeFacts(s);
       const failing = round % 7 === 3;
@@ -204,26 +205,29 @@ describe('probe_facts (migrations 2 and 4)', () => {
   });
 
   it('is filled from the events already in a store written before it existed', () => {
-    const path = join(tempTree(), 'old.db');
-    const raw = new Database(path);
-    raw.exec(MIGRATIONS[0]!);
-    raw.pragma('user_version = 1');
-    raw.close();
     // A store at schema 1: events written with the triggers absent.
-    const old = new Database(path);
     const rand = seeded(5);
-    old.prepare("INSERT INTO runs (id, kind, config_path, started_at) VALUES (1, 'run', 'x', 0)").run();
+    const stmts: string[] = ["INSERT INTO runs (id, kind, config_path, started_at) VALUES (1, 'run', 'x', 0)"];
     for (let i = 1; i <= 20; i++)
-      old.prepare("INSERT INTO probes (id, token, run_id, entry_key, site_id, service_line_id, entry_point_id, channel, target, status, planned_at, submitted_at) VALUES (?, ?, 1, 'a/b/phone', 'a', 'b', 'phone', 'phone', 'x', 'submitted', 0, ?)").run(i, `t${i}`, 1000 + i);
+      stmts.push(`INSERT INTO probes (id, token, run_id, entry_key, site_id, service_line_id, entry_point_id, channel, target, status, planned_at, submitted_at) VALUES (${i}, 't${i}', 1, 'a/b/phone', 'a', 'b', 'phone', 'phone', 'x', 'submitted', 0, ${1000 + i})`);
     for (let i = 1; i <= 300; i++) {
       const e = randomEvent(rand, Array.from({ length: 20 }, (_, k) => k + 1));
-      old.prepare("INSERT INTO observations (id, source, source_id, occurred_at, time_source, collected_at) VALUES (?, 'imap', ?, 1, 'internaldate', 1)").run(i, `o${i}`);
-      old.prepare('INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(i, e.probeId, e.kind, e.attribution, e.occurredAt, e.passAlong ? 1 : 0, e.campaignAware ? 1 : 0, e.followUp ? 1 : 0, '[]', JSON.stringify(e.details));
+      stmts.push(`INSERT INTO observations (id, source, source_id, occurred_at, time_source, collected_at) VALUES (${i}, 'imap', 'o${i}', 1, 'internaldate', 1)`);
+      stmts.push(`INSERT INTO events (observation_id, probe_id, kind, attribution, occurred_at, pass_along, campaign_aware, follow_up, reasons, details) VALUES (${[i, e.probeId, e.kind, e.attribution, e.occurredAt, e.passAlong ? 1 : 0, e.campaignAware ? 1 : 0, e.followUp ? 1 : 0, '[]', JSON.stringify(e.details)].map(lit).join(', ')})`);
     }
-    old.close();
+    const path = fresh();
+    if (name === 'sqlite') {
+      const old = new Database(path);
+      old.exec(MIGRATIONS[0]!);
+      old.pragma('user_version = 1');
+      old.exec(stmts.join(';\n'));
+      old.close();
+    } else {
+      const db = new URL(path).pathname.slice(1);
+      cluster().psql(db, `${PG_MIGRATIONS[0]!} CREATE TABLE schema_version (one INTEGER PRIMARY KEY, version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1, 1); ${stmts.join(';\n')}`);
+    }
     const s = new Store(path);
-    expect(rawDb(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(s.schemaBehind()).toBe(false);
     const facts = probeFacts(s);
     expect(facts.some((f) => f.call !== null) && facts.some((f) => f.firstResponseAt !== null)).toBe(true);
     expect(facts).toEqual(factsFromEvents(s));

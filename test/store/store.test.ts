@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+import { PG_MIGRATIONS } from '../../src/store/migrations-pg.js';
 import { Store, UNMATCHED_REASON } from '../../src/store/store.js';
 import { countUnmatchedEvents } from '../../src/store/report-queries.js';
 import { tempTree } from '../helpers/tmp.js';
-import { rawDb } from '../helpers/raw-store.js';
+import { rawDb, rawSql } from '../helpers/raw-store.js';
+import { useStoreBackends } from '../helpers/store-backends.js';
 
-describe('the store', () => {
+const backends = useStoreBackends();
+const TABLES = ['corrections', 'cursors', 'events', 'facts_deferred', 'facts_stale', 'locks', 'mail_evidence', 'notify_state', 'observations', 'probe_facts', 'probes', 'runs', 'suppressions'];
+
+describe('the store on SQLite', () => {
   it('migrates an empty file and re-opens without migrating again', () => {
     const dir = tempTree();
     const path = join(dir, 'a.db');
@@ -16,7 +21,7 @@ describe('the store', () => {
     expect(rawDb(s1).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(rawDb(s1).pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (rawDb(s1).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['corrections', 'cursors', 'events', 'facts_deferred', 'facts_stale', 'locks', 'mail_evidence', 'notify_state', 'observations', 'probe_facts', 'probes', 'runs', 'suppressions']);
+    expect(tables).toEqual(TABLES);
     const run = s1.startRun('run', '/x.yaml');
     s1.close();
     const s2 = new Store(path);
@@ -34,9 +39,94 @@ describe('the store', () => {
     expect(() => new Store(path)).toThrow(/newer respond-audit/);
   });
 
+  it('VACUUM INTO makes a complete copy that opens', () => {
+    const dir = tempTree();
+    const s = new Store(join(dir, 'g.db'));
+    s.startRun('run', 'g.yaml');
+    s.vacuumInto(join(dir, 'copy.db'));
+    const copy = new Store(join(dir, 'copy.db'));
+    expect(copy.listRuns()).toHaveLength(1);
+    expect(copy.integrityCheck()).toBe('ok');
+    copy.close();
+    s.close();
+  });
+});
+
+describe('the store on PostgreSQL', () => {
+  const pg = backends[1]!;
+  it('has a step for each of SQLite\'s migrations', () => {
+    expect(PG_MIGRATIONS).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('migrates an empty database and re-opens without migrating again', () => {
+    const url = pg.fresh();
+    const s1 = new Store(url);
+    expect(s1.engine).toBe('postgres');
+    expect(rawSql(s1).get('SELECT version FROM schema_version')).toEqual({ version: MIGRATIONS.length });
+    const tables = rawSql(s1).all<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename').map((r) => r.t);
+    expect(tables).toEqual([...TABLES.slice(0, 11), 'schema_version', ...TABLES.slice(11)].sort());
+    const run = s1.startRun('run', '/x.yaml');
+    s1.close();
+    const s2 = new Store(url);
+    expect(s2.getRun(run)?.configPath).toBe('/x.yaml');
+    expect(s2.integrityCheck()).toBe('ok');
+    s2.close();
+  });
+
+  it('refuses a store written by a newer version', () => {
+    const url = pg.fresh();
+    pg.cluster().psql(new URL(url).pathname.slice(1), `CREATE TABLE schema_version (one INTEGER PRIMARY KEY, version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1, ${MIGRATIONS.length + 5})`);
+    expect(() => new Store(url)).toThrow(/newer respond-audit/);
+  });
+
+  it('an unreachable server is exit 3, naming host and port and never the password', async () => {
+    const { freePort } = await import('../../src/sandbox/dovecot.js');
+    const port = await freePort();
+    let err: (Error & { exitCode?: number }) | undefined;
+    try {
+      new Store(`postgres://ra:hunter2secret@127.0.0.1:${port}/audit`);
+    } catch (e) {
+      err = e as Error & { exitCode?: number };
+    }
+    expect(err?.exitCode).toBe(3);
+    expect(err?.message).toContain(`127.0.0.1:${port}/audit`);
+    expect(err?.message).not.toContain('hunter2secret');
+  });
+
+  it('a connection lost mid-command is exit 3 naming the server; a new Store reconnects and the work committed is there', () => {
+    const url = pg.fresh();
+    const s = new Store(url);
+    const run = s.startRun('run', 'lost.yaml');
+    const db = new URL(url).pathname.slice(1);
+    pg.cluster().psql('postgres', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db}'`);
+    let err: (Error & { exitCode?: number }) | undefined;
+    try {
+      s.tx(() => s.startRun('run', 'lost.yaml'));
+    } catch (e) {
+      err = e as Error & { exitCode?: number };
+    }
+    expect(err?.exitCode).toBe(3);
+    expect(err?.message).toMatch(new RegExp(`PostgreSQL store at 127\\.0\\.0\\.1:${pg.cluster().port}/${db}`));
+    s.close();
+    const again = new Store(url);
+    expect(again.listRuns().map((r) => r.id)).toEqual([run]);
+    again.close();
+  });
+
+  it('says where a store lives without its password', () => {
+    const url = pg.fresh().replace('ra@', 'ra:hunter2secret@');
+    const s = new Store(url);
+    expect(s.path).not.toContain('hunter2secret');
+    expect(s.path).toContain('ra@127.0.0.1');
+    expect(() => s.vacuumInto('/tmp/x.db')).toThrow(/pg_dump/);
+    s.close();
+  });
+});
+
+describe.each(backends)('the store ($name)', ({ fresh }) => {
   it('keeps probes, observations (unique by source id) and events', () => {
     const clock = fixedClock(Date.UTC(2026, 10, 1, 12));
-    const s = new Store(join(tempTree(), 'c.db'), clock);
+    const s = new Store(fresh(), clock);
     const run = s.startRun('run', 'c.yaml');
     const p = s.createProbe({ token: 'tok1', runId: run, entryKey: 'a/b/email', siteId: 'a', serviceLineId: 'b', entryPointId: 'email', channel: 'email', target: 'x@y.org' });
     expect(p.status).toBe('submitting');
@@ -57,7 +147,7 @@ describe('the store', () => {
 
   it('lists unattributed events and unmatched observations together, newest first, and counts both', () => {
     const t = Date.UTC(2026, 10, 1, 12);
-    const s = new Store(join(tempTree(), 'u.db'), fixedClock(t));
+    const s = new Store(fresh(), fixedClock(t));
     const lean = (id: string, h: number) =>
       s.addObservation({ source: 'imap', sourceId: id, occurredAt: t + h * 3600_000, timeSource: 'internaldate', sender: `${id}@news.example.com`, subject: `S ${id}`, data: { mailbox: 'Junk' }, unmatched: true });
     lean('a', 1);
@@ -78,7 +168,7 @@ describe('the store', () => {
   });
 
   it('marks probes left submitting as unknown, never re-sendable', () => {
-    const s = new Store(join(tempTree(), 'd.db'));
+    const s = new Store(fresh());
     const run = s.startRun('run', 'd.yaml');
     const p = s.createProbe({ token: 't2', runId: run, entryKey: 'a/b/webform', siteId: 'a', serviceLineId: 'b', entryPointId: 'webform', channel: 'webform', target: 'https://x' });
     expect(s.markInterruptedProbesUnknown()).toBe(1);
@@ -90,7 +180,7 @@ describe('the store', () => {
   });
 
   it('cursors advance with the writes they cover', () => {
-    const s = new Store(join(tempTree(), 'e.db'));
+    const s = new Store(fresh());
     expect(() =>
       s.tx(() => {
         s.addObservation({ source: 'imap', sourceId: 'z', occurredAt: 1, timeSource: 'internaldate' });
@@ -104,28 +194,15 @@ describe('the store', () => {
   });
 
   it('a lock held by a live process refuses; a dead holder is taken over', () => {
-    const path = join(tempTree(), 'f.db');
-    const s = new Store(path);
+    const s = new Store(fresh());
     expect(s.acquireLock('run:x')).toEqual({ ok: true });
     // Pretend another live process (our parent) holds it.
-    rawDb(s).prepare('UPDATE locks SET pid = ? WHERE name = ?').run(process.ppid, 'run:x');
+    rawSql(s).run('UPDATE locks SET pid = ? WHERE name = ?', process.ppid, 'run:x');
     expect(s.acquireLock('run:x')).toMatchObject({ ok: false, pid: process.ppid });
     // A holder that no longer exists.
-    rawDb(s).prepare('UPDATE locks SET pid = ? WHERE name = ?').run(2 ** 22 + 12345, 'run:x');
+    rawSql(s).run('UPDATE locks SET pid = ? WHERE name = ?', 2 ** 22 + 12345, 'run:x');
     expect(s.acquireLock('run:x')).toEqual({ ok: true });
     s.releaseLock('run:x');
-    s.close();
-  });
-
-  it('VACUUM INTO makes a complete copy that opens', () => {
-    const dir = tempTree();
-    const s = new Store(join(dir, 'g.db'));
-    s.startRun('run', 'g.yaml');
-    s.vacuumInto(join(dir, 'copy.db'));
-    const copy = new Store(join(dir, 'copy.db'));
-    expect(copy.listRuns()).toHaveLength(1);
-    expect(copy.integrityCheck()).toBe('ok');
-    copy.close();
     s.close();
   });
 });
