@@ -46,18 +46,27 @@ const HOLD_WORDS = /\b(please (continue to |stay on the line and )?hold|your cal
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 export function answerFromEvents(events: CallEventLike[], loaded: LoadedConfig, probe: ProbeRow, entry: ResolvedEntryPoint): CallAnswer {
-  const params = (step: string) => events.find((e) => stepOf(e.request?.url) === step)?.request?.parameters ?? null;
+  const requests = (step: string) => events.filter((e) => stepOf(e.request?.url) === step).map((e) => e.request?.parameters ?? {});
+  const params = (step: string) => requests(step)[0] ?? null;
   const ask = params('ask');
   const close = params('close');
-  const greeting = text(ask?.speech_result);
+  // The voice that made the shopper say "Hello?" (the last one, when announcements came first), and its reply.
+  const hellos = requests('hello');
+  const greeting = [text(hellos[hellos.length - 1]?.speech_result), text(ask?.speech_result)].filter(Boolean).join(' ') || null;
   const words = text(close?.speech_result);
   const conf = Number(close?.confidence);
   const reasons: string[] = [];
   const campaign = loaded.config.campaign;
   // A <Gather> hears any speech: a hold announcement too. Then no person heard the inquiry.
-  const onHold = !!greeting && HOLD_WORDS.test(greeting);
+  const onHold = !!ask && HOLD_WORDS.test(text(ask.speech_result) ?? '');
   if (!ask || onHold) {
-    reasons.push(onHold ? `the shopper spoke into a hold announcement ("${greeting!.slice(0, 80)}"), so no person heard the inquiry` : 'nobody spoke, so the shopper never asked');
+    reasons.push(
+      onHold
+        ? `the shopper spoke into a hold announcement ("${text(ask!.speech_result)!.slice(0, 80)}"), so no person heard the inquiry`
+        : hellos.length
+          ? `only recorded announcements spoke (${hellos.length}× "Hello?" without a reply), so the shopper never asked`
+          : 'nobody spoke, so the shopper never asked',
+    );
     return { greeting, words, confidence: null, source: 'twilio-speech', asked: false, campaignAware: false, passAlong: false, owned: false, reasons };
   }
   // Both the greeting and the answer are the organization's words.

@@ -6,7 +6,8 @@
  * Bins are logic-less Handlebars templates filled from the request's parameters, query
  * included, so every step's words and the next step's URL travel in the query we build.
  *
- *   call create (inline): <Play digits/> <Gather speech, wait like a caller> → Bin "ask"
+ *   call create (inline): <Play digits/> <Gather speech, wait like a caller> → Bin "hello"
+ *   Bin "hello": <Say> Hello?, <Gather speech 5 s> → "ask"; nothing (an announcement): hold on
  *   Bin "ask":   <Say> disclosure + inquiry, <Gather speech> (the answer)     → Bin "close"
  *   Bin "close": <Say> "could someone call me back at …", <Gather dtmf 1 s>, <Hangup/>
  *
@@ -17,11 +18,19 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { LoadedConfig } from '../config/load.js';
 import type { CallPlan } from './call-result.js';
 
-/** The TwiML Bin's body (paste it into a new Bin in the Twilio Console). */
+/**
+ * The TwiML Bin's body (paste it into a new Bin in the Twilio Console). Two Gathers: the first
+ * hears a reply (or, with Always=true, goes on even without one); when it hears nothing, the
+ * second listens on (a caller still holding) before the call ends. Parameters (short: every
+ * URL carries the steps after it, within Twilio's 4000 characters of inline TwiML): S what to
+ * say, V voice, L language; I input, W seconds to wait, A go on without input, T next step;
+ * I2, W2, T2 the second Gather's.
+ */
 export const CALL_TEMPLATE = `<?xml version="1.0" encoding="UTF-8"?>
 <Response>
-  <Say voice="{{Voice}}" language="{{Language}}">{{Say}}</Say>
-  <Gather input="{{Input}}" language="{{Language}}" speechTimeout="auto" timeout="{{Listen}}" actionOnEmptyResult="{{Always}}" action="{{Then}}"/>
+  <Say voice="{{V}}" language="{{L}}">{{S}}</Say>
+  <Gather input="{{I}}" language="{{L}}" speechTimeout="auto" timeout="{{W}}" actionOnEmptyResult="{{A}}" action="{{T}}"/>
+  <Gather input="{{I2}}" language="{{L}}" speechTimeout="auto" timeout="{{W2}}" action="{{T2}}"/>
   <Hangup/>
 </Response>
 `;
@@ -73,26 +82,53 @@ export function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-/** The Bin URL for one step; `Step` names it in the Call Events. */
-export function stepUrl(bin: string, step: 'ask' | 'close', params: Record<string, string>): string {
+export type Step = 'hello' | 'ask' | 'close';
+
+/**
+ * The URL of one step; `Step` names it in the Call Events. Inside the Bin a Gather's action may
+ * be relative ("URL (relative or absolute)", resolved against the Bin's own URL), so the steps
+ * after the first name the Bin by its last path segment only: `EH…?Step=ask&…`.
+ */
+export function stepUrl(bin: string, step: Step, params: Record<string, string>, absolute = false): string {
   const u = new URL(bin);
-  u.search = new URLSearchParams({ Step: step, ...params }).toString();
-  return u.toString();
+  const query = new URLSearchParams({ Step: step, ...params }).toString();
+  return absolute ? `${u.origin}${u.pathname}?${query}` : `${u.pathname.split('/').pop()}?${query}`;
 }
 
-/** The inline TwiML of a speaking call: digits, then wait for a person, then the Bin takes over. */
+/** Seconds a "Hello?" waits for a person's reply: a recorded announcement does not answer. */
+const HELLO_REPLY_SECONDS = 5;
+
+/**
+ * The inline TwiML of a speaking call. It waits like a caller (hold music, announcements)
+ * until something speaks, then says "Hello?": a person answers within seconds and hears the
+ * inquiry; a hold announcement does not, and the caller holds on (as many times as Twilio's
+ * 4000-character limit on inline TwiML leaves room for; after that the next voice is asked).
+ */
 export function speakingTwiml(plan: CallPlan, bin: string, s: SpeechScript): string {
-  const common = { Voice: s.voice, Language: s.language };
-  const close = stepUrl(bin, 'close', { ...common, Say: s.close, Input: 'dtmf', Listen: '1', Always: 'false', Then: stepUrl(bin, 'close', { ...common, Say: 'Goodbye.', Input: 'dtmf', Listen: '1', Always: 'false' }) });
-  const ask = stepUrl(bin, 'ask', { ...common, Say: s.ask, Input: 'speech', Listen: String(s.listenSeconds), Always: 'true', Then: close });
+  const common = { V: s.voice, L: s.language };
+  // Each URL carries the steps after it (a logic-less Bin keeps no state), so nothing is repeated.
+  const self = stepUrl(bin, 'close', {}).replace(/\?.*$/, '');
+  const close = stepUrl(bin, 'close', { ...common, S: s.close, I: 'dtmf', W: '1', A: 'false', T: self, I2: 'dtmf', W2: '1', T2: self });
+  const ask = stepUrl(bin, 'ask', { ...common, S: s.ask, I: 'speech', W: String(s.listenSeconds), A: 'true', T: close, I2: 'dtmf', W2: '1', T2: self });
+  const hold = String(plan.timeLimit);
+  const hello = (onSilence: string) =>
+    stepUrl(bin, 'hello', { ...common, S: 'Hello?', I: 'speech', W: String(HELLO_REPLY_SECONDS), A: 'false', T: ask, I2: 'speech', W2: hold, T2: onSilence });
   const play = plan.digits ? `<Play digits="${plan.digits.replace(/[^0-9*#wW]/g, '')}"/>` : '';
-  // Waits like a caller (hold music, announcements) until someone speaks; nobody within the
-  // caller's patience: the Pause runs on until TimeLimit hangs up, as a listening call does.
-  return (
+  const inline = (first: string) =>
     `<Response>${play}` +
-    `<Gather input="speech" language="${xmlEscape(s.language)}" speechTimeout="auto" timeout="${plan.timeLimit}" action="${xmlEscape(ask)}"/>` +
-    `<Pause length="${plan.timeLimit}"/></Response>`
-  );
+    `<Gather input="speech" language="${xmlEscape(s.language)}" speechTimeout="auto" timeout="${plan.timeLimit}" action="${xmlEscape(first)}"/>` +
+    // Nobody within the caller's patience: the Pause runs on until TimeLimit hangs up.
+    `<Pause length="${plan.timeLimit}"/></Response>`;
+  // After the last "Hello?" that fits, the next voice gets the inquiry directly. Inline TwiML
+  // has no document URL: its action is absolute (Twilio error 15004).
+  const absolute = (relative: string) => new URL(relative, bin).toString();
+  let first = hello(ask);
+  for (let i = 0; i < 6; i++) {
+    const deeper = hello(first);
+    if (inline(absolute(deeper)).length > TWIML_MAX) break;
+    first = deeper;
+  }
+  return inline(absolute(first));
 }
 
 /** Said on a voicemail box, pushed into the live call (Call update with Twiml). */

@@ -32,20 +32,29 @@ async function settledLater(bench: Bench, probeId: number): Promise<{ d: CallDet
 }
 
 describe('a call that speaks', () => {
-  it('asks a campaign-aware person after the menu and the hold, and hears them own it', async () => {
+  it('holds through an announcement, asks the campaign-aware person who answers, and hears them own it', async () => {
     b = await bench({
       phone: SPEAKS,
-      scenario: { lines: { [NORTH_LINE]: { ringSeconds: 5, ivr: { prompt: PROMPT, digits: '1' }, holdSeconds: 12, holdMusic: 'chord', agent: { kind: 'campaign-aware' } } } },
+      scenario: {
+        lines: {
+          [NORTH_LINE]: {
+            ringSeconds: 5, ivr: { prompt: PROMPT, digits: '1' }, holdSeconds: 24, holdMusic: 'chord',
+            holdAnnouncement: 'Your call is important to us. Please continue to hold.', announceEvery: 12, agent: { kind: 'campaign-aware' },
+          },
+        },
+      },
     });
     const { result, probe } = await b.submit('north/ortho/phone');
     expect(result.outcome).toBe('answered');
     expect(b.sandbox.counts.callsPlaced).toBe(1);
     const [placed] = b.sandbox.placedCalls();
     expect(placed!.twiml).toContain('<Play digits="ww1"/><Gather input="speech"');
-    expect(placed!.twiml).toContain(`action="${BIN}?Step=ask&amp;`);
-    // The shopper said the inquiry, then closed with the probe's own pool number.
-    expect(placed!.said[0]).toBe(CALL_TEXT);
-    expect(placed!.said[1]).toMatch(/call me back at 3 1 2, 5 5 5, 0 1 0 1\?/);
+    expect(placed!.twiml).toContain(`action="${BIN}?Step=hello&amp;`);
+    // "Hello?" to the announcement (no reply: hold on), "Hello?" to the person (a reply), then
+    // the inquiry, then the closing with the probe's own pool number.
+    expect(placed!.said).toHaveLength(4);
+    expect(placed!.said.slice(0, 3)).toEqual(['Hello?', 'Hello?', CALL_TEXT]);
+    expect(placed!.said[3]).toMatch(/call me back at 3 1 2, 5 5 5, 0 1 0 1\?/);
     expect(placed!.hungUpBy).toBe('caller');
     // Right after the call Twilio has no events yet: the answer is read on a later collect.
     const first = callEvent(b.store, probe.id)!.details as unknown as CallDetails;
@@ -55,7 +64,7 @@ describe('a call that speaks', () => {
 
     const { d, reasons, campaignAware, passAlong } = await settledLater(b, probe.id);
     expect(d.answerPending).toBe(false);
-    expect(d.answer!.greeting).toMatch(/this is Sam speaking/);
+    expect(d.answer!.greeting).toMatch(/this is Sam speaking.*Yes, hello/);
     expect(d.answer!.words).toMatch(/the Spring Knee Check is running this month\. I can book you in on Tuesday/);
     expect(d.answer).toMatchObject({ asked: true, campaignAware: true, owned: true, passAlong: false, source: 'twilio-speech' });
     expect(campaignAware).toBe(true);
@@ -65,7 +74,7 @@ describe('a call that speaks', () => {
     expect(d.recorded).toBe(true);
     const speech = (d as unknown as { audio: { seconds: { speech: number } } }).audio.seconds.speech;
     expect(speech).toBeGreaterThan(20);
-    expect(d.secondsToHuman as number).toBeGreaterThan(5 + 12);
+    expect(d.secondsToHuman as number).toBeGreaterThan(5 + 24);
   });
 
   it('a pass-along sends the caller to another line: not owned, the number is heard', async () => {
@@ -89,18 +98,24 @@ describe('a call that speaks', () => {
   it('speaks a disclosure first when phone.announce is set', async () => {
     b = await bench({ phone: `${SPEAKS}  announce: "This call is part of a service-quality review."\n`, scenario: { lines: { [SOUTH_LINE]: { ringSeconds: 3 } } } });
     await b.submit('south/ortho/phone');
-    expect(b.sandbox.placedCalls()[0]!.said[0]).toBe(`This call is part of a service-quality review. ${CALL_TEXT}`);
+    expect(b.sandbox.placedCalls()[0]!.said[1]).toBe(`This call is part of a service-quality review. ${CALL_TEXT}`);
   });
 
-  it('a spoken hold announcement is not a person: the event says nobody heard the inquiry', async () => {
+  it('announcements are not a person (two of them within the patience): it holds on until the caller gives up, never asks', async () => {
     b = await bench({
       phone: SPEAKS,
-      scenario: { lines: { [NORTH_LINE]: { ivr: { prompt: PROMPT, digits: '1' }, holdSeconds: 300, holdAnnouncement: 'Your call is important to us. Please continue to hold.', announceEvery: 20 } } },
+      scenario: { lines: { [NORTH_LINE]: { ivr: { prompt: PROMPT, digits: '1' }, holdSeconds: 300, holdAnnouncement: 'Your call is important to us. Please continue to hold.', announceEvery: 55 } } },
     });
-    const { probe } = await b.submit('north/ortho/phone');
+    const { result, probe } = await b.submit('north/ortho/phone');
+    expect(result.outcome).toBe('gave-up');
+    const [placed] = b.sandbox.placedCalls();
+    expect(placed!.hungUpBy).toBe('caller-time-limit');
+    expect(placed!.said.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(placed!.said)).toEqual(new Set(['Hello?']));
     const { d } = await settledLater(b, probe.id);
+    expect(d.gaveUp).toBe(true);
     expect(d.answer).toMatchObject({ asked: false, campaignAware: false, owned: false });
-    expect(d.answer!.reasons.join(' ')).toMatch(/spoke into a hold announcement/);
+    expect(d.answer!.reasons.join(' ')).toMatch(/only recorded announcements spoke/);
   });
 
   it('leaves the inquiry and the call-back number on voicemail when phone.voicemail is leave', async () => {

@@ -30,6 +30,7 @@ export interface Conversation {
 }
 
 const AGENT_VOICE = 'en-us+f3';
+const TIME_UP = new Error('the caller\'s TimeLimit ended the call');
 const APPLICATION_ERROR = 'We are sorry, an application error has occurred. Goodbye.';
 
 function digitsSpoken(e164: string): string {
@@ -60,6 +61,8 @@ export function converse(o: {
   bins: Record<string, string>;
   callParams: Record<string, string>;
   campaign?: string | undefined;
+  /** The call's TimeLimit (seconds): nothing happens after it. */
+  timeLimit: number;
 }): Conversation {
   const line = o.plan.parts.map((p) => ({ ...p }));
   const out: Part[] = [];
@@ -69,6 +72,7 @@ export function converse(o: {
   let t = 0;
   let present = false;
   const emit = (p: Part) => {
+    if (t >= o.timeLimit) throw TIME_UP;
     out.push(p);
     t += estimateSeconds(p);
   };
@@ -76,7 +80,8 @@ export function converse(o: {
   /** What a speech Gather of `timeout` seconds hears, consuming the line's own parts. */
   function listen(timeout: number): string | null {
     if (present) {
-      const reply = agentReply(o.line.agent, o.campaign);
+      const greeted = /^\s*hello\??\s*$/i.test(said[said.length - 1] ?? '');
+      const reply = greeted ? 'Yes, hello, how can I help you?' : agentReply(o.line.agent, o.campaign);
       if (reply === null) {
         emit({ kind: 'silence', seconds: timeout });
         return null;
@@ -111,8 +116,14 @@ export function converse(o: {
     return null;
   }
 
+  /** The URL of the document being run (relative actions resolve against it; inline TwiML has none). */
+  let documentUrl: string | undefined;
+
   function fetchAction(action: string, params: Record<string, string>): TwimlVerb[] | null {
-    const url = new URL(action);
+    if (!documentUrl && !/^https?:\/\//.test(action)) throw new Error('a Gather without an absolute action in inline TwiML (Twilio error 15004)');
+    const url = new URL(action, documentUrl);
+    action = url.toString();
+    documentUrl = action;
     const bin = o.bins[url.origin + url.pathname];
     const all = { ...o.callParams, ...Object.fromEntries(url.searchParams), ...params };
     if (bin === undefined) {
@@ -137,7 +148,7 @@ export function converse(o: {
           return 'line';
         }
         case 'Say':
-          said.push(v.text);
+          if (t < o.timeLimit) said.push(v.text);
           emit({ kind: 'speech', text: v.text, voice: espeakVoice(v.attrs.voice) });
           break;
         case 'Hangup':
@@ -163,7 +174,13 @@ export function converse(o: {
     return 'caller';
   }
 
-  const endedBy = run(parseTwiml(o.twiml));
+  let endedBy: Conversation['endedBy'];
+  try {
+    endedBy = run(parseTwiml(o.twiml));
+  } catch (e) {
+    if (e !== TIME_UP) throw e;
+    endedBy = 'caller';
+  }
   out.push({ kind: 'silence', seconds: 0.5 });
   return { parts: out, requests, endedBy, said };
 }

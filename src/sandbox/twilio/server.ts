@@ -161,7 +161,7 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     let parts = plan.parts;
     if (twiml && /<Gather\b[^>]*\binput="[^"]*speech/.test(twiml) && plan.ringSeconds !== null && parts.length && !plan.machine) {
       convo = converse({
-        plan, line, twiml, bins: scenario.twimlBins ?? {}, campaign: scenario.campaign,
+        plan, line, twiml, bins: scenario.twimlBins ?? {}, campaign: scenario.campaign, timeLimit,
         callParams: { AccountSid: accountSid, CallSid: callSid, From: from, To: to, Direction: 'outbound-api', CallStatus: 'in-progress', ApiVersion: '2010-04-01' },
       });
       parts = convo.parts;
