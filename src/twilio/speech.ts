@@ -101,8 +101,7 @@ const HELLO_REPLY_SECONDS = 5;
 /**
  * The inline TwiML of a speaking call. It waits like a caller (hold music, announcements)
  * until something speaks, then says "Hello?": a person answers within seconds and hears the
- * inquiry; a hold announcement does not, and the caller holds on (as many times as Twilio's
- * 4000-character limit on inline TwiML leaves room for; after that the next voice is asked).
+ * inquiry; a hold announcement does not, and the caller holds on, until TimeLimit.
  */
 export function speakingTwiml(plan: CallPlan, bin: string, s: SpeechScript): string {
   const common = { V: s.voice, L: s.language };
@@ -119,16 +118,11 @@ export function speakingTwiml(plan: CallPlan, bin: string, s: SpeechScript): str
     `<Gather input="speech" language="${xmlEscape(s.language)}" speechTimeout="auto" timeout="${plan.timeLimit}" action="${xmlEscape(first)}"/>` +
     // Nobody within the caller's patience: the Pause runs on until TimeLimit hangs up.
     `<Pause length="${plan.timeLimit}"/></Response>`;
-  // After the last "Hello?" that fits, the next voice gets the inquiry directly. Inline TwiML
-  // has no document URL: its action is absolute (Twilio error 15004).
+  // The innermost "Hello?" holds on by itself: an empty action is Gather's default, the current
+  // document (the same step, same query). Inline TwiML has no document URL: its action is
+  // absolute (Twilio error 15004).
   const absolute = (relative: string) => new URL(relative, bin).toString();
-  let first = hello(ask);
-  for (let i = 0; i < 6; i++) {
-    const deeper = hello(first);
-    if (inline(absolute(deeper)).length > TWIML_MAX) break;
-    first = deeper;
-  }
-  return inline(absolute(first));
+  return inline(absolute(hello('')));
 }
 
 /** Said on a voicemail box, pushed into the live call (Call update with Twiml). */

@@ -101,10 +101,10 @@ describe('a call that speaks', () => {
     expect(b.sandbox.placedCalls()[0]!.said[1]).toBe(`This call is part of a service-quality review. ${CALL_TEXT}`);
   });
 
-  it('announcements are not a person (two of them within the patience): it holds on until the caller gives up, never asks', async () => {
+  it('announcements are not a person: it holds on until the caller gives up, never asks', async () => {
     b = await bench({
       phone: SPEAKS,
-      scenario: { lines: { [NORTH_LINE]: { ivr: { prompt: PROMPT, digits: '1' }, holdSeconds: 300, holdAnnouncement: 'Your call is important to us. Please continue to hold.', announceEvery: 55 } } },
+      scenario: { lines: { [NORTH_LINE]: { ivr: { prompt: PROMPT, digits: '1' }, holdSeconds: 300, holdAnnouncement: 'Your call is important to us. Please continue to hold.', announceEvery: 25 } } },
     });
     const { result, probe } = await b.submit('north/ortho/phone');
     expect(result.outcome).toBe('gave-up');

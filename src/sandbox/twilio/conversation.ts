@@ -159,8 +159,10 @@ export function converse(o: {
           const heard = speech ? listen(timeout) : (emit({ kind: 'silence', seconds: timeout }), null);
           if (heard !== null) emit({ kind: 'silence', seconds: 1 });
           if (heard === null && v.attrs.actionOnEmptyResult !== 'true') break;
-          if (!v.attrs.action) throw new Error('a Gather without an absolute action in inline TwiML (Twilio error 15004)');
-          const next = fetchAction(v.attrs.action, heard === null ? {} : { SpeechResult: writtenNumbers(heard), Confidence: '0.92' });
+          // No action: the current document (inline TwiML has none: Twilio error 15004).
+          const action = v.attrs.action || documentUrl;
+          if (!action) throw new Error('a Gather without an absolute action in inline TwiML (Twilio error 15004)');
+          const next = fetchAction(action, heard === null ? {} : { SpeechResult: writtenNumbers(heard), Confidence: '0.92' });
           if (!next) {
             emit({ kind: 'speech', text: APPLICATION_ERROR, voice: 'en-us+f2' });
             return 'caller';
