@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the browser need on Debian/Ubuntu: Chromium (web forms and
 # PDF reports), Dovecot (the real IMAP server of the tests), espeak-ng and sox (recordings
-# for the audio analysis tests), sqlite3 (benchmark baseline), poppler-utils (PDF checks).
+# for the audio analysis tests), sqlite3 (benchmark baseline), poppler-utils (PDF checks),
+# pocketsphinx + pocketsphinx-en-us (keyword spotting measured by npm run eval:phone).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -9,6 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   chromium dovecot-imapd dovecot-lmtpd espeak-ng sox libsox-fmt-all sqlite3 poppler-utils \
+  pocketsphinx pocketsphinx-en-us \
   python3 make g++ ca-certificates >/dev/null
 # The packaged Dovecot service is not needed: tests run private instances on loopback.
 if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || true; fi
