@@ -11,7 +11,8 @@ import type { Clock } from '../../clock.js';
 import { renderTimeline } from '../../audio/render.js';
 import { encodeWav } from '../../audio/wav.js';
 import { converse, type Conversation } from './conversation.js';
-import { estimateSeconds, parseTwiml, snakeKeys, espeakVoice } from './twiml.js';
+import twilioSdk from 'twilio';
+import { estimateSeconds, parseTwiml, renderBin, snakeKeys, espeakVoice } from './twiml.js';
 import {
   API, accountJson, callEventJson, callJson, messageJson, numberJson, recordingJson, sid, transcriptionJson,
   type SimCall, type SimMessage, type SimNumber, type SimRecording,
@@ -271,6 +272,21 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     if (url.pathname === '/twiml/voicemail') {
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end('<?xml version="1.0" encoding="UTF-8"?><Response><Say>Please leave a message after the tone.</Say><Record maxLength="120" transcribe="true"/></Response>');
+      return;
+    }
+    // The account's TwiML Bins, as https://handler.twilio.com/twiml/EH… serves them (sandbox
+    // configs reach them through apiBaseUrl + /_handler): only requests signed with the
+    // account's token are answered; the body is the Bin's template filled from the parameters.
+    const bin = /^\/_handler(\/twiml\/EH[0-9a-f]{32})$/.exec(url.pathname);
+    if (bin) {
+      const original = `https://handler.twilio.com${bin[1]}${url.search}`;
+      const template = scenario.twimlBins?.[`https://handler.twilio.com${bin[1]}`];
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const signed = twilioSdk.validateRequest(authToken, String(req.headers['x-twilio-signature'] ?? ''), original, params);
+      if (template === undefined) throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
+      if (!signed) throw new HttpError(403, 20003, 'Authenticate');
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(renderBin(template, { ...Object.fromEntries(url.searchParams), ...params }));
       return;
     }
     const m = new RegExp(`^${API}/Accounts/([^/]+?)(?:\\.json|/(.*))$`).exec(url.pathname);
