@@ -109,7 +109,6 @@ async function placeCall(deps: SubmitterDeps, handle: TwilioHandle, job: ProbeJo
 
 type CreateParams = { to: string; from: string; twiml: string; record: boolean; machineDetection: string; timeout: number; timeLimit: number };
 
-
 /**
  * Creates the call at most once. A create that failed in a way that may have reached Twilio
  * (timeout, dropped connection, 5xx) is looked up by To/From/StartTime before any retry.

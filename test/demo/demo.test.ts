@@ -64,6 +64,13 @@ describe('respond-audit demo', () => {
     expect(readFileSync(htmlPath, 'utf8')).toContain('Riverside Medical Center');
   });
 
+  it('the phone evidence says what the person who answered said, and whether they knew the campaign and owned it', () => {
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toMatch(/<dt>the person knew the campaign<\/dt><dd>yes<\/dd><dt>the person owned the inquiry<\/dt><dd>yes: offered or booked<\/dd>/);
+    expect(html).toMatch(/<dt>the person owned the inquiry<\/dt><dd>no: passed it along<\/dd>/);
+    expect(html).toMatch(/<dt>what the person said<\/dt><dd>[^<]*call our scheduling line at /);
+  });
+
   it('probes every entry point once', () => {
     expect(probes.size).toBe(14);
     expect(probes.get('east/orthopedics/webform')).toMatchObject({ status: 'not-sent', outcome: 'blocked' });
