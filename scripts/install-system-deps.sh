@@ -2,7 +2,8 @@
 # Installs what the tests and the browser need on Debian/Ubuntu: Chromium (web forms and
 # PDF reports), Dovecot (the real IMAP server of the tests), espeak-ng and sox (recordings
 # for the audio analysis tests), sqlite3 (benchmark baseline), poppler-utils (PDF checks),
-# postgresql (the PostgreSQL store's tests start private clusters with its initdb and pg_ctl).
+# postgresql (the PostgreSQL store's tests start private clusters with its initdb and pg_ctl),
+# pocketsphinx + pocketsphinx-en-us (keyword spotting measured by npm run eval:phone).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -10,6 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   chromium dovecot-imapd dovecot-lmtpd espeak-ng sox libsox-fmt-all sqlite3 poppler-utils postgresql \
+  pocketsphinx pocketsphinx-en-us \
   python3 make g++ ca-certificates >/dev/null
 # The packaged Dovecot service is not needed: tests run private instances on loopback.
 # Nor is the packaged PostgreSQL cluster: tests start their own (test/helpers/postgres.ts).

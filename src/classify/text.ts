@@ -57,9 +57,15 @@ const OWNED = [
   /\b(i|we) (have|'ve got) (an? )?(opening|availability|slot|appointment)s?\b/i,
   /\bwould (you like|any of these|either of these)\b.*\b(time|slot|day|work)\b/i,
   /\b(i|we) (will|'ll) call you\b/i,
+  /\b(i|we) can (book|schedule|see|fit) you( in)?\b/i,
   /\b(le|te) (llamaremos|llamar[ée])\b/i,
   /\btenemos (disponibilidad|citas?)\b/i,
 ];
+
+/** Does the writer (or speaker) answer or book the request themselves? */
+export function ownsRequest(text: string): boolean {
+  return OWNED.some((re) => re.test(text));
+}
 
 const CALL_WORD = /\b(call|dial|ring|text|reach|contact|phone (us|them|the)|llame|llamar|ll[aá]menos|comun[ií]quese)\b/i;
 

@@ -106,7 +106,7 @@ async function finishOwnCalls(deps: CollectDeps, handle: TwilioHandle, stats: Co
       continue;
     }
     const s = await settleCall({ handle, store, loaded, probe, entry, callSid: probe.externalId!, artifactsDir: `${loaded.reportsDir}/artifacts` });
-    if (!s.details.final || s.details.recordingPending) stats.pending++;
+    if (!s.details.final || s.details.recordingPending || s.details.answerPending) stats.pending++;
     else stats.events++;
     // The recording saved now (it was still processing at submit) is the report's evidence too.
     if (s.details.final && (probe.outcome !== s.outcome || s.evidence))

@@ -15,6 +15,10 @@ export const inquirySchema = z
       .min(1)
       .describe('Message texts; rotated so an organization does not get the same text twice in a row.'),
     sms: z.array(z.string().min(1)).default([]).describe('Short texts for sms entry points (default: the first sentence of a variant).'),
+    call: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('What the shopper says when a person answers a test call (placeholders allowed); default: the sms text.'),
     askCallback: z.boolean().default(true).describe('Give the shopper\'s phone number and ask for a call back.'),
     preferredDate: z.string().default('in 7 days').describe('What a date field gets: "in N days" from submission.'),
   })
@@ -67,6 +71,7 @@ export function loadInquiries(dir: string, cwd: string): { inquiries: Map<string
     check(r.data.subject, ['subject']);
     r.data.variants.forEach((v, i) => check(v, ['variants', i]));
     r.data.sms.forEach((v, i) => check(v, ['sms', i]));
+    r.data.call.forEach((v, i) => check(v, ['call', i]));
     inquiries.set(name.replace(/\.ya?ml$/, ''), { ...r.data, name: name.replace(/\.ya?ml$/, ''), file: shown });
   }
   return { inquiries, issues };

@@ -259,7 +259,29 @@ export const oauth2Endpoints: Rule = (c) => {
   return out;
 };
 
+/** `phone:`: the TwiML Bin URL, the <Say> voice and language, and a listening time Twilio accepts. */
+export const phoneCall: Rule = (c) => {
+  const out: RuleIssue[] = [];
+  const p = c.phone;
+  if (p.twimlBin !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(p.twimlBin);
+    } catch {
+      out.push({ path: ['phone', 'twimlBin'], message: 'must be the https URL of a TwiML Bin, e.g. https://handler.twilio.com/twiml/EH…' });
+    }
+    if (url && (url.protocol !== 'https:' || url.username || url.password || url.search))
+      out.push({ path: ['phone', 'twimlBin'], message: 'must be an https URL without credentials or query (Twilio fetches it; respond-audit adds the query)' });
+  }
+  if (!/^(man|woman|alice|Polly\.[A-Z][A-Za-z]+(-Neural|-Generative)?|Google\.[a-z]{2,3}-[A-Z]{2}-[A-Za-z0-9-]+)$/.test(p.voice))
+    out.push({ path: ['phone', 'voice'], message: `"${p.voice}" is not a <Say> voice: use man, woman, alice, Polly.<Name> or Google.<language>-<name>` });
+  if (!/^[a-z]{2,3}-[A-Z]{2}$/.test(p.language)) out.push({ path: ['phone', 'language'], message: 'must be a language tag like en-US or es-MX' });
+  if (p.listen < 1000 || p.listen > 60_000) out.push({ path: ['phone', 'listen'], message: 'must be between 1s and 60s' });
+  return out;
+};
+
 export const RULES: Rule[] = [
+  phoneCall,
   uniqueIds,
   channelsConfigured,
   phoneNumbers,

@@ -240,6 +240,24 @@ const twilioSchema = z.strictObject({
   pollInterval: duration('How often to poll a call in progress.').prefault('2s'),
 });
 
+/** What a test call says (docs/phone.md): needs the TwiML Bin holding respond-audit's call template. */
+const phoneCallSchema = z.strictObject({
+  twimlBin: z
+    .string()
+    .optional()
+    .describe(
+      "URL of the TwiML Bin holding respond-audit's call template (docs/phone.md), e.g. https://handler.twilio.com/twiml/EH…. Without it a call only listens, and says so.",
+    ),
+  voice: z.string().default('Polly.Joanna').describe('<Say> voice of the shopper: man, woman, alice, Polly.<Name>[-Neural|-Generative] or Google.<language>-<name>.'),
+  language: z.string().default('en-US').describe('<Say> and <Gather> language (BCP-47, e.g. en-US, es-MX).'),
+  announce: z.string().min(1).optional().describe('A disclosure spoken before the inquiry when a person answers, for audits whose client asks for one.'),
+  listen: duration('How long the shopper waits for the answer to begin after asking.').prefault('8s'),
+  voicemail: z
+    .enum(['hang-up', 'leave'])
+    .default('hang-up')
+    .describe('On a voicemail box (a line without a menu): hang up, or leave the inquiry and the call-back number.'),
+});
+
 const browserSchema = z.strictObject({
   executablePath: z.string().optional().describe('Chrome/Chromium binary; default: detected (/usr/bin/chromium, Google Chrome, Playwright\'s).'),
   channel: z.string().optional().describe('Playwright browser channel, e.g. "chrome" for an installed Google Chrome.'),
@@ -458,6 +476,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('How the grade is computed.'),
+    phone: phoneCallSchema.prefault({}).describe('What test calls say: the inquiry when a person answers, voicemail, disclosure.'),
     schedule: scheduleSchema.optional(),
     sites: z.array(siteSchema).min(1).describe('Places or operating units → service lines → entry points.'),
   })

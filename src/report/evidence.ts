@@ -56,6 +56,12 @@ export interface ProbeView {
     ivrCampaignReady: boolean | null;
     ivrTranscript: string | null;
     recorded: boolean;
+    /** Did the call speak the inquiry (null: a call placed before calls spoke)? Why not. */
+    spoke: boolean | null;
+    silentWhy: string | null;
+    /** The answer of the person who picked up, as heard (a call that spoke). */
+    answer: { words: string | null; asked: boolean; campaignAware: boolean; owned: boolean; passAlong: boolean } | null;
+    answerPending: boolean;
   } | null;
   screenshot: string | null;
   /**
@@ -195,6 +201,7 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
           ivrCampaignReady: c.ivrCampaignReady,
           ivrTranscript: typeof callDetails?.ivrTranscript === 'string' ? clip(text(callDetails.ivrTranscript)!, o.excerptChars ?? 600) : null,
           recorded: c.recorded,
+          ...spokenCall(callDetails, text, o.excerptChars ?? 600),
         }
       : null,
     screenshot: screenshotUri(ev?.evidence?.screenshot, o),
@@ -204,6 +211,23 @@ function view(p: ProbeScore, events: TimelineEvent[], ev: ProbeEvidenceRow | und
     files: [],
     outcome: f.outcome,
     error: f.error === null ? null : clip(text(f.error)!, 300),
+  };
+}
+
+/** What the call said and heard (details of the 'call' event). */
+function spokenCall(d: Record<string, unknown> | null, text: (t: string | null) => string | null, max: number) {
+  const speech = d?.speech as { mode?: string; why?: string } | null | undefined;
+  const a = d?.answer as { words?: string | null; asked?: boolean; campaignAware?: boolean; owned?: boolean; passAlong?: boolean } | null | undefined;
+  return {
+    spoke: speech?.mode === 'speaks' ? true : speech?.mode === 'listens' ? false : null,
+    silentWhy: speech?.mode === 'listens' && typeof speech.why === 'string' ? speech.why : null,
+    answer: a
+      ? {
+          words: typeof a.words === 'string' ? clip(text(a.words)!, max) : null,
+          asked: a.asked === true, campaignAware: a.campaignAware === true, owned: a.owned === true, passAlong: a.passAlong === true,
+        }
+      : null,
+    answerPending: d?.answerPending === true,
   };
 }
 

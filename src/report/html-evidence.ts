@@ -82,6 +82,14 @@ function probeArticle(m: ReportModel, site: SiteSection, p: ProbeView): string {
             : '') +
         (c.ivrCampaignReady !== null ? dd('phone menu knows the campaign', c.ivrCampaignReady ? 'yes' : `no${m.settings.campaign ? ` (${m.settings.campaign})` : ''}`) : '') +
         (c.ivrTranscript ? dd('phone menu said', c.ivrTranscript) : '') +
+        (c.spoke === false ? dd('the shopper spoke', `no: ${c.silentWhy ?? 'the call only listened'}`) : '') +
+        (c.answerPending ? dd('what the person said', 'not available yet (read on the next collect)') : '') +
+        (c.answer && !c.answer.asked ? dd('the shopper asked', 'no: no person heard the inquiry') : '') +
+        (c.answer?.asked
+          ? dd('the person knew the campaign', c.answer.campaignAware ? 'yes' : `no${m.settings.campaign ? ` (${m.settings.campaign})` : ''}`) +
+            dd('the person owned the inquiry', c.answer.owned ? 'yes: offered or booked' : c.answer.passAlong ? 'no: passed it along' : 'no') +
+            (c.answer.words ? dd('what the person said', c.answer.words) : '')
+          : '') +
         dd('recorded', c.recorded ? 'yes' : 'no') +
         `</dl>`,
     );

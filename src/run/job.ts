@@ -44,7 +44,8 @@ export function messageFor(loaded: LoadedConfig, p: PlannedProbe, shopper: Shopp
   if (inq.askCallback && shopper.phone && !body.includes(shopper.phone))
     body += `\n\nYou can call me back at ${shopper.phone}.`;
   const smsText = inq.sms.length ? render(inq.sms[p.variant % inq.sms.length]!, values) : body.split(/(?<=[.?!])\s/)[0]!;
-  return { subject: render(inq.subject, values), body, sms: smsText.slice(0, 320) };
+  const callText = inq.call.length ? render(inq.call[p.variant % inq.call.length]!, values) : smsText;
+  return { subject: render(inq.subject, values), body, sms: smsText.slice(0, 320), call: callText.replace(/\s+/g, ' ').trim() };
 }
 
 /** "in 7 days" → the date that many days after `now`, in the site's timezone. */

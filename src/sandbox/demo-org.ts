@@ -14,6 +14,7 @@ import { startMemoryImap, type MemoryImap } from './imap-memory.js';
 import { startMailIntake, type MailIntake } from './mail.js';
 import { imapAppendWriter, type MailboxWriter } from './mailbox-writer.js';
 import { startSandboxSite, type FormMount, type SandboxSite, type Submission } from './site.js';
+import { CALL_TEMPLATE } from '../twilio/speech.js';
 import { startSandboxTwilio, type SandboxTwilio, type SandboxTwilioScenario } from './twilio/index.js';
 
 const MIN = 60_000;
@@ -92,9 +93,14 @@ const INBOXES: Record<string, InboxScript> = {
   },
 };
 
+export const DEMO_TWIML_BIN = 'https://handler.twilio.com/twiml/EHde30de30de30de30de30de30de30de30';
+
 /** The phone lines and the "text us" number. */
 function phoneScenario(): SandboxTwilioScenario {
   return {
+    // The account's TwiML Bin holding respond-audit's call template (configs/demo.yaml phone.twimlBin).
+    twimlBins: { [DEMO_TWIML_BIN]: CALL_TEMPLATE },
+    campaign: 'Spring Knee Check',
     lines: {
       // Riverside: answered in two rings, an IVR that knows the campaign, a short hold.
       '+13125550111': {
@@ -103,6 +109,9 @@ function phoneScenario(): SandboxTwilioScenario {
         holdSeconds: 12,
         holdMusic: 'melody',
         greeting: 'Riverside Orthopedics, this is Dana, how can I help you?',
+        agent: { kind: 'campaign-aware' },
+        // Dana offered Tuesday and calls the shopper back at the number the shopper gave.
+        callback: { after: 90 * 60_000, seconds: 60 },
       },
       // North: "please hold" until the caller gives up.
       '+13125550121': {
@@ -121,6 +130,7 @@ function phoneScenario(): SandboxTwilioScenario {
         holdSeconds: 40,
         holdMusic: 'tone',
         greeting: 'Lakeside scheduling, this is Robin speaking.',
+        agent: { kind: 'pass-along', number: '+13125550199' },
       },
       // East Valley's "text us" number answers three hours later, and knows the offer.
       '+13125550142': {

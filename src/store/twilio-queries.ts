@@ -10,7 +10,7 @@ export function callsAwaitingResult(store: Store, since: number): Array<{ probe:
       `SELECT p.id AS "probeId", e.id AS "eventId" FROM probes p
          LEFT JOIN events e ON e.probe_id = p.id AND e.kind = 'call'
        WHERE p.channel = 'phone' AND p.external_id IS NOT NULL AND p.status IN ('submitted', 'unknown') AND p.planned_at >= ?
-         AND (e.id IS NULL OR ${jsonNum(sql(store), 'e.details', 'recordingPending')} = 1 OR ${jsonNum(sql(store), 'e.details', 'final')} = 0)`,
+         AND (e.id IS NULL OR ${jsonNum(sql(store), 'e.details', 'recordingPending')} = 1 OR ${jsonNum(sql(store), 'e.details', 'answerPending')} = 1 OR ${jsonNum(sql(store), 'e.details', 'final')} = 0)`,
     )
     .all(since) as Array<{ probeId: number; eventId: number | null }>;
   return rows.map((r) => ({ probe: store.getProbe(r.probeId)!, pendingEventId: r.eventId }));

@@ -9,7 +9,9 @@
 import { DependencyError } from '../errors.js';
 import { callPlanFor, FINAL_CALL, settleCall, twimlFor, type CallFacts } from '../twilio/call-result.js';
 import { adaptersOf } from '../adapters.js';
+import type { SpeechMode } from '../twilio/answer.js';
 import { restStatus, type TwilioClientOptions, type TwilioHandle } from '../twilio/client.js';
+import { speakingTwiml, speechSetup, TWIML_MAX, voicemailTwiml, type SpeechScript } from '../twilio/speech.js';
 import { refusalBeforeContact } from './twilio-guard.js';
 import type { ProbeJob, SubmitHooks, SubmitResult, Submitter, SubmitterDeps, SubmitterFactory } from './types.js';
 
@@ -46,12 +48,28 @@ async function placeCall(deps: SubmitterDeps, handle: TwilioHandle, job: ProbeJo
 
   const t = loaded.config.channels.twilio!;
   const plan = callPlanFor(loaded, job.target);
+  const hasIvr = plan.digits.replace(/[wW]/g, '').length > 0;
+  // A call speaks when the TwiML Bin is set up; otherwise it listens, as before, and says why.
+  const setup = speechSetup(loaded, job.message.call ?? job.message.sms, job.shopper);
+  let twiml = twimlFor(plan);
+  let speech: SpeechMode;
+  let script: SpeechScript | undefined;
+  if (setup.ok) {
+    const spoken = speakingTwiml(plan, setup.bin, setup.script);
+    if (spoken.length <= TWIML_MAX) {
+      twiml = spoken;
+      script = setup.script;
+      speech = { mode: 'speaks' };
+    } else speech = { mode: 'listens', why: `the spoken inquiry makes the call's TwiML longer than Twilio's ${TWIML_MAX} characters; shorten the inquiry's call text` };
+  } else speech = { mode: 'listens', why: setup.why };
+  const leaveMessage = !!script && !hasIvr && loaded.config.phone.voicemail === 'leave';
   const params = {
     to: ep.number,
     from,
-    twiml: twimlFor(plan),
+    twiml,
     record: t.record,
-    machineDetection: 'Enable',
+    // To leave a message, wait for the greeting's end (the beep); a menu is never a mailbox.
+    machineDetection: leaveMessage ? 'DetectMessageEnd' : 'Enable',
     timeout: plan.ringTimeout,
     timeLimit: plan.timeLimit,
   };
@@ -60,22 +78,24 @@ async function placeCall(deps: SubmitterDeps, handle: TwilioHandle, job: ProbeJo
   if ('result' in created) return created.result;
   const call = created.call;
   const submittedAt = call.startTime?.getTime() ?? call.dateCreated.getTime() ?? clock.now();
-  hooks.confirmed({ submittedAt, externalId: call.sid, details: { callSid: call.sid, timeLimit: plan.timeLimit } });
+  hooks.confirmed({ submittedAt, externalId: call.sid, details: { callSid: call.sid, timeLimit: plan.timeLimit, speech } });
 
-  const finished = await pollToFinal(deps, handle, call.sid, plan.digits.replace(/[wW]/g, '').length > 0, hooks);
+  const voicemail = leaveMessage ? voicemailTwiml(script!) : undefined;
+  const finished = await pollToFinal(deps, handle, call.sid, hasIvr, voicemail, hooks);
+  if (finished?.voicemailLeft) speech = { ...speech, voicemailLeft: true };
   if (!finished || !deps.store) {
     return {
       status: 'submitted',
       outcome: 'in-progress',
       submittedAt,
       externalId: call.sid,
-      details: { callSid: call.sid, final: false },
+      details: { callSid: call.sid, final: false, speech },
       ...(deps.store ? {} : { error: 'no store to record the call result in' }),
     };
   }
   hooks.progress(`call ${finished.status}; fetching the recording`);
   const settled = await settleCall({
-    handle, store: deps.store, loaded, probe: job.probe, entry: job.target, callSid: call.sid, call: finished, artifactsDir: deps.artifactsDir,
+    handle, store: deps.store, loaded, probe: job.probe, entry: job.target, callSid: call.sid, call: finished, artifactsDir: deps.artifactsDir, speech,
   });
   return {
     status: 'submitted',
@@ -147,18 +167,21 @@ async function findPlacedCall(deps: SubmitterDeps, handle: TwilioHandle, p: Crea
   return pick(byStart) ?? pick(await handle.client.calls.list({ to: p.to, from: p.from, limit: 20 }));
 }
 
-async function pollToFinal(deps: SubmitterDeps, handle: TwilioHandle, sid: string, hasIvr: boolean, hooks: SubmitHooks): Promise<CallFacts | undefined> {
+async function pollToFinal(
+  deps: SubmitterDeps, handle: TwilioHandle, sid: string, hasIvr: boolean, voicemail: string | undefined, hooks: SubmitHooks,
+): Promise<(CallFacts & { voicemailLeft?: boolean }) | undefined> {
   const t = deps.loaded.config.channels.twilio!;
   // Real time allowed for the whole call: ring + time limit + a margin; then the collector takes over.
   const deadline = Date.now() + t.ringTimeout + (deps.loaded.config.sla.holdPatience + 180_000);
   let hungUp = false;
   while (!deps.signal.aborted) {
     const c = await handle.client.calls(sid).fetch();
-    if (FINAL_CALL.has(c.status)) return c;
+    if (FINAL_CALL.has(c.status)) return hungUp && voicemail ? Object.assign(c, { voicemailLeft: true }) : c;
     hooks.progress(`call ${c.status}${c.answeredBy ? ` (${c.answeredBy})` : ''}`);
-    // A voicemail box on a line without a menu: hang up rather than leave a silent message.
+    // A voicemail box on a line without a menu: leave the inquiry (phone.voicemail: leave) by
+    // replacing the call's TwiML, or hang up rather than leave a silent message.
     if (!hungUp && !hasIvr && c.status === 'in-progress' && c.answeredBy?.startsWith('machine')) {
-      await handle.client.calls(sid).update({ status: 'completed' });
+      await handle.client.calls(sid).update(voicemail ? { twiml: voicemail } : { status: 'completed' });
       hungUp = true;
       continue;
     }

@@ -28,7 +28,8 @@ export interface ProbeJob {
   shopper: ShopperIdentity;
   inquiry: Inquiry;
   /** Rendered from the inquiry template (placeholders filled). */
-  message: { subject: string; body: string; sms: string };
+  /** `call`: what the shopper says when a person answers a test call. */
+  message: { subject: string; body: string; sms: string; call?: string };
   /** ISO date (YYYY-MM-DD) for a preferred-date field. */
   preferredDate: string;
 }

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { ProbeRow } from '../store/types.js';
 import type { TwilioHandle } from './client.js';
 import { phrasesHeard } from './phrases.js';
+import { answerFromEvents, type CallAnswer, type CallEventLike, type SpeechMode } from './answer.js';
 
 export const FINAL_CALL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
 
@@ -75,6 +76,12 @@ export interface CallDetails extends Record<string, unknown> {
   timeLimit: number;
   /** What could not be measured, in words, for the scorecard. */
   unmeasured: string[];
+  /** Whether the call spoke (the inquiry when a person answered) or only listened, and why. */
+  speech: SpeechMode | null;
+  /** What the person who answered said, classified like a text reply (a speaking call). */
+  answer: CallAnswer | null;
+  /** Twilio keeps a call's events (the answer's words) only from 15 minutes after it ends. */
+  answerPending: boolean;
 }
 
 export interface SettleInput {
@@ -88,6 +95,8 @@ export interface SettleInput {
   artifactsDir?: string;
   /** The call as just fetched (saves a request). */
   call?: CallFacts;
+  /** Did the call speak? (Default: what the probe's details say.) */
+  speech?: SpeechMode;
 }
 
 export interface Settled {
@@ -146,6 +155,16 @@ export async function settleCall(i: SettleInput): Promise<Settled> {
     unmeasured.push('recording is off (channels.twilio.record), so time to a person, hold time and the IVR message are not measured');
   }
 
+  const speech = i.speech ?? ((i.probe.details as { speech?: SpeechMode }).speech ?? null);
+  let answer: CallAnswer | null = null;
+  let answerPending = false;
+  if (reached && speech?.mode === 'speaks') {
+    const events = (await handle.client.calls(call.sid).events.list({ limit: 100 })) as unknown as CallEventLike[];
+    if (!events.length) answerPending = true;
+    else answer = answerFromEvents(events, loaded, i.probe, entry);
+  }
+  if (speech?.mode === 'listens') unmeasured.push(`the call did not speak: ${speech.why}`);
+
   const kind = answeredKind(call.answeredBy);
   const hasIvr = plan.digits.replace(/[wW]/g, '').length > 0;
   // Answering-machine detection calls IVR menus machines too; only on a line without a menu
@@ -176,6 +195,9 @@ export async function settleCall(i: SettleInput): Promise<Settled> {
     durationSeconds: duration,
     timeLimit: plan.timeLimit,
     unmeasured,
+    speech,
+    answer,
+    answerPending,
     ...(analysis ? { audio: { segments: analysis.segments, seconds: analysis.seconds, why: analysis.why } } : {}),
   };
   const outcome = !final
@@ -212,7 +234,8 @@ function storeCallEvent(i: SettleInput, call: CallFacts, start: number, details:
       kind: 'call',
       attribution: 'exact',
       occurredAt: start,
-      campaignAware: details.ivrCampaignReady === true,
+      campaignAware: details.ivrCampaignReady === true || details.answer?.campaignAware === true,
+      passAlong: details.answer?.passAlong === true,
       reasons: callReasons(details),
       details,
     });
@@ -229,6 +252,10 @@ function callReasons(d: CallDetails): string[] {
   if (d.ivrExpected.length && d.ivrTranscript !== null)
     r.push(d.ivrCampaignReady ? `IVR says ${d.ivrHeard.map((p) => `"${p}"`).join(', ')}` : `IVR does not say ${d.ivrExpected.filter((p) => !d.ivrHeard.includes(p)).map((p) => `"${p}"`).join(', ')}`);
   if (d.recordingPending) r.push('recording still processing; measured on the next collect');
+  if (d.speech?.mode === 'listens') r.push(`did not speak: ${d.speech.why}`);
+  if (d.speech?.voicemailLeft) r.push('left the inquiry and the call-back number on voicemail');
+  if (d.answerPending) r.push("the answer's words are not available yet (Twilio keeps call events from 15 minutes after the call); read on the next collect");
+  if (d.answer) r.push(...d.answer.reasons);
   return r;
 }
 

@@ -47,6 +47,7 @@ export async function twilioChecks(loaded: LoadedConfig, adapters?: Partial<Adap
     return checks;
   }
   for (const number of loaded.config.shopper.phones) checks.push(await numberCheck(client, loaded, number, t.authToken, t.accountSid));
+  if (loaded.entryPoints.some((e) => e.entryPoint.type === 'phone')) checks.push(await speechCheck(loaded, t.authToken, t.accountSid, t.apiBaseUrl));
   const record = t.record;
   checks.push({
     name: 'twilio recording',
@@ -56,6 +57,39 @@ export async function twilioChecks(loaded: LoadedConfig, adapters?: Partial<Adap
       : 'test calls are not recorded: time to a person, hold time and the IVR message will not be measured',
   });
   return checks;
+}
+
+/**
+ * Do test calls speak? The TwiML Bin of `phone.twimlBin` is fetched as Twilio fetches it
+ * (signed, as Twilio's "programmatic testing of TwiML Bins" describes) with a sample step, and
+ * must render respond-audit's call template: our words in a <Say>, then the <Gather>s.
+ */
+async function speechCheck(loaded: LoadedConfig, authToken: string, accountSid: string, apiBaseUrl: string | undefined): Promise<Check> {
+  const name = 'twilio speaking calls';
+  const bin = loaded.config.phone.twimlBin;
+  const fix = 'create a TwiML Bin with respond-audit\'s call template and set phone.twimlBin to its URL (docs/phone.md)';
+  if (!bin) return { name, status: 'warn', detail: 'phone.twimlBin is not set: test calls only listen (they never ask, so nobody\'s answer is heard)', fix };
+  const sample = 'respond-audit doctor check';
+  const query = new URLSearchParams({ Step: 'close', V: loaded.config.phone.voice, L: loaded.config.phone.language, S: sample, I: 'dtmf', W: '1', A: 'false', T: 'x', I2: 'dtmf', W2: '1', T2: 'x' });
+  const url = `${bin}?${query}`;
+  const params = { AccountSid: accountSid, CallSid: 'CA' + '0'.repeat(32), CallStatus: 'in-progress', Direction: 'outbound-api' };
+  // The sandbox serves its account's Bins under its own origin; a real Bin is Twilio's own host.
+  const target = apiBaseUrl ? `${apiBaseUrl.replace(/\/+$/, '')}/_handler${new URL(bin).pathname}?${query}` : url;
+  try {
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const twiml = await res.text();
+    if (!res.ok) return { name, status: 'fail', detail: `the TwiML Bin answered HTTP ${res.status}${res.status === 404 ? ' (no such Bin on this account)' : ''}`, fix };
+    if (twiml.includes(`>${sample}</Say>`) && (twiml.match(/<Gather\b/g) ?? []).length === 2)
+      return { name, status: 'ok', detail: 'the TwiML Bin holds the call template: calls say the inquiry when a person answers' };
+    return { name, status: 'fail', detail: 'the TwiML Bin answers, but not with respond-audit\'s call template', fix };
+  } catch (e) {
+    return { name, status: 'fail', detail: `the TwiML Bin could not be fetched: ${(e as Error).message}`, fix };
+  }
 }
 
 async function numberCheck(client: twilio.Twilio, loaded: LoadedConfig, number: string, authToken: string, accountSid: string): Promise<Check> {

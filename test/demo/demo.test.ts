@@ -64,6 +64,13 @@ describe('respond-audit demo', () => {
     expect(readFileSync(htmlPath, 'utf8')).toContain('Riverside Medical Center');
   });
 
+  it('the phone evidence says what the person who answered said, and whether they knew the campaign and owned it', () => {
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toMatch(/<dt>the person knew the campaign<\/dt><dd>yes<\/dd><dt>the person owned the inquiry<\/dt><dd>yes: offered or booked<\/dd>/);
+    expect(html).toMatch(/<dt>the person owned the inquiry<\/dt><dd>no: passed it along<\/dd>/);
+    expect(html).toMatch(/<dt>what the person said<\/dt><dd>[^<]*call our scheduling line at /);
+  });
+
   it('probes every entry point once', () => {
     expect(probes.size).toBe(14);
     expect(probes.get('east/orthopedics/webform')).toMatchObject({ status: 'not-sent', outcome: 'blocked' });
@@ -92,6 +99,14 @@ describe('respond-audit demo', () => {
     expect(call!.details).toMatchObject({ reached: true, gaveUp: false });
     expect(call!.details['secondsToAnswer']).toBeLessThanOrEqual(10); // two rings
     expect(call!.details['ivrCampaignReady']).toBe(true);
+    // The call spoke: the person who answered knew the campaign and owned the inquiry, in their own words.
+    expect(call!.details['speech']).toEqual({ mode: 'speaks' });
+    expect(call!.details['answer']).toMatchObject({ asked: true, campaignAware: true, owned: true, passAlong: false });
+    expect(call!.campaignAware).toBe(true);
+    // ...and called back at the probe's own pool number: attributed exactly.
+    const [phoneBack] = ev('riverside/orthopedics/phone', 'callback');
+    expect(phoneBack!.attribution).toBe('exact');
+    near(after('riverside/orthopedics/phone', phoneBack!), 90 * MIN);
   });
 
   it('North: a promised callback never comes, an inbox nobody reads, a hold until the caller gives up', () => {
@@ -113,6 +128,8 @@ describe('respond-audit demo', () => {
     near(after('lakeside/cardiology/webform', terse!), 5 * HOUR);
     const [call] = ev('lakeside/primary-care/phone', 'call');
     expect(call!.details).toMatchObject({ reached: true, ivrCampaignReady: false, gaveUp: false });
+    // Robin sends the caller to the scheduling line.
+    expect(call!.details['answer']).toMatchObject({ asked: true, passAlong: true, owned: false });
     expect(Math.abs((call!.details['secondsOnHold'] as number) - 40)).toBeLessThanOrEqual(3);
   });
 

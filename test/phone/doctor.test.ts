@@ -6,7 +6,8 @@ import { fixedClock } from '../../src/clock.js';
 import { startSandboxTwilio, type SandboxTwilio, type SandboxTwilioScenario } from '../../src/sandbox/twilio/index.js';
 import { cli } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
-import { AC, configYaml, SHOPPER, T0, TOKEN } from './harness.js';
+import { CALL_TEMPLATE } from '../../src/twilio/speech.js';
+import { AC, BIN, configYaml, SHOPPER, T0, TOKEN } from './harness.js';
 
 const INQUIRY = 'subject: "Q"\nvariants: ["Hello"]\n';
 let sb: SandboxTwilio | undefined;
@@ -15,9 +16,9 @@ afterEach(async () => {
   sb = undefined;
 });
 
-async function setup(scenario: SandboxTwilioScenario) {
+async function setup(scenario: SandboxTwilioScenario, phone?: string) {
   sb = await startSandboxTwilio({ clock: fixedClock(T0), accountSid: AC, authToken: TOKEN, scenario });
-  const dir = tempTree({ 'configs/audit.yaml': configYaml(sb.url), 'probes/new-inquiry.yaml': INQUIRY });
+  const dir = tempTree({ 'configs/audit.yaml': configYaml(sb.url, phone ? { phone } : {}), 'probes/new-inquiry.yaml': INQUIRY });
   return { dir, env: { TW_SID: AC, TW_TOKEN: TOKEN } };
 }
 
@@ -31,6 +32,23 @@ describe('doctor', () => {
     // Only the Twilio API was asked: no call, no text, nothing to any site.
     expect(sb!.counts.callsPlaced + sb!.counts.messagesSent).toBe(0);
     expect(Object.keys(sb!.counts.requests).sort()).toEqual(['GET /Account', 'GET /IncomingPhoneNumbers']);
+  });
+
+  it('checks the TwiML Bin of speaking calls: missing, holding the call template, something else', async () => {
+    const numbers = SHOPPER.map((phoneNumber) => ({ phoneNumber }));
+    let { dir, env } = await setup({ numbers });
+    let r = await cli(['doctor', 'configs/audit.yaml'], { cwd: dir, env });
+    expect(r.stdout).toMatch(/warn\s+twilio speaking calls: phone\.twimlBin is not set: test calls only listen/);
+    await sb!.close();
+    ({ dir, env } = await setup({ numbers, twimlBins: { [BIN]: CALL_TEMPLATE } }, `  twimlBin: ${BIN}\n`));
+    r = await cli(['doctor', 'configs/audit.yaml'], { cwd: dir, env });
+    expect(r.stdout).toMatch(/ok\s+twilio speaking calls: the TwiML Bin holds the call template/);
+    expect(r.code).toBe(0);
+    expect(sb!.counts.callsPlaced).toBe(0);
+    await sb!.close();
+    ({ dir, env } = await setup({ numbers, twimlBins: { [BIN]: '<Response><Say>Hello</Say></Response>' } }, `  twimlBin: ${BIN}\n`));
+    r = await cli(['doctor', 'configs/audit.yaml'], { cwd: dir, env });
+    expect(r.stdout).toMatch(/FAIL twilio speaking calls: the TwiML Bin answers, but not with respond-audit's call template/);
   });
 
   it('says what to change when a number is missing or has no voicemail, and exits 3', async () => {

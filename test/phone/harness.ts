@@ -13,6 +13,7 @@ import { Store } from '../../src/store/store.js';
 import type { ProbeRow } from '../../src/store/types.js';
 import { createPhoneSubmitterWith } from '../../src/submit/phone.js';
 import { createSmsSubmitter } from '../../src/submit/sms.js';
+import { CALL_TEMPLATE } from '../../src/twilio/speech.js';
 import type { SubmitResult, SubmitterDeps } from '../../src/submit/types.js';
 import { tempTree } from '../helpers/tmp.js';
 
@@ -35,7 +36,14 @@ export interface BenchOptions {
   start?: number;
   /** Twilio request timeout (the create-timeout test shortens it). */
   timeoutMs?: number;
+  /** YAML lines under a top-level `phone:` (what calls say). */
+  phone?: string;
 }
+
+/** A TwiML Bin URL of the sandbox account (see speaking()). */
+export const BIN = 'https://handler.twilio.com/twiml/EH' + '0123456789abcdef'.repeat(2);
+/** What the shopper says when a person answers. */
+export const CALL_TEXT = 'Hi, I saw the Spring Knee Check. Can I book one at North Clinic?';
 
 export function configYaml(url: string, o: BenchOptions = {}): string {
   return `version: 1
@@ -63,6 +71,7 @@ safety:
   allowLocal: true
   quietHours: { start: "20:00", end: "08:00" }
 ${o.safety ?? ''}
+${o.phone ? `phone:\n${o.phone}` : ''}
 sites:
   - id: north
     name: North Clinic
@@ -112,7 +121,7 @@ export async function bench(o: BenchOptions = {}): Promise<Bench> {
   const clock = fixedClock(o.start ?? T0);
   const sandbox = await startSandboxTwilio({
     clock, accountSid: AC, authToken: TOKEN,
-    scenario: { numbers: SHOPPER.map((phoneNumber) => ({ phoneNumber })), ...o.scenario },
+    scenario: { numbers: SHOPPER.map((phoneNumber) => ({ phoneNumber })), twimlBins: { [BIN]: CALL_TEMPLATE }, campaign: 'Spring Knee Check', ...o.scenario },
   });
   const dir = tempTree({ 'configs/audit.yaml': configYaml(sandbox.url, o), 'probes/new-inquiry.yaml': INQUIRY });
   const env = { TW_SID: AC, TW_TOKEN: TOKEN };
@@ -151,7 +160,7 @@ export async function bench(o: BenchOptions = {}): Promise<Bench> {
         {
           probe, target: e, inquiry: e.inquiry, preferredDate: '2027-03-17',
           shopper: { name: 'Jordan Avery', firstName: 'Jordan', lastName: 'Avery', email: 'jordan@example.net', phone: shopperPhone },
-          message: { subject: 'Question', body: 'Hello, I would like an appointment.', sms: 'Hi, do you have appointments for Orthopedics next week? Jordan' },
+          message: { subject: 'Question', body: 'Hello, I would like an appointment.', sms: 'Hi, do you have appointments for Orthopedics next week? Jordan', call: CALL_TEXT },
         },
         {
           confirmed: (c) => {

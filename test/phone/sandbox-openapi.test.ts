@@ -102,6 +102,26 @@ describe('sandbox responses against Twilio\'s OpenAPI', () => {
     expectValid('/2010-04-01/Accounts/{AccountSid}/Transcriptions.json', 'get', await call('GET', `${api}/Transcriptions.json`));
   });
 
+  it('a call that speaks: its Events (15 minutes after it ended), an update with Twiml', async () => {
+    const bin = 'https://handler.twilio.com/twiml/EH' + 'a'.repeat(32);
+    const ask = `${bin}?Step=ask&amp;Say=Hello&amp;Input=speech&amp;Listen=5&amp;Always=true&amp;Then=${encodeURIComponent(bin)}`;
+    const created = await call('POST', `${api}/Calls.json`, { To: NORTH_LINE, From: SHOPPER[0]!, Twiml: `<Response><Play digits="1"/><Gather input="speech" timeout="60" action="${ask}"/><Pause length="60"/></Response>` });
+    const eventsPath = `${api}/Calls/${created.json.sid}/Events.json`;
+    await call('GET', `${api}/Calls/${created.json.sid}.json`);
+    const early = await call('GET', eventsPath);
+    expectValid('/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json', 'get', early);
+    expect(early.json.events).toEqual([]);
+    clock.advance(20 * 60_000);
+    const later = await call('GET', eventsPath);
+    expectValid('/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json', 'get', later);
+    const events = later.json.events as Array<{ request: { url: string; parameters: Record<string, string> }; response: { response_code: number } }>;
+    expect(events[0]!.request.url).toMatch(/\/Calls\.json$/);
+    // The Bin is not in this account: Twilio's request to it fails (an application error).
+    expect(events[1]).toMatchObject({ request: { parameters: { step: 'ask', call_sid: created.json.sid } }, response: { response_code: 404 } });
+    const live = await call('POST', `${api}/Calls.json`, { To: NORTH_LINE, From: SHOPPER[1]!, Twiml: '<Response><Pause length="60"/></Response>' });
+    expectValid('/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json', 'post', await call('POST', `${api}/Calls/${live.json.sid}.json`, { Twiml: '<Response><Say>Hi</Say><Hangup/></Response>' }));
+  });
+
   it('messages: create and list; inbound callbacks in the call log', async () => {
     const m = await call('POST', `${api}/Messages.json`, { To: NORTH_LINE, From: SHOPPER[0]!, Body: 'Hi there' });
     expect(m.status).toBe(201);

@@ -42,7 +42,19 @@ export interface SimCall {
   timeLimit: number | null;
   machineDetection: string | null;
   twiml: string | null;
-  hungUpBy: 'line' | 'caller-time-limit' | 'api' | null;
+  /** api: Status=completed; caller: the caller's TwiML ended the call (<Hangup/>, a message left). */
+  hungUpBy: 'line' | 'caller-time-limit' | 'api' | 'caller' | null;
+  /** Requests Twilio made for the call (its Events subresource), offsets in ms after answer. */
+  events: Array<{ at: number; method: string; url: string; parameters: Record<string, string>; status: number; contentType: string; body: string }>;
+  /** What the caller said (<Say>), for assertions and the demo. */
+  said: string[];
+}
+
+export function callEventJson(e: SimCall['events'][number]): Record<string, unknown> {
+  return {
+    request: { method: e.method, url: e.url, parameters: e.parameters },
+    response: { response_code: e.status, request_duration: 40, content_type: e.contentType, response_body: e.body, date_created: rfc2822(e.at) },
+  };
 }
 
 export function callJson(c: SimCall, accountSid: string, now: number): Record<string, unknown> {

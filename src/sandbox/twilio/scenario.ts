@@ -26,6 +26,8 @@ export interface LineScript {
   /** The person's first words. */
   greeting?: string;
   voicemailGreeting?: string;
+  /** How the person who answers responds when the caller asks (a call that speaks). Default uninformed. */
+  agent?: AgentScript;
   /** Overrides what answering-machine detection reports. */
   answeredBy?: AnsweredBy;
   /** A text back after an SMS to this number (ms after it arrived; from the line unless `from`). */
@@ -36,6 +38,18 @@ export interface LineScript {
   pollsUntilFinal?: number;
   /** Fetches of the recording that show it `processing` before it is `completed`. */
   recordingPendingFetches?: number;
+}
+
+/**
+ * The person at the front desk: campaign-aware (knows the offer and books), uninformed (does
+ * not know it, asks what was meant), pass-along (sends the caller to another line), silent.
+ */
+export interface AgentScript {
+  kind: 'campaign-aware' | 'uninformed' | 'pass-along' | 'silent';
+  /** Replaces the scripted words. */
+  reply?: string;
+  /** The number a pass-along gives (default +13125550199). */
+  number?: string;
 }
 
 export interface InboundCallSpec {
@@ -57,6 +71,10 @@ export interface SandboxTwilioScenario {
    * empty (doctor flags it). Default: every `from` the tool uses is accepted.
    */
   numbers?: Array<{ phoneNumber: string; voicemail?: boolean; voiceUrl?: string }>;
+  /** TwiML Bins of the account, by URL (https://handler.twilio.com/twiml/EH…): their bodies. */
+  twimlBins?: Record<string, string>;
+  /** The campaign a campaign-aware agent talks about. */
+  campaign?: string;
 }
 
 const DEFAULT_GREETING = 'Thank you for calling, this is Sam speaking, how can I help you today?';
@@ -72,6 +90,10 @@ export interface OutboundPlan {
   parts: Part[];
   /** The menu's words, for the transcription. */
   promptText: string | null;
+  /** Index of the first part after the menu (where a caller's <Gather> starts listening). */
+  gatherFrom: number;
+  /** Index of the person's greeting in `parts` (null: no person picks up). */
+  personAt: number | null;
   /** The line hangs up by itself after its parts (a person who heard nobody). */
   hangsUp: boolean;
   machine: boolean;
@@ -86,7 +108,7 @@ export function outboundTimeline(line: LineScript, digitsPressed: string, ringTi
   const answer = resolveAnswer(line);
   const ring = line.ringSeconds ?? 8;
   const none = (status: OutboundPlan['status'], ringSeconds: number | null = null): OutboundPlan => ({
-    status, ringSeconds, answeredBy: null, parts: [], promptText: null, hangsUp: true, machine: false,
+    status, ringSeconds, answeredBy: null, parts: [], promptText: null, hangsUp: true, machine: false, gatherFrom: 0, personAt: null,
   });
   if (answer === 'busy') return none('busy');
   if (answer === 'failed') return none('failed');
@@ -106,6 +128,8 @@ export function outboundTimeline(line: LineScript, digitsPressed: string, ringTi
       promptText: null,
       hangsUp: true,
       machine: true,
+      gatherFrom: 0,
+      personAt: null,
     };
   }
   const parts: Part[] = [];
@@ -116,9 +140,10 @@ export function outboundTimeline(line: LineScript, digitsPressed: string, ringTi
     const pressed = digitsPressed.replace(/[wW]/g, '');
     if (line.ivr.digits !== undefined && pressed !== line.ivr.digits) {
       parts.push({ kind: 'speech', text: 'Sorry, that is not a valid choice. Goodbye.' }, { kind: 'silence', seconds: 0.5 });
-      return { status: 'completed', ringSeconds: ring, answeredBy: detected('machine_start'), parts, promptText, hangsUp: true, machine: false };
+      return { status: 'completed', ringSeconds: ring, answeredBy: detected('machine_start'), parts, promptText, hangsUp: true, machine: false, gatherFrom: parts.length, personAt: null };
     }
   }
+  const gatherFrom = parts.length;
   const hold = line.holdSeconds ?? 0;
   if (hold > 0) {
     const style = line.holdMusic ?? 'melody';
@@ -132,6 +157,7 @@ export function outboundTimeline(line: LineScript, digitsPressed: string, ringTi
     }
     parts.push({ kind: 'silence', seconds: 0.5 });
   }
+  const personAt = parts.length;
   parts.push(
     { kind: 'speech', text: line.greeting ?? DEFAULT_GREETING, voice: 'en-us+f3' },
     { kind: 'silence', seconds: 3 },
@@ -146,5 +172,7 @@ export function outboundTimeline(line: LineScript, digitsPressed: string, ringTi
     promptText,
     hangsUp: true,
     machine: false,
+    gatherFrom,
+    personAt,
   };
 }

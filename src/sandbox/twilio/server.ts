@@ -10,8 +10,11 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../clock.js';
 import { renderTimeline } from '../../audio/render.js';
 import { encodeWav } from '../../audio/wav.js';
+import { converse, type Conversation } from './conversation.js';
+import twilioSdk from 'twilio';
+import { estimateSeconds, parseTwiml, renderBin, snakeKeys, espeakVoice } from './twiml.js';
 import {
-  API, accountJson, callJson, messageJson, numberJson, recordingJson, sid, transcriptionJson,
+  API, accountJson, callEventJson, callJson, messageJson, numberJson, recordingJson, sid, transcriptionJson,
   type SimCall, type SimMessage, type SimNumber, type SimRecording,
 } from './resources.js';
 import { outboundTimeline, type InboundCallSpec, type LineScript, type SandboxTwilioScenario } from './scenario.js';
@@ -95,7 +98,7 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
       endTime: spec.at + Math.max(seconds, spec.voicemail ? 20 : 0) * 1000,
       finalStatus: seconds > 0 || spec.voicemail ? 'completed' : 'no-answer',
       answeredBy: null, pendingPolls: 0, phoneNumberSid: numberSid(spec.to), digits: null, record: !!spec.voicemail,
-      timeout: null, timeLimit: null, machineDetection: null, twiml: null, hungUpBy: 'line',
+      timeout: null, timeLimit: null, machineDetection: null, twiml: null, hungUpBy: 'line', events: [], said: [],
     };
     calls.push(c);
     if (spec.voicemail) {
@@ -150,10 +153,22 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     const line = lineFor(to);
     const plan = outboundTimeline(line, digits ?? '', timeout, amd);
     const start = Math.floor(clock.now() / 1000) * 1000;
+    const callSid = sid('CA', `${from}>${to}`);
     let natural = 0;
     let audio: Awaited<ReturnType<typeof renderTimeline>> | undefined;
-    if (plan.ringSeconds !== null && plan.parts.length) {
-      audio = await renderTimeline(plan.parts, { seed: calls.length + 7 });
+    // A caller whose TwiML listens for speech talks with the person who answers (not with a
+    // voicemail box: the tool decides what to do there once detection says "machine").
+    let convo: Conversation | undefined;
+    let parts = plan.parts;
+    if (twiml && /<Gather\b[^>]*\binput="[^"]*speech/.test(twiml) && plan.ringSeconds !== null && parts.length && !plan.machine) {
+      convo = converse({
+        plan, line, twiml, bins: scenario.twimlBins ?? {}, campaign: scenario.campaign, timeLimit,
+        callParams: { AccountSid: accountSid, CallSid: callSid, From: from, To: to, Direction: 'outbound-api', CallStatus: 'in-progress', ApiVersion: '2010-04-01' },
+      });
+      parts = convo.parts;
+    }
+    if (plan.ringSeconds !== null && parts.length) {
+      audio = await renderTimeline(parts, { seed: calls.length + 7 });
       natural = audio.samples.length / audio.sampleRate;
     }
     const answerAt = plan.ringSeconds !== null ? start + plan.ringSeconds * 1000 : null;
@@ -161,18 +176,24 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     const talk = Math.min(Math.ceil(natural), timeLimit);
     const endTime =
       answerAt !== null ? answerAt + talk * 1000 : start + (plan.status === 'no-answer' ? timeout : plan.status === 'busy' ? 3 : 1) * 1000;
+    const createEvent = {
+      at: start, method: 'POST', url: `https://api.twilio.com${API}/Accounts/${accountSid}/Calls.json`,
+      parameters: snakeKeys(Object.fromEntries(p)), status: 201, contentType: 'application/json', body: JSON.stringify({ sid: callSid }),
+    };
     const c: SimCall = {
-      sid: sid('CA', `${from}>${to}`), direction: 'outbound-api', from, to, createdAt: start, startTime: start, answerAt, endTime,
+      sid: callSid, direction: 'outbound-api', from, to, createdAt: start, startTime: start, answerAt, endTime,
       finalStatus: plan.status, answeredBy: plan.answeredBy, pendingPolls: line.pollsUntilFinal ?? 1,
       phoneNumberSid: numberSid(from), digits, record, timeout, timeLimit, machineDetection: amd, twiml,
-      hungUpBy: answerAt === null ? null : natural > timeLimit ? 'caller-time-limit' : 'line',
+      hungUpBy: answerAt === null ? null : natural > timeLimit ? 'caller-time-limit' : convo?.endedBy === 'caller' ? 'caller' : 'line',
+      events: [createEvent], said: convo?.said ?? [],
     };
+    // Requests past the caller's time limit never happened.
+    for (const r of convo?.requests ?? [])
+      if (answerAt !== null && r.offset <= talk)
+        c.events.push({ at: answerAt + Math.round(r.offset * 1000), method: r.method, url: r.url, parameters: snakeKeys(r.params), status: r.status, contentType: r.status === 200 ? 'text/xml' : 'text/html', body: r.body });
     calls.push(c);
     counts.callsPlaced++;
-    if (record && answerAt !== null && audio) {
-      const parts = plan.parts;
-      addRecording(c, answerAt, 'OutboundAPI', parts, plan.promptText, line.recordingPendingFetches ?? 0, talk);
-    }
+    if (record && answerAt !== null && audio) addRecording(c, answerAt, 'OutboundAPI', parts, plan.promptText, line.recordingPendingFetches ?? 0, talk);
     if (line.callback) scheduleCall({ ...line.callback, from: line.callback.from ?? to, to: from, at: start + line.callback.after });
     return c;
   }
@@ -194,12 +215,44 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     c.hungUpBy = 'api';
   }
 
+  /**
+   * New TwiML for a live call (Call update with Twiml): what the tool does on a voicemail box
+   * to leave its message. The box's greeting and beep play, then the TwiML's <Say>, then it ends.
+   */
+  function replaceTwiml(c: SimCall, twiml: string): void {
+    if (c.pendingPolls === 0 || c.direction !== 'outbound-api' || c.answerAt === null) return;
+    const verbs = parseTwiml(twiml);
+    const plan = outboundTimeline(lineFor(c.to), c.digits ?? '', c.timeout ?? 60, c.machineDetection);
+    const heard = plan.machine ? plan.parts.filter((x) => x.kind !== 'silence') : plan.parts.slice(0, 1);
+    const parts: Parameters<typeof renderTimeline>[0] = [...heard];
+    for (const v of verbs) {
+      if (v.name === 'Say') {
+        parts.push({ kind: 'speech', text: v.text, voice: espeakVoice(v.attrs.voice) });
+        c.said.push(v.text);
+      } else if (v.name === 'Pause') parts.push({ kind: 'silence', seconds: Number(v.attrs.length ?? 1) });
+      else if (v.name === 'Hangup') break;
+    }
+    parts.push({ kind: 'silence', seconds: 0.5 });
+    const seconds = Math.ceil(parts.reduce((n, x) => n + estimateSeconds(x), 0)) + 2;
+    c.pendingPolls = 0;
+    c.endTime = c.answerAt + seconds * 1000;
+    c.finalStatus = 'completed';
+    c.hungUpBy = 'caller';
+    const old = recordings.findIndex((x) => x.callSid === c.sid);
+    if (old >= 0) {
+      const [r] = recordings.splice(old, 1);
+      addRecording(c, c.answerAt, 'OutboundAPI', parts, null, r!.pendingFetches, seconds);
+    }
+  }
+
   // ── visibility on the simulated clock ───────────────────────────────────────
   const callVisible = (c: SimCall) => c.direction === 'outbound-api' || c.startTime <= clock.now();
   const recordingVisible = (r: SimRecording) => {
     const c = calls.find((x) => x.sid === r.callSid)!;
     return callVisible(c) && c.pendingPolls === 0;
   };
+  // Twilio: "You can access the Call Event resource 15 minutes after a call ends."
+  const eventsVisible = (c: SimCall) => c.pendingPolls === 0 && c.endTime !== null && clock.now() >= c.endTime + 15 * 60_000;
   const messageVisible = (m: SimMessage) => m.direction === 'outbound-api' || m.sentAt <= clock.now();
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────
@@ -219,6 +272,21 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
     if (url.pathname === '/twiml/voicemail') {
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end('<?xml version="1.0" encoding="UTF-8"?><Response><Say>Please leave a message after the tone.</Say><Record maxLength="120" transcribe="true"/></Response>');
+      return;
+    }
+    // The account's TwiML Bins, as https://handler.twilio.com/twiml/EH… serves them (sandbox
+    // configs reach them through apiBaseUrl + /_handler): only requests signed with the
+    // account's token are answered; the body is the Bin's template filled from the parameters.
+    const bin = /^\/_handler(\/twiml\/EH[0-9a-f]{32})$/.exec(url.pathname);
+    if (bin) {
+      const original = `https://handler.twilio.com${bin[1]}${url.search}`;
+      const template = scenario.twimlBins?.[`https://handler.twilio.com${bin[1]}`];
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const signed = twilioSdk.validateRequest(authToken, String(req.headers['x-twilio-signature'] ?? ''), original, params);
+      if (template === undefined) throw new HttpError(404, 20404, `The requested resource ${url.pathname} was not found`);
+      if (!signed) throw new HttpError(403, 20003, 'Authenticate');
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(renderBin(template, { ...Object.fromEntries(url.searchParams), ...params }));
       return;
     }
     const m = new RegExp(`^${API}/Accounts/([^/]+?)(?:\\.json|/(.*))$`).exec(url.pathname);
@@ -298,7 +366,9 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
       handle({ match, form, one, send }) {
         const c = one(calls, (x) => x.sid === match[1] && callVisible(x));
         const status = form.get('Status');
+        const newTwiml = form.get('Twiml');
         if (status === 'completed' || status === 'canceled') hangUp(c, status);
+        else if (newTwiml) replaceTwiml(c, newTwiml);
         send(200, callJson(c, accountSid, clock.now()));
       },
     },
@@ -310,6 +380,14 @@ export async function startSandboxTwilio(o: SandboxTwilioOptions): Promise<Sandb
         const j = callJson(c, accountSid, clock.now());
         if (c.pendingPolls > 0) c.pendingPolls--;
         send(200, j);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^Calls\/(CA[0-9a-f]{32})\/Events\.json$/,
+      handle({ match, url, one, send }) {
+        const c = one(calls, (x) => x.sid === match[1] && callVisible(x));
+        send(200, page('events', eventsVisible(c) ? c.events : [], callEventJson, url));
       },
     },
     {
