@@ -98,7 +98,9 @@ describe('the store on PostgreSQL', () => {
     const s = new Store(url);
     const run = s.startRun('run', 'lost.yaml');
     const db = new URL(url).pathname.slice(1);
-    pg.cluster().psql('postgres', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db}'`);
+    // The timeout argument (PostgreSQL 14+) waits until the backend is gone, so the next
+    // statement cannot slip in before the connection is cut.
+    pg.cluster().psql('postgres', `SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '${db}' AND pid <> pg_backend_pid()`);
     let err: (Error & { exitCode?: number }) | undefined;
     try {
       s.tx(() => s.startRun('run', 'lost.yaml'));
