@@ -5,6 +5,21 @@
  * the person has greeted, they answer what the caller says in the scripted agent's words.
  * The result is one timeline holding both sides (the call recording) and the requests Twilio
  * made to the action URLs (the Call Events).
+ *
+ * What it reproduces, and from where:
+ * - Gather, Say, Pause, Play digits and Hangup as twiml.ts describes them, from Twilio's TwiML
+ *   reference (twilio.com/docs/voice/twiml/gather: `timeout` waits for speech to start,
+ *   `speechTimeout="auto"`, the request to `action` with SpeechResult and Confidence,
+ *   `actionOnEmptyResult`; the empty action meaning the current document).
+ * - A failed action fetch ends the call with Twilio's own spoken words, "We are sorry, an
+ *   application error has occurred. Goodbye." (error 11200, twilio.com/docs/api/errors/11200).
+ * - The call's `TimeLimit` (Calls create, Twilio's OpenAPI twilio_api_v2010) cuts it off.
+ * - The requests kept as Call Events, url, method and snake_case parameters
+ *   (twilio.com/docs/voice/api/call-event-resource).
+ * The other side, the agents' words and timings, is our own script (scenario.ts), written after
+ * the front desks the seed articles describe (../shared/seeds: the agent who knows the
+ * campaign, the one who has never heard of it, the one who hands over another number); it is
+ * not a recording of any real line.
  */
 import type { Part } from '../../audio/render.js';
 import { espeakVoice, estimateSeconds, parseTwiml, renderBin, writtenNumbers, type TwimlVerb } from './twiml.js';
