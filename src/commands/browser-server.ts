@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { DependencyError, ExitCode, UsageError } from '../errors.js';
-import { browserConfigOf, findBrowser, LAUNCH_ARGS, type BrowserConfig } from '../submit/browser.js';
+import { browserConfigOf, findLocalBrowser, LAUNCH_ARGS, type BrowserConfig } from '../submit/browser.js';
 import { DEFAULT_CONFIG, READS_STORE, loadForCommand, type CommandContext } from './context.js';
 
 export interface BrowserServerOptions {
@@ -36,15 +36,7 @@ export async function browserServer(ctx: CommandContext, opts: BrowserServerOpti
   if (given) cfg = browserConfigOf(loadForCommand(ctx, given, READS_STORE));
   if (cfg.wsEndpoint) throw new UsageError('channels.browser.wsEndpoint is set in this config: that is what clients use; start the server with a config (or none) that names the local browser', 'EUSAGE');
   const { chromium } = await import('playwright-core');
-  const choice = findBrowser(cfg, ctx.env, {
-    playwrightPath: () => {
-      try {
-        return chromium.executablePath();
-      } catch {
-        return undefined;
-      }
-    },
-  });
+  const choice = findLocalBrowser(cfg, ctx.env, chromium);
   let server: Awaited<ReturnType<typeof chromium.launchServer>>;
   try {
     server = await chromium.launchServer({

@@ -86,6 +86,19 @@ export function findBrowser(cfg: BrowserConfig | undefined, env: Record<string, 
   );
 }
 
+/** The local browser to launch, Playwright's own download counted as a last resort (`run`, `browser-server`). */
+export function findLocalBrowser(cfg: BrowserConfig, env: Record<string, string | undefined>, chromium: { executablePath(): string }): BrowserChoice {
+  return findBrowser(cfg, env, {
+    playwrightPath: () => {
+      try {
+        return chromium.executablePath();
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
+
 export function browserConfigOf(src: LoadedConfig | BrowserConfig | undefined): BrowserConfig {
   if (!src) return DEFAULT_BROWSER;
   if ('config' in src) return src.config.channels.browser ?? DEFAULT_BROWSER;
@@ -120,15 +133,7 @@ export async function launchBrowser(src: LoadedConfig | BrowserConfig | undefine
       );
     }
   }
-  const choice = findBrowser(cfg, env, {
-    playwrightPath: () => {
-      try {
-        return chromium.executablePath();
-      } catch {
-        return undefined;
-      }
-    },
-  });
+  const choice = findLocalBrowser(cfg, env, chromium);
   try {
     return await chromium.launch({
       ...(choice.executablePath ? { executablePath: choice.executablePath } : { channel: choice.channel }),
